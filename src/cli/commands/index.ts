@@ -1,0 +1,8 @@
+import type { CliCommand } from '../cliSupport';
+import { importCommand } from './import';
+import { graphCommand } from './graph';
+import { sampleCommand } from './sample';
+import { generateCommand } from './generate';
+
+/** Every `toolflow` subcommand, in the order `--help` lists them. */
+export const commands: CliCommand[] = [importCommand, graphCommand, sampleCommand, generateCommand];

@@ -1,0 +1,100 @@
+/**
+ * The contract between the generation pipeline and the LLM client. The pipeline only sees these
+ * types; `LlmClient` (built on the `openai` SDK) implements them for any OpenAI-compatible endpoint.
+ */
+import type { JsonSchema } from '../model/jsonSchema';
+import type { OpenAITool } from '../model/tool';
+
+/** Every role that talks to a model. Each can have its own endpoint, key and model. */
+export type LlmRole = 'converter' | 'planner' | 'user' | 'assistant' | 'tool' | 'judge';
+export const LLM_ROLES: readonly LlmRole[] = ['converter', 'planner', 'user', 'assistant', 'tool', 'judge'];
+
+export interface EndpointConfig {
+  /** e.g. https://api.openai.com/v1, http://localhost:11434/v1 (Ollama), http://localhost:8000/v1 (vLLM). */
+  baseURL: string;
+  /** Never written to disk or logs by the engine. Empty for local servers that need none. */
+  apiKey: string;
+  model: string;
+  temperature?: number;
+  /** Extra headers (e.g. Azure `api-key`); never logged. */
+  headers?: Record<string, string>;
+}
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** An OpenAI chat message as stored in datasets. */
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ChatRequest {
+  role: LlmRole;
+  messages: ChatMessage[];
+  tools?: OpenAITool[];
+  /** `auto` by default when tools are given. */
+  toolChoice?: 'auto' | 'none' | 'required';
+  parallelToolCalls?: boolean;
+  maxTokens?: number;
+  signal?: AbortSignal;
+}
+
+export interface ChatResult {
+  message: Extract<ChatMessage, { role: 'assistant' }>;
+  finishReason: string | null;
+  usage: TokenUsage;
+}
+
+export interface StructuredRequest<T> {
+  role: LlmRole;
+  messages: ChatMessage[];
+  /** Name and JSON Schema for `response_format: {type: 'json_schema'}`. */
+  schemaName: string;
+  schema: JsonSchema;
+  /**
+   * Validates the parsed JSON (LLM output is untrusted). Returns the typed value or a list of
+   * problems that are sent back to the model when re-asking.
+   */
+  validate: (value: unknown) => { ok: true; value: T } | { ok: false; errors: string[] };
+  /** Re-asks after invalid output; default 2. */
+  maxRepairs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ChatModel {
+  chat(req: ChatRequest): Promise<ChatResult>;
+  structured<T>(req: StructuredRequest<T>): Promise<{ value: T; usage: TokenUsage }>;
+}
+
+/** Codes of LLM failures that the pipeline records as rejection reasons. */
+export type LlmErrorCode =
+  | 'timeout'
+  | 'rate-limited'
+  | 'server-error'
+  | 'retries-exhausted'
+  | 'invalid-output'
+  | 'budget-exceeded'
+  | 'aborted'
+  | 'auth'
+  | 'bad-request';
+
+export class LlmError extends Error {
+  constructor(
+    readonly code: LlmErrorCode,
+    message: string,
+    readonly role?: LlmRole,
+  ) {
+    super(message);
+    this.name = 'LlmError';
+  }
+}
