@@ -1,0 +1,77 @@
+/**
+ * The tool agent (paper 3.3, tool role): simulates a tool's result as JSON that follows the tool's
+ * `returns` schema, or a plausible error when the pipeline's seeded RNG decided this call fails.
+ *
+ * Protocol: `structured()` with schemaName `tool_result`; the user message holds `Call: <name>`, the
+ * arguments JSON, and `Simulate error: yes|no`.
+ */
+import type { ChatMessage, ChatModel, TokenUsage } from '../../llm/types';
+import type { JsonSchema } from '../../model/jsonSchema';
+import type { Tool } from '../../model/tool';
+
+export const TOOL_RESULT_SCHEMA_NAME = 'tool_result';
+
+export interface SimulatedResult {
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+export function toolResultSchema(tool: Tool): JsonSchema {
+  return {
+    type: 'object',
+    required: ['ok'],
+    properties: { ok: { type: 'boolean' }, result: tool.returns ?? {}, error: { type: 'string' } },
+  };
+}
+
+export function validateToolResult(value: unknown, simulateError: boolean): { ok: true; value: SimulatedResult } | { ok: false; errors: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, errors: ['the answer must be a JSON object with "ok"'] };
+  const v = value as Record<string, unknown>;
+  if (typeof v.ok !== 'boolean') return { ok: false, errors: ['"ok" must be true or false'] };
+  if (simulateError) {
+    if (v.ok) return { ok: false, errors: ['this call must fail: set "ok" to false and explain the error in "error"'] };
+    if (typeof v.error !== 'string' || v.error.trim() === '') return { ok: false, errors: ['"error" must be a non-empty message when "ok" is false'] };
+    return { ok: true, value: { ok: false, error: v.error } };
+  }
+  if (!v.ok) return { ok: false, errors: ['this call succeeds: set "ok" to true and put the result in "result"'] };
+  if (!('result' in v)) return { ok: false, errors: ['"result" is missing'] };
+  return { ok: true, value: { ok: true, result: v.result } };
+}
+
+export function toolSimulatorMessages(tool: Tool, args: string, simulateError: boolean): ChatMessage[] {
+  return [
+    {
+      role: 'system',
+      content: [
+        'You simulate a real API. Given a call, answer with what the API would return, as JSON.',
+        'The result must follow the tool\'s return schema and be consistent with the arguments: realistic values, no placeholders.',
+        'When asked to simulate an error, return {"ok": false, "error": "..."} with an error a real API could give for these arguments (not found, invalid value, quota, ...).',
+        'Tool definition:',
+        '```json',
+        JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters, returns: tool.returns ?? null }),
+        '```',
+      ].join('\n'),
+    },
+    { role: 'user', content: [`Call: ${tool.name}`, args, `Simulate error: ${simulateError ? 'yes' : 'no'}`].join('\n') },
+  ];
+}
+
+export async function simulateTool(
+  model: ChatModel,
+  tool: Tool,
+  args: string,
+  simulateError: boolean,
+  signal?: AbortSignal,
+): Promise<{ result: SimulatedResult; content: string; usage: TokenUsage }> {
+  const { value, usage } = await model.structured<SimulatedResult>({
+    role: 'tool',
+    messages: toolSimulatorMessages(tool, args, simulateError),
+    schemaName: TOOL_RESULT_SCHEMA_NAME,
+    schema: toolResultSchema(tool),
+    validate: (v) => validateToolResult(v, simulateError),
+    signal,
+  });
+  const content = JSON.stringify(value.ok ? value.result : { error: value.error });
+  return { result: value, content, usage };
+}

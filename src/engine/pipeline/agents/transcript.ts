@@ -1,0 +1,23 @@
+/** Renders a dialogue as plain text for agents that see it from outside (the user agent). */
+import type { ChatMessage } from '../../llm/types';
+
+export function transcript(messages: readonly ChatMessage[]): string {
+  const out: string[] = [];
+  for (const m of messages) {
+    switch (m.role) {
+      case 'user':
+        out.push(`User: ${m.content}`);
+        break;
+      case 'assistant':
+        for (const c of m.tool_calls ?? []) out.push(`Assistant called tool ${c.function.name} with ${c.function.arguments}`);
+        if (m.content) out.push(`Assistant: ${m.content}`);
+        break;
+      case 'tool':
+        out.push(`Tool result: ${m.content}`);
+        break;
+      case 'system':
+        break;
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,232 @@
+/**
+ * Orchestrates a generation run: samples the tools of each dialogue from (seed, index), simulates
+ * up to `concurrency` dialogues at once, appends each finished record to the run folder, reports
+ * typed events, and stops cleanly on abort or when the token budget is used up (dialogues in flight
+ * are then not recorded, so `resumeRun` generates them again).
+ */
+import type { ChatModel, LlmRole } from '../llm/types';
+import type { Tool } from '../model/tool';
+import { version as toolflowVersion } from '../../../package.json';
+import { dialogueId, DialogueStopped, generateDialogue } from './dialogue';
+import { safeListener, type PipelineEventListener, type RunStopReason } from './events';
+import { TokenMeter } from './meteredModel';
+import { createRng, dialogueSeed, intBetween } from './random';
+import { addToCounts, countRecords, readDialogues, readManifest, readRunTools, redactBaseUrl, RunStore, toolSetHash, DIALOGUES_FILE } from './runStore';
+import { uniformSampler, type ToolSampler } from './sampler';
+import type { DialogueRecord, RunCounts, RunGenerationOptions, RunManifest, RunModelInfo } from './types';
+import path from 'node:path';
+
+export const DEFAULT_OPTIONS: Omit<RunGenerationOptions, 'count' | 'sampling'> = {
+  seed: 1,
+  concurrency: 4,
+  toolsPerDialogue: { min: 2, max: 4 },
+  planSteps: { min: 2, max: 4 },
+  maxTurns: 12,
+  toolErrorRate: 0.1,
+  plan: true,
+  planRetries: 1,
+};
+
+export interface RunConfig {
+  /** The run folder (created if needed; must not already hold dialogues). */
+  dir: string;
+  /** The tools to sample from (after completion). */
+  tools: Tool[];
+  /** Defaults to uniform sampling (`--no-graph`). */
+  sampler?: ToolSampler;
+  model: ChatModel;
+  /** Endpoint and model per role for the manifest; keys are never stored (and base URLs are redacted). */
+  models?: Partial<Record<LlmRole, RunModelInfo>>;
+  options: Partial<Omit<RunGenerationOptions, 'sampling'>> & { count: number };
+  toolsSource?: string;
+  graphSource?: string;
+}
+
+export interface RunHandlers {
+  signal?: AbortSignal;
+  onEvent?: PipelineEventListener;
+}
+
+export interface RunResult {
+  dir: string;
+  reason: RunStopReason;
+  counts: RunCounts;
+  tokens: number;
+  elapsedMs: number;
+}
+
+function checkOptions(o: RunGenerationOptions): void {
+  const bad = (what: string) => {
+    throw new RangeError(`invalid run option: ${what}`);
+  };
+  if (!Number.isInteger(o.count) || o.count < 1) bad(`count must be a positive integer, got ${o.count}`);
+  if (!Number.isInteger(o.concurrency) || o.concurrency < 1) bad(`concurrency must be a positive integer, got ${o.concurrency}`);
+  if (!Number.isInteger(o.seed)) bad(`seed must be an integer, got ${o.seed}`);
+  if (o.toolsPerDialogue.min < 1 || o.toolsPerDialogue.max < o.toolsPerDialogue.min) bad('toolsPerDialogue must satisfy 1 ≤ min ≤ max');
+  if (o.planSteps.min < 1 || o.planSteps.max < o.planSteps.min) bad('planSteps must satisfy 1 ≤ min ≤ max');
+  if (!(o.toolErrorRate >= 0 && o.toolErrorRate <= 1)) bad('toolErrorRate must be between 0 and 1');
+  if (!Number.isInteger(o.maxTurns) || o.maxTurns < 1) bad('maxTurns must be a positive integer');
+}
+
+/** Starts a new run in `config.dir`. */
+export async function startRun(config: RunConfig, handlers: RunHandlers = {}): Promise<RunResult> {
+  if (config.tools.length === 0) throw new RangeError('the tool set is empty: nothing to sample from');
+  const sampler = config.sampler ?? uniformSampler(config.tools);
+  const options: RunGenerationOptions = { ...DEFAULT_OPTIONS, ...config.options, sampling: sampler.strategy };
+  checkOptions(options);
+  const models: Partial<Record<LlmRole, RunModelInfo>> = {};
+  for (const [role, m] of Object.entries(config.models ?? {}) as Array<[LlmRole, RunModelInfo]>) {
+    models[role] = { baseURL: redactBaseUrl(m.baseURL), model: m.model, ...(m.temperature !== undefined ? { temperature: m.temperature } : {}) };
+  }
+  const manifest: RunManifest = {
+    format: 'toolflow.run',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    toolflowVersion,
+    nodeVersion: process.version,
+    options,
+    models,
+    toolSetHash: toolSetHash(config.tools),
+    toolCount: config.tools.length,
+    ...(config.toolsSource ? { toolsSource: config.toolsSource } : {}),
+    ...(config.graphSource ? { graphSource: config.graphSource } : {}),
+  };
+  const store = await RunStore.create(config.dir, manifest, config.tools);
+  return execute(store, manifest, config.tools, sampler, config.model, [], handlers);
+}
+
+export interface ResumeConfig {
+  model: ChatModel;
+  /** Must be built over the run's own tools (`readRunTools(dir)`); defaults to uniform when the run used `random`. */
+  sampler?: ToolSampler;
+}
+
+/** Continues a run: dialogues already in `dialogues.jsonl` are kept, the missing indices generated. */
+export async function resumeRun(dir: string, config: ResumeConfig, handlers: RunHandlers = {}): Promise<RunResult> {
+  const manifest = await readManifest(dir);
+  const tools = await readRunTools(dir);
+  if (toolSetHash(tools) !== manifest.toolSetHash) throw new RangeError(`${path.join(dir, 'tools.json')} was changed since the run started (its hash differs from the manifest)`);
+  const sampler = config.sampler ?? (manifest.options.sampling === 'random' ? uniformSampler(tools) : undefined);
+  if (!sampler) throw new RangeError('this run samples tools by graph walk: pass a sampler built from the same graph to resume it');
+  if (sampler.strategy !== manifest.options.sampling) throw new RangeError(`the run used "${manifest.options.sampling}" sampling but the sampler given is "${sampler.strategy}"`);
+  const { store, existing } = await RunStore.open(dir);
+  return execute(store, manifest, tools, sampler, config.model, existing.records, handlers);
+}
+
+async function execute(
+  store: RunStore,
+  manifest: RunManifest,
+  tools: Tool[],
+  sampler: ToolSampler,
+  model: ChatModel,
+  existing: readonly DialogueRecord[],
+  handlers: RunHandlers,
+): Promise<RunResult> {
+  const emit = safeListener(handlers.onEvent);
+  const options = manifest.options;
+  const started = Date.now();
+  const done = new Set(existing.filter((r) => r.index >= 0 && r.index < options.count).map((r) => r.index));
+  const counts = countRecords(existing.filter((r) => done.has(r.index)), options.count);
+  const pending: number[] = [];
+  for (let i = 0; i < options.count; i++) if (!done.has(i)) pending.push(i);
+
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort();
+  if (handlers.signal?.aborted) stop.abort();
+  handlers.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const meter = new TokenMeter(options.maxTokens);
+  let reason: RunStopReason = 'completed';
+  let fatal: unknown;
+  let next = 0;
+  let inFlight = 0;
+  let finishedHere = 0;
+  const byName = new Map(tools.map((t) => [t.name, t]));
+
+  emit({ type: 'run-started', runDir: store.dir, manifest, alreadyDone: counts.done });
+  const progress = () => {
+    const elapsedMs = Date.now() - started;
+    const perMinute = elapsedMs > 0 ? (finishedHere * 60_000) / elapsedMs : 0;
+    const remaining = counts.total - counts.done;
+    emit({ type: 'run-progress', counts: structuredClone(counts), inFlight, tokens: meter.total, elapsedMs, perMinute, etaMs: finishedHere > 0 ? (remaining * elapsedMs) / finishedHere : null });
+  };
+  progress();
+
+  const oneDialogue = async (index: number): Promise<void> => {
+    const seed = dialogueSeed(options.seed, index);
+    const size = intBetween(createRng((seed ^ 0x27d4eb2f) >>> 0), options.toolsPerDialogue.min, options.toolsPerDialogue.max);
+    let sampled: Tool[];
+    try {
+      sampled = (await sampler.sample({ index, seed, size })).map((t) => byName.get(t.name) ?? t);
+      if (sampled.length === 0) throw new Error('the sampler returned no tools');
+    } catch (e) {
+      const now = new Date().toISOString();
+      const record: DialogueRecord = {
+        id: dialogueId(index), index, status: 'rejected',
+        reasons: [{ code: 'sampling-failed', message: e instanceof Error ? e.message : String(e) }],
+        tools: [], plan: null, system: '', messages: [], seed, style: '', usage: {}, llmCalls: 0,
+        timings: { startedAt: now, finishedAt: now, durationMs: 0 },
+      };
+      await finish(record);
+      return;
+    }
+    const record = await generateDialogue({ index, seed, tools: sampled, model, meter, options, signal: stop.signal, emit });
+    await finish(record);
+  };
+  const finish = async (record: DialogueRecord) => {
+    await store.append(record);
+    addToCounts(counts, record);
+    finishedHere++;
+    emit({ type: 'verdict', id: record.id, index: record.index, status: record.status, reasons: record.reasons, record });
+  };
+
+  const worker = async () => {
+    while (!stop.signal.aborted && next < pending.length) {
+      const index = pending[next++]!;
+      inFlight++;
+      try {
+        await oneDialogue(index);
+      } catch (e) {
+        if (e instanceof DialogueStopped) {
+          if (e.why === 'budget-exceeded' && reason === 'completed') reason = 'budget-exceeded';
+        } else {
+          // The run folder cannot be written: stop everything and report it.
+          fatal ??= e;
+        }
+        stop.abort();
+      } finally {
+        inFlight--;
+      }
+      progress();
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, pending.length) }, worker));
+  } finally {
+    handlers.signal?.removeEventListener('abort', onOuterAbort);
+    await store.close();
+  }
+  if (fatal) throw fatal;
+  if (reason === 'completed' && counts.done < counts.total) reason = 'aborted';
+  const result: RunResult = { dir: store.dir, reason, counts, tokens: meter.total, elapsedMs: Date.now() - started };
+  emit({ type: 'run-finished', runDir: store.dir, reason, counts: structuredClone(counts), elapsedMs: result.elapsedMs, tokens: meter.total });
+  return result;
+}
+
+/** A run as the extension's Runs tree shows it: manifest, records and counts. */
+export interface RunSnapshot {
+  dir: string;
+  manifest: RunManifest;
+  dialogues: DialogueRecord[];
+  counts: RunCounts;
+  /** 1-based numbers of lines that could not be read; a torn last line is not counted. */
+  badLines: number[];
+  tornTail: boolean;
+}
+
+export async function readRun(dir: string): Promise<RunSnapshot> {
+  const manifest = await readManifest(dir);
+  const r = await readDialogues(path.join(dir, DIALOGUES_FILE));
+  const dialogues = r.records.filter((d) => d.index >= 0 && d.index < manifest.options.count).sort((a, b) => a.index - b.index);
+  return { dir, manifest, dialogues, counts: countRecords(dialogues, manifest.options.count), badLines: r.badLines, tornTail: r.tornTail };
+}
