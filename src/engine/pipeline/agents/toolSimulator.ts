@@ -8,6 +8,7 @@
 import type { ChatMessage, ChatModel, TokenUsage } from '../../llm/types';
 import type { JsonSchema } from '../../model/jsonSchema';
 import type { Tool } from '../../model/tool';
+import { validateAgainst } from '../schemaValidator';
 
 export const TOOL_RESULT_SCHEMA_NAME = 'tool_result';
 
@@ -25,7 +26,7 @@ export function toolResultSchema(tool: Tool): JsonSchema {
   };
 }
 
-export function validateToolResult(value: unknown, simulateError: boolean): { ok: true; value: SimulatedResult } | { ok: false; errors: string[] } {
+export function validateToolResult(value: unknown, simulateError: boolean, returns?: JsonSchema): { ok: true; value: SimulatedResult } | { ok: false; errors: string[] } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, errors: ['the answer must be a JSON object with "ok"'] };
   const v = value as Record<string, unknown>;
   if (typeof v.ok !== 'boolean') return { ok: false, errors: ['"ok" must be true or false'] };
@@ -36,6 +37,11 @@ export function validateToolResult(value: unknown, simulateError: boolean): { ok
   }
   if (!v.ok) return { ok: false, errors: ['this call succeeds: set "ok" to true and put the result in "result"'] };
   if (!('result' in v)) return { ok: false, errors: ['"result" is missing'] };
+  if (returns) {
+    // A return schema ajv cannot compile is the tool's fault, not the model's: accept the result.
+    const problems = validateAgainst(returns, v.result).filter((p) => p.keyword !== 'schema');
+    if (problems.length > 0) return { ok: false, errors: problems.slice(0, 8).map((p) => `"result"${p.message.replace(/^\//, '/')} (follow the tool's return schema)`) };
+  }
   return { ok: true, value: { ok: true, result: v.result } };
 }
 
@@ -69,7 +75,7 @@ export async function simulateTool(
     messages: toolSimulatorMessages(tool, args, simulateError),
     schemaName: TOOL_RESULT_SCHEMA_NAME,
     schema: toolResultSchema(tool),
-    validate: (v) => validateToolResult(v, simulateError),
+    validate: (v) => validateToolResult(v, simulateError, tool.returns),
     signal,
   });
   const content = JSON.stringify(value.ok ? value.result : { error: value.error });

@@ -78,7 +78,7 @@ export function userSystemPrompt(ctx: UserContext): string {
       'If the assistant asked you for a detail, supply a plausible value. Set "finished" to true when you are done; "stepDone" is true when your previous request was answered.',
     );
   }
-  lines.push('Write only your next message as the user, in "message". Answer with JSON only.');
+  lines.push('Write only your next message as the user, in "message", replying to the conversation below. Answer with JSON only.');
   return lines.join('\n');
 }
 
@@ -87,7 +87,8 @@ export function userMessages(ctx: UserContext, dialogue: readonly ChatMessage[])
     { role: 'system', content: userSystemPrompt(ctx) },
     {
       role: 'user',
-      content: dialogue.length === 0 ? 'The conversation has not started yet. Write your first message.' : `Conversation so far:\n${transcript(dialogue)}\n\nWrite your next message.`,
+      // The transcript comes last so that the assistant's latest words end the prompt.
+      content: dialogue.length === 0 ? 'The conversation has not started yet. Write your first message.' : `Conversation so far (you are "User"):\n${transcript(dialogue)}`,
     },
   ];
 }
