@@ -46,7 +46,22 @@ export interface ChatRequest {
   toolChoice?: 'auto' | 'none' | 'required';
   parallelToolCalls?: boolean;
   maxTokens?: number;
+  /** Overrides the role's configured temperature for this request. */
+  temperature?: number;
+  /** Stream the answer (SSE); the result is the same assembled message. */
+  stream?: boolean;
+  /** With `stream`, called for every delta as it arrives. */
+  onDelta?: (delta: ChatDelta) => void;
   signal?: AbortSignal;
+}
+
+/** One streamed piece of an assistant message. */
+export interface ChatDelta {
+  /** The request is being retried after a failure mid-stream: discard the deltas received so far. */
+  restart?: true;
+  content?: string;
+  /** Tool-call fragments as the server sends them: `index` says which call they extend. */
+  toolCalls?: Array<{ index: number; id?: string; name?: string; arguments?: string }>;
 }
 
 export interface ChatResult {
@@ -68,6 +83,11 @@ export interface StructuredRequest<T> {
   validate: (value: unknown) => { ok: true; value: T } | { ok: false; errors: string[] };
   /** Re-asks after invalid output; default 2. */
   maxRepairs?: number;
+  /** `strict: true` in `json_schema` mode (only for schemas that meet OpenAI's strict subset). */
+  strict?: boolean;
+  /** Overrides the role's configured temperature for this request. */
+  temperature?: number;
+  maxTokens?: number;
   signal?: AbortSignal;
 }
 
@@ -88,11 +108,24 @@ export type LlmErrorCode =
   | 'auth'
   | 'bad-request';
 
+/** Extra facts about a failure, for logs and rejection records (never secrets). */
+export interface LlmErrorDetail {
+  /** HTTP status of the last response, when there was one. */
+  status?: number;
+  /** For `retries-exhausted`: the code of the last failure (e.g. `timeout`). */
+  lastCode?: LlmErrorCode;
+  /** Number of attempts made. */
+  attempts?: number;
+  /** For `invalid-output`: the problems found in the last answer. */
+  problems?: string[];
+}
+
 export class LlmError extends Error {
   constructor(
     readonly code: LlmErrorCode,
     message: string,
     readonly role?: LlmRole,
+    readonly detail: LlmErrorDetail = {},
   ) {
     super(message);
     this.name = 'LlmError';

@@ -1,0 +1,71 @@
+/** Turns what the `openai` SDK (or the network) throws into an LlmError code and a safe message. */
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
+import { parseRetryAfter } from './retryPolicy';
+import type { LlmErrorCode } from './types';
+
+export interface ClassifiedFailure {
+  code: LlmErrorCode;
+  /** Human-readable cause, not yet redacted. */
+  message: string;
+  status?: number;
+  retryAfterMs?: number;
+}
+
+/** Marks a response that arrived but cannot be used (bad JSON body, no choices): retried like a 5xx. */
+export class MalformedResponseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedResponseError';
+  }
+}
+
+function serverMessage(e: APIError): string {
+  const body = e.error as { message?: unknown } | undefined;
+  const m = body && typeof body.message === 'string' ? body.message : e.message;
+  return m.length > 300 ? `${m.slice(0, 300)}…` : m;
+}
+
+/**
+ * Classifies a failure of one attempt. `timedOut` / `callerAborted` say whether our own timer or
+ * the caller's signal caused an abort. Returns undefined for errors that are not request failures
+ * (programming errors), which the caller rethrows.
+ */
+export function classifyFailure(e: unknown, timedOut: boolean, callerAborted: boolean): ClassifiedFailure | undefined {
+  if (callerAborted) return { code: 'aborted', message: 'cancelled' };
+  if (timedOut) return { code: 'timeout', message: 'no complete answer within the request timeout' };
+  if (e instanceof APIConnectionTimeoutError) return { code: 'timeout', message: 'the connection timed out' };
+  if (e instanceof APIUserAbortError) return { code: 'aborted', message: 'cancelled' };
+  if (e instanceof APIConnectionError) {
+    const cause = e.cause instanceof Error ? `: ${e.cause.message}` : '';
+    return { code: 'server-error', message: `connection error${cause}` };
+  }
+  if (e instanceof APIError) {
+    const status = e.status;
+    const msg = `HTTP ${status ?? '?'}: ${serverMessage(e)}`;
+    if (status === 429) {
+      const f: ClassifiedFailure = { code: 'rate-limited', message: msg, status };
+      const ra = parseRetryAfter(e.headers);
+      if (ra !== undefined) f.retryAfterMs = ra;
+      return f;
+    }
+    if (status === 401 || status === 403) return { code: 'auth', message: `${msg} (check the API key for this endpoint)`, status };
+    if (status === 408) return { code: 'timeout', message: msg, status };
+    if (status !== undefined && status >= 500) {
+      const f: ClassifiedFailure = { code: 'server-error', message: msg, status };
+      const ra = parseRetryAfter(e.headers);
+      if (ra !== undefined) f.retryAfterMs = ra;
+      return f;
+    }
+    if (status === 404) return { code: 'bad-request', message: `${msg} (check the base URL and the model name)`, status };
+    const f: ClassifiedFailure = { code: 'bad-request', message: msg };
+    if (status !== undefined) f.status = status;
+    return f;
+  }
+  if (e instanceof MalformedResponseError) return { code: 'server-error', message: e.message };
+  // A 200 response whose body is not JSON (truncated, garbled): the SDK throws a SyntaxError.
+  if (e instanceof SyntaxError) return { code: 'server-error', message: `malformed response body: ${e.message}` };
+  if (e instanceof OpenAIError) return { code: 'server-error', message: e.message };
+  // Undici/stream failures while reading a body (socket closed mid-answer).
+  if (e instanceof TypeError && /terminated|fetch failed|socket/i.test(e.message)) return { code: 'server-error', message: `connection error: ${e.message}` };
+  return undefined;
+}

@@ -1,0 +1,91 @@
+/**
+ * Planner (schema `dialogue_plan`) in the LLM simulator, a test double: a plan from the sampled
+ * tools found in the request (OpenAI tool JSON in a fenced ```json block, `Target steps: N`).
+ */
+import type { JsonSchema } from '../../../../src/engine/model/jsonSchema';
+import type { SeededRandom } from '../seededRandom';
+import { textOf, type ChatCompletionBody } from '../requestShape';
+import { firstSentence, humanize } from './words';
+
+interface PlanTool {
+  name: string;
+  description: string;
+}
+
+export interface PlanStep {
+  kind: 'tool' | 'chitchat';
+  request: string;
+  tools?: string[];
+}
+
+const CHITCHAT = [
+  'Chat about what they plan to do this weekend',
+  'Thank the assistant and share how the day is going',
+  'Ask the assistant for a general tip about staying organised',
+  'Make small talk about the weather lately',
+];
+
+function toolsFromText(text: string): PlanTool[] {
+  const out: PlanTool[] = [];
+  const fence = /```json\s*\n([\s\S]*?)\n```/g;
+  for (let m = fence.exec(text); m; m = fence.exec(text)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(m[1]!);
+    } catch {
+      continue;
+    }
+    const list = Array.isArray(parsed) ? parsed : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { tools?: unknown }).tools) ? (parsed as { tools: unknown[] }).tools : [parsed];
+    for (const t of list) {
+      const fn = (t as { function?: { name?: unknown; description?: unknown } })?.function ?? (t as { name?: unknown; description?: unknown });
+      if (fn && typeof fn.name === 'string') out.push({ name: fn.name, description: typeof fn.description === 'string' ? fn.description : '' });
+    }
+  }
+  return out;
+}
+
+/** Tool names the schema allows (`steps.items.properties.tools.items.enum`), when it says. */
+function allowedNames(schema: JsonSchema): string[] | undefined {
+  const e = schema.properties?.steps?.items?.properties?.tools?.items?.enum;
+  return Array.isArray(e) ? e.filter((x): x is string => typeof x === 'string') : undefined;
+}
+
+export function toolRequest(tool: PlanTool): string {
+  const what = firstSentence(tool.description) || humanize(tool.name);
+  return `Ask the assistant to ${humanize(tool.name)}: ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
+}
+
+export function planAnswer(body: ChatCompletionBody, schema: JsonSchema, rng: SeededRandom): { steps: PlanStep[] } {
+  const text = body.messages.map(textOf).join('\n');
+  const allowed = allowedNames(schema);
+  let tools = toolsFromText(text);
+  if (allowed) {
+    tools = tools.filter((t) => allowed.includes(t.name));
+    for (const name of allowed) if (!tools.some((t) => t.name === name)) tools.push({ name, description: '' });
+  }
+  const stepsSchema = schema.properties?.steps ?? {};
+  const minItems = typeof stepsSchema.minItems === 'number' ? stepsSchema.minItems : 1;
+  const maxItems = typeof stepsSchema.maxItems === 'number' ? stepsSchema.maxItems : 50;
+  const target = Number(/Target steps:\s*(\d+)/.exec(text)?.[1] ?? 3);
+  const n = Math.max(minItems, Math.min(maxItems, target || 3));
+  const steps: PlanStep[] = [];
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const chitchat = tools.length === 0 || (i > 0 && n >= 3 && rng.chance(0.2));
+    if (chitchat) {
+      steps.push({ kind: 'chitchat', request: rng.pick(CHITCHAT) });
+      continue;
+    }
+    const first = tools[next++ % tools.length]!;
+    // Sometimes two tools in one step, which the assistant answers with parallel calls.
+    if (tools.length > 1 && rng.chance(0.2)) {
+      const second = tools[next++ % tools.length]!;
+      if (second.name !== first.name) {
+        steps.push({ kind: 'tool', request: `${toolRequest(first)} and also ${toolRequest(second).replace(/^Ask the assistant to /, '')}`, tools: [first.name, second.name] });
+        continue;
+      }
+    }
+    steps.push({ kind: 'tool', request: toolRequest(first), tools: [first.name] });
+  }
+  return { steps };
+}
