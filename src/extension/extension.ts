@@ -1,11 +1,92 @@
+/**
+ * Composition root of the VS Code extension: one `ToolFlowExtension` owns every service and
+ * disposable. Activation only wires views and commands; the engine is loaded on first use.
+ */
 import * as vscode from 'vscode';
+import { Disposable } from './common/disposable';
+import { Log } from './common/log';
+import { GenerationService } from './generation/generationService';
+import { runGenerateFlow } from './generation/generateCommand';
+import { LivePanelSerializer } from './live/livePanel';
+import { TranscriptStore } from './live/transcriptStore';
+import { registerRunCommands } from './runsView/runCommands';
+import { RunsTreeProvider } from './runsView/runsTreeProvider';
+import { ApiKeyStore } from './secrets/apiKeyStore';
+import { registerApiKeyCommands } from './secrets/apiKeyCommands';
+import { onDidChangeSettings } from './settings/settings';
+import { registerToolCommands } from './tools/toolCommands';
+import { ToolsTreeProvider, type ToolsNode } from './tools/toolsTreeProvider';
+import { LIVE_VIEW_TYPE } from '../shared/liveTranscripts';
 
-export function activate(context: vscode.ExtensionContext): void {
+export class ToolFlowExtension extends Disposable {
+  readonly log = this._register(new Log());
+  readonly keys: ApiKeyStore;
+  readonly store = new TranscriptStore();
+  readonly tools: ToolsTreeProvider;
+  readonly runs: RunsTreeProvider;
+  readonly generation: GenerationService;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    super();
+    const started = performance.now();
+    this.keys = new ApiKeyStore(context.secrets, this.log);
+    this.tools = this._register(new ToolsTreeProvider(this.log));
+    let generation: GenerationService | undefined;
+    this.runs = this._register(new RunsTreeProvider(() => generation?.runsRoot(), () => generation?.runningDir, this.log));
+    this.generation = generation = this._register(new GenerationService(this.store, this.keys, this.runs, this.log));
+
+    const toolsView = this._register(vscode.window.createTreeView('toolflow.tools', { treeDataProvider: this.tools, showCollapseAll: true }));
+    this.tools.attach(toolsView);
+    const runsView = this._register(vscode.window.createTreeView('toolflow.runs', { treeDataProvider: this.runs, showCollapseAll: true }));
+    this.runs.attach(runsView);
+    this.watchRuns();
+
+    for (const d of registerApiKeyCommands(this.keys)) this._register(d);
+    for (const d of registerToolCommands(this.tools)) this._register(d);
+    for (const d of registerRunCommands({ extensionUri: context.extensionUri, runs: this.runs, service: this.generation, store: this.store, log: this.log })) this._register(d);
+    this._register(
+      vscode.commands.registerCommand('toolflow.generate', (node?: ToolsNode) => runGenerateFlow(this.generation, this.tools, this.runs, node)),
+    );
+    this._register(vscode.window.registerWebviewPanelSerializer(LIVE_VIEW_TYPE, new LivePanelSerializer(context.extensionUri, this.store, this.log)));
+    this._register(onDidChangeSettings(() => void this.runs.refresh()));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.log.info('Workspace trusted: generation enabled')));
+
+    // Views fill in after activation returns.
+    setTimeout(() => {
+      void this.tools.refresh();
+      void this.runs.refresh();
+    }, 0);
+    const ms = performance.now() - started;
+    this.log.info(`ToolFlow activated in ${ms.toFixed(1)} ms (VS Code ${vscode.version}, Node ${process.version}${vscode.workspace.isTrusted ? '' : ', Restricted Mode: generation disabled'})`);
+  }
+
+  /** Refreshes the Runs view when run files change on disk (other windows, the CLI). */
+  private watchRuns(): void {
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/{manifest.json,dialogues.jsonl}'));
+    let timer: NodeJS.Timeout | undefined;
+    const changed = () => {
+      if (this.generation.isRunning || timer) return; // a running generation refreshes on its own
+      timer = setTimeout(() => {
+        timer = undefined;
+        void this.runs.refresh();
+      }, 500);
+    };
+    this._register(watcher.onDidCreate(changed));
+    this._register(watcher.onDidChange(changed));
+    this._register(watcher.onDidDelete(changed));
+    this._register({ dispose: () => timer && clearTimeout(timer) });
+  }
+}
+
+export function activate(context: vscode.ExtensionContext): ToolFlowExtension {
+  const root = new ToolFlowExtension(context);
+  context.subscriptions.push(root);
   context.subscriptions.push(
     vscode.commands.registerCommand('toolflow.importTools', () => {
       void vscode.window.showInformationMessage('ToolFlow: import is being built.');
     }),
   );
+  return root;
 }
 
 export function deactivate(): void {}

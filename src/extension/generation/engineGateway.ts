@@ -1,0 +1,49 @@
+/**
+ * The only door from the extension to the generation engine. Engine modules are loaded lazily, on
+ * the first generation, so activation stays fast.
+ */
+import type { LlmConfig } from '../../engine/llm/config';
+import type { PipelineEventListener, RunStopReason } from '../../engine/pipeline/events';
+import type { RunCounts } from '../../engine/pipeline/types';
+
+export interface StartRunParams {
+  toolsFile: string;
+  runDir: string;
+  count: number;
+  concurrency: number;
+  seed: number;
+  toolsPerDialogue: number;
+  planSteps: number;
+  maxTurns: number;
+  useGraph: boolean;
+  usePlan: boolean;
+  threshold: number;
+  embeddingModel: string;
+  llm: LlmConfig;
+  onEvent: PipelineEventListener;
+  signal: AbortSignal;
+}
+
+export interface ResumeRunParams {
+  runDir: string;
+  llm: LlmConfig;
+  onEvent: PipelineEventListener;
+  signal: AbortSignal;
+}
+
+export interface RunOutcome {
+  reason: RunStopReason;
+  counts: RunCounts;
+}
+
+export interface EngineGateway {
+  startRun(p: StartRunParams): Promise<RunOutcome>;
+  resumeRun(p: ResumeRunParams): Promise<RunOutcome>;
+}
+
+let loaded: Promise<EngineGateway> | undefined;
+
+export function loadEngine(): Promise<EngineGateway> {
+  loaded ??= import('./engineGatewayImpl').then((m) => m.engineGateway);
+  return loaded;
+}

@@ -1,0 +1,254 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable } from '../common/disposable';
+import { errorMessage, isAbortError } from '../common/errors';
+import type { Log } from '../common/log';
+import type { PipelineEvent } from '../../engine/pipeline/events';
+import { resolveLlmConfig, type LlmConfig } from '../../engine/llm/config';
+import type { LlmRole } from '../../engine/llm/types';
+import type { ApiKeyStore } from '../secrets/apiKeyStore';
+import { readSettings } from '../settings/settings';
+import type { ToolFlowSettings } from '../settings/settingsModel';
+import type { TranscriptStore } from '../live/transcriptStore';
+import { LivePanel } from '../live/livePanel';
+import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
+import { loadEngine, type RunOutcome } from './engineGateway';
+import type { GenerateChoices } from './generateOptions';
+import { GenerationStatusBar } from './statusBar';
+
+const RUNNING_CONTEXT = 'toolflow.generationRunning';
+const TREE_REFRESH_MS = 1000;
+
+interface ActiveRun {
+  runDir: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class GenerationRefused extends Error {}
+
+/** Starts, resumes and cancels generation runs; feeds the live view, status bar and Runs tree. */
+export class GenerationService extends Disposable {
+  private active: ActiveRun | undefined;
+  private readonly statusBar = this._register(new GenerationStatusBar());
+  private treeTimer: NodeJS.Timeout | undefined;
+  private readonly finished = this._register(new vscode.EventEmitter<{ runDir: string; outcome?: RunOutcome; error?: string }>());
+  readonly onDidFinishRun = this.finished.event;
+
+  constructor(
+    private readonly store: TranscriptStore,
+    private readonly keys: ApiKeyStore,
+    private readonly runs: RunsTreeProvider,
+    private readonly log: Log,
+  ) {
+    super();
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
+    this._register({ dispose: () => this.active?.controller.abort(new Error('extension deactivated')) });
+  }
+
+  get runningDir(): string | undefined {
+    return this.active?.runDir;
+  }
+
+  get isRunning(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** The folder runs are written to, or undefined without a workspace folder. */
+  runsRoot(settings?: ToolFlowSettings): string | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return undefined;
+    const dir = (settings ?? readSettings()).runsDirectory;
+    return path.resolve(folder.uri.fsPath, dir);
+  }
+
+  /** Throws GenerationRefused with a message for the user when generation may not run now. */
+  private checkAllowed(): void {
+    if (!vscode.workspace.isTrusted) {
+      throw new GenerationRefused('Generation is disabled in Restricted Mode: it sends requests with your API key. Trust this workspace to generate.');
+    }
+    if (this.active) throw new GenerationRefused(`A generation is already running (${path.basename(this.active.runDir)}). Cancel it first or wait for it to finish.`);
+  }
+
+  /** The LLM configuration from settings; the key is only attached for its own origin. */
+  private async llmConfig(settings: ToolFlowSettings, models: Record<LlmRole, string>): Promise<LlmConfig | undefined> {
+    let apiKey = await this.keys.get(settings.origin);
+    if (!apiKey && !isLocalOrigin(settings.origin)) {
+      const choice = await vscode.window.showWarningMessage(
+        `ToolFlow: no API key is stored for ${settings.origin}.`,
+        { modal: true, detail: 'Set one with “ToolFlow: Set API Key”, or continue without a key (for servers that need none).' },
+        'Set API Key',
+        'Continue Without Key',
+      );
+      if (choice === 'Set API Key') {
+        await vscode.commands.executeCommand('toolflow.setApiKey');
+        apiKey = await this.keys.get(settings.origin);
+        if (!apiKey) return undefined;
+      } else if (choice !== 'Continue Without Key') {
+        return undefined;
+      }
+    }
+    const roles: Partial<Record<LlmRole, { model: string }>> = {};
+    for (const [role, model] of Object.entries(models) as Array<[LlmRole, string]>) roles[role] = { model };
+    // No environment variables: the extension's endpoint comes from settings only.
+    return resolveLlmConfig({}, {
+      baseURL: settings.baseUrl,
+      apiKey: apiKey ?? '',
+      roles,
+      limits: { requestTimeoutMs: settings.requestTimeoutSeconds * 1000, concurrency: Math.max(1, settings.concurrency * 2) },
+    });
+  }
+
+  async start(choices: GenerateChoices, models: Record<LlmRole, string>): Promise<void> {
+    this.checkAllowed();
+    const settings = readSettings();
+    const root = this.runsRoot(settings);
+    if (!root) throw new GenerationRefused('Open a folder first: runs are written to a folder of the workspace.');
+    const llm = await this.llmConfig(settings, models);
+    if (!llm) return;
+    const runDir = path.join(root, choices.runName);
+    const llmForRun = { ...llm, limits: { ...llm.limits, concurrency: Math.max(1, choices.concurrency * 2) } };
+    await this.run(runDir, `Generating ${choices.count} dialogues`, async (engine, onEvent, signal) =>
+      engine.startRun({
+        toolsFile: choices.toolsFile,
+        runDir,
+        count: choices.count,
+        concurrency: choices.concurrency,
+        seed: settings.seed,
+        toolsPerDialogue: settings.toolsPerDialogue,
+        planSteps: settings.planSteps,
+        maxTurns: settings.maxTurns,
+        useGraph: choices.useGraph,
+        usePlan: choices.usePlan,
+        threshold: settings.threshold,
+        embeddingModel: settings.embeddingModel,
+        llm: llmForRun,
+        onEvent,
+        signal,
+      }),
+    );
+  }
+
+  async resume(runDir: string): Promise<void> {
+    this.checkAllowed();
+    const settings = readSettings();
+    const llm = await this.llmConfig(settings, settings.models);
+    if (!llm) return;
+    await this.run(runDir, `Resuming ${path.basename(runDir)}`, (engine, onEvent, signal) => engine.resumeRun({ runDir, llm, onEvent, signal }));
+  }
+
+  cancel(): boolean {
+    if (!this.active) return false;
+    this.log.info(`Cancelling run ${this.active.runDir}`);
+    this.active.controller.abort(new Error('cancelled by the user'));
+    return true;
+  }
+
+  private async run(
+    runDir: string,
+    title: string,
+    body: (engine: Awaited<ReturnType<typeof loadEngine>>, onEvent: (e: PipelineEvent) => void, signal: AbortSignal) => Promise<RunOutcome>,
+  ): Promise<void> {
+    const controller = new AbortController();
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    this.active = { runDir, controller, done };
+    await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
+    this.log.info(`${title}: ${runDir}`);
+    void this.runs.refresh();
+    const started = Date.now();
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `ToolFlow: ${title}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
+          progress.report({ message: 'loading the engine…' });
+          const engine = await loadEngine();
+          let lastDone = 0;
+          const onEvent = (event: PipelineEvent) => {
+            this.onEvent(event);
+            if (event.type === 'run-progress' || event.type === 'run-started') {
+              const run = this.store.run;
+              if (run) {
+                const increment = run.total > 0 ? ((run.done - lastDone) / run.total) * 100 : 0;
+                lastDone = run.done;
+                progress.report({ message: `${run.done}/${run.total} done · ${run.rejected} rejected`, increment });
+              }
+            }
+          };
+          const outcome = await body(engine, onEvent, controller.signal);
+          const secs = ((Date.now() - started) / 1000).toFixed(1);
+          this.log.info(`Run ${path.basename(runDir)} ${outcome.reason} after ${secs}s: ${outcome.counts.done}/${outcome.counts.total} done, ${outcome.counts.accepted} accepted, ${outcome.counts.rejected} rejected`);
+          this.finished.fire({ runDir, outcome });
+          if (outcome.reason === 'completed') {
+            void vscode.window.showInformationMessage(`ToolFlow: ${path.basename(runDir)} finished: ${outcome.counts.accepted} accepted, ${outcome.counts.rejected} rejected.`);
+          } else if (outcome.reason === 'aborted') {
+            void vscode.window.showInformationMessage(`ToolFlow: ${path.basename(runDir)} cancelled at ${outcome.counts.done}/${outcome.counts.total}. Resume it from the Runs view.`);
+          } else {
+            void vscode.window.showWarningMessage(`ToolFlow: ${path.basename(runDir)} stopped: ${outcome.reason}.`);
+          }
+        },
+      );
+    } catch (e) {
+      if (controller.signal.aborted && isAbortError(e)) {
+        this.log.info(`Run ${path.basename(runDir)} cancelled`);
+        this.finished.fire({ runDir });
+      } else {
+        const msg = errorMessage(e);
+        const hint = (e as { hint?: unknown }).hint;
+        this.log.error(`Run ${path.basename(runDir)} failed: ${msg}${typeof hint === 'string' ? ` (${hint})` : ''}`);
+        this.finished.fire({ runDir, error: msg });
+        void vscode.window.showErrorMessage(`ToolFlow: generation failed: ${msg}${typeof hint === 'string' ? ` ${hint}` : ''}`);
+        if (this.store.run && this.store.run.state === 'running') this.store.run.state = 'failed';
+      }
+    } finally {
+      this.active = undefined;
+      resolveDone();
+      await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
+      this.statusBar.update(this.store.run);
+      LivePanel.instance?.onStoreChange({ run: true, list: true, dialogues: new Set() });
+      if (this.treeTimer) clearTimeout(this.treeTimer);
+      this.treeTimer = undefined;
+      await this.runs.refresh();
+    }
+  }
+
+  private onEvent(event: PipelineEvent): void {
+    const change = this.store.apply(event);
+    LivePanel.instance?.onStoreChange(change);
+    if (change.run) this.statusBar.update(this.store.run);
+    if (event.type === 'log') {
+      if (event.level === 'error') this.log.error(event.message);
+      else if (event.level === 'warning') this.log.warn(event.message);
+      else this.log.info(event.message);
+    } else if (event.type === 'verdict') {
+      this.log.info(`${event.id}: ${event.status}${event.reasons.length ? ` (${event.reasons.map((r) => r.code).join(', ')})` : ''}`);
+      this.scheduleTreeRefresh();
+    } else if (event.type === 'run-started') {
+      this.log.info(`Run started in ${event.runDir}: ${event.manifest.options.count} dialogues, ${event.alreadyDone} already done`);
+      this.scheduleTreeRefresh();
+    }
+  }
+
+  private scheduleTreeRefresh(): void {
+    if (this.treeTimer) return;
+    this.treeTimer = setTimeout(() => {
+      this.treeTimer = undefined;
+      void this.runs.refresh();
+    }, TREE_REFRESH_MS);
+  }
+
+  override dispose(): void {
+    if (this.treeTimer) clearTimeout(this.treeTimer);
+    super.dispose();
+  }
+}
+
+export function isLocalOrigin(origin: string): boolean {
+  try {
+    const host = new URL(origin).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+  } catch {
+    return false;
+  }
+}

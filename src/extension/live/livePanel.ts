@@ -1,0 +1,180 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../common/disposable';
+import type { Log } from '../common/log';
+import { createNonce, webviewHtml } from '../webview/webviewHtml';
+import { LIVE_VIEW_TYPE, type FromLiveWebview, type LiveSnapshot, type ToLiveWebview } from '../../shared/liveTranscripts';
+import type { StoreChange, TranscriptStore } from './transcriptStore';
+
+const UPDATE_INTERVAL_MS = 100;
+
+/**
+ * The "ToolFlow: Live Transcripts" panel. One at a time; restored after a reload by the
+ * WebviewPanelSerializer. Updates are coalesced (at most one batch per 100 ms) so thousands of
+ * events per second do not flood the webview.
+ */
+export class LivePanel extends Disposable {
+  private static current: LivePanel | undefined;
+  private selectedKey: string | null = null;
+  private pending: { run: boolean; list: boolean; selected: boolean } = { run: false, list: false, selected: false };
+  private timer: NodeJS.Timeout | undefined;
+  private ready = false;
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: TranscriptStore,
+    private readonly log: Log,
+  ) {
+    super();
+    panel.webview.options = LivePanel.webviewOptions(extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'toolflow.svg');
+    panel.webview.html = this.html();
+    this._register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this._register(panel.onDidDispose(() => this.dispose()));
+    // Without retainContextWhenHidden the page is destroyed when hidden; it says `ready` again when shown.
+    this._register(panel.onDidChangeViewState((e) => {
+      if (!e.webviewPanel.visible) this.ready = false;
+    }));
+  }
+
+  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  static get instance(): LivePanel | undefined {
+    return LivePanel.current;
+  }
+
+  /** Opens (or reveals) the panel, optionally selecting a dialogue. */
+  static show(extensionUri: vscode.Uri, store: TranscriptStore, log: Log, selectKey?: string): LivePanel {
+    let live = LivePanel.current;
+    if (!live) {
+      const panel = vscode.window.createWebviewPanel(LIVE_VIEW_TYPE, 'ToolFlow: Live Transcripts', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, LivePanel.webviewOptions(extensionUri));
+      live = LivePanel.current = new LivePanel(panel, extensionUri, store, log);
+    } else {
+      live.panel.reveal(undefined, false);
+    }
+    if (selectKey) live.select(selectKey);
+    return live;
+  }
+
+  /** Re-attaches a panel VS Code restored after a reload (its webview state comes back on `ready`). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: TranscriptStore, log: Log): LivePanel {
+    LivePanel.current?.dispose();
+    return (LivePanel.current = new LivePanel(panel, extensionUri, store, log));
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
+  select(key: string): void {
+    this.selectedKey = key;
+    this.schedule({ run: false, list: true, selected: true });
+  }
+
+  /** Called by the generation service after each store change. */
+  onStoreChange(change: StoreChange): void {
+    // Follow the first dialogue of a run when nothing is selected yet.
+    if (!this.selectedKey || !this.store.get(this.selectedKey)) {
+      const first = this.store.list()[0];
+      if (first) {
+        this.selectedKey = first.key;
+        change.list = true;
+        change.dialogues.add(first.key);
+      }
+    }
+    this.schedule({
+      run: !!change.run,
+      list: !!change.list,
+      selected: this.selectedKey !== null && change.dialogues.has(this.selectedKey),
+    });
+  }
+
+  private schedule(what: { run: boolean; list: boolean; selected: boolean }): void {
+    this.pending.run ||= what.run;
+    this.pending.list ||= what.list;
+    this.pending.selected ||= what.selected;
+    if (!this.ready || this.timer) return;
+    this.timer = setTimeout(() => this.flush(), UPDATE_INTERVAL_MS);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.isDisposed || !this.ready) return;
+    const p = this.pending;
+    this.pending = { run: false, list: false, selected: false };
+    if (p.run) this.post({ kind: 'notification', method: 'live/run', params: this.store.run });
+    if (p.list) this.post({ kind: 'notification', method: 'live/dialogues', params: this.store.list() });
+    if (p.selected) this.post({ kind: 'notification', method: 'live/selected', params: this.selectedKey ? (this.store.get(this.selectedKey) ?? null) : null });
+  }
+
+  private snapshot(): LiveSnapshot {
+    return {
+      run: this.store.run,
+      dialogues: this.store.list(),
+      selected: this.selectedKey ? (this.store.get(this.selectedKey) ?? null) : null,
+    };
+  }
+
+  private post(message: ToLiveWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(raw: unknown): void {
+    // Messages from a webview are untrusted input: check their shape.
+    if (typeof raw !== 'object' || raw === null) return;
+    const m = raw as Partial<FromLiveWebview>;
+    if (m.kind !== 'notification' || typeof m.params !== 'object' || m.params === null) return;
+    if (m.method === 'live/ready') {
+      const key = (m.params as { selectedKey?: unknown }).selectedKey;
+      this.ready = true;
+      if (!this.selectedKey && typeof key === 'string' && this.store.get(key)) this.selectedKey = key;
+      // A restored panel whose dialogue is no longer in memory keeps showing its saved snapshot.
+      if (this.store.run || this.store.list().length > 0 || this.selectedKey) {
+        this.post({ kind: 'notification', method: 'live/snapshot', params: this.snapshot() });
+      }
+      this.log.debug('live transcripts view ready');
+    } else if (m.method === 'live/select') {
+      const key = (m.params as { key?: unknown }).key;
+      if (typeof key === 'string' && this.store.get(key)) this.select(key);
+    }
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    return webviewHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      title: 'ToolFlow: Live Transcripts',
+      scriptUri: asUri('dist', 'webview', 'live.js'),
+      styleUri: asUri('media', 'live.css'),
+    });
+  }
+
+  override dispose(): void {
+    if (LivePanel.current === this) LivePanel.current = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    super.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** Restores the live panel after VS Code reloads (state comes from the webview's `setState`). */
+export class LivePanelSerializer implements vscode.WebviewPanelSerializer {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: TranscriptStore,
+    private readonly log: Log,
+  ) {}
+
+  deserializeWebviewPanel(panel: vscode.WebviewPanel): Thenable<void> {
+    LivePanel.revive(panel, this.extensionUri, this.store, this.log);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Reads a run folder (`manifest.json` + append-only `dialogues.jsonl`) into the small summaries the
+ * Runs tree shows. Pure Node (no `vscode`), unit-tested. Keeps only summaries in memory; the full
+ * record of a dialogue is re-read from its byte range when opened.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { DialogueRecord, RunManifest } from '../../engine/pipeline/types';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const DIALOGUES_FILE = 'dialogues.jsonl';
+
+export interface DialogueSummary {
+  id: string;
+  index: number;
+  /** `accepted` | `rejected` | `edited` (edited by the review editor of a later issue). */
+  status: string;
+  reasons: string[];
+  reasonMessages: string[];
+  tools: string[];
+  /** User turns. */
+  turns: number;
+  messages: number;
+  /** Quality scores, when a judge has scored the dialogue. */
+  scores?: Record<string, number>;
+  /** Byte range of the line in dialogues.jsonl. */
+  offset: number;
+  length: number;
+}
+
+export interface RunSummary {
+  dir: string;
+  name: string;
+  manifest: RunManifest | null;
+  /** Problem reading the manifest, with the file and what to do. */
+  problem?: string;
+  /** Lines of dialogues.jsonl that could not be parsed (e.g. `dialogues.jsonl:12: ...`). */
+  badLines: string[];
+  dialogues: DialogueSummary[];
+  total: number;
+  accepted: number;
+  rejected: number;
+  modifiedMs: number;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function summarize(value: unknown, offset: number, length: number): DialogueSummary | string {
+  if (!isObject(value)) return 'not a JSON object';
+  const { id, index, status, reasons, tools, messages } = value as Partial<Record<keyof DialogueRecord, unknown>>;
+  if (typeof id !== 'string' || typeof status !== 'string' || !Array.isArray(messages)) return 'missing "id", "status" or "messages"';
+  const reasonList = Array.isArray(reasons) ? reasons.filter(isObject) : [];
+  const toolNames = Array.isArray(tools)
+    ? tools.map((t) => (isObject(t) && isObject(t.function) && typeof t.function.name === 'string' ? t.function.name : '?'))
+    : [];
+  const quality = (value as { quality?: unknown; scores?: unknown }).quality ?? (value as { scores?: unknown }).scores;
+  let scores: Record<string, number> | undefined;
+  if (isObject(quality)) {
+    scores = {};
+    for (const [k, v] of Object.entries(quality)) if (typeof v === 'number' && Number.isFinite(v)) scores[k] = v;
+    if (Object.keys(scores).length === 0) scores = undefined;
+  }
+  const edited = (value as { edited?: unknown }).edited === true;
+  return {
+    id,
+    index: typeof index === 'number' ? index : -1,
+    status: edited && status === 'accepted' ? 'edited' : status,
+    reasons: reasonList.map((r) => String(r.code ?? 'unknown')),
+    reasonMessages: reasonList.map((r) => String(r.message ?? r.code ?? '')),
+    tools: toolNames,
+    turns: messages.filter((m) => isObject(m) && m.role === 'user').length,
+    messages: messages.length,
+    ...(scores ? { scores } : {}),
+    offset,
+    length,
+  };
+}
+
+/** Parses the text of dialogues.jsonl. A truncated last line (a run being written) is skipped silently. */
+export function parseDialogueLines(text: Buffer): { dialogues: DialogueSummary[]; badLines: string[] } {
+  const dialogues: DialogueSummary[] = [];
+  const badLines: string[] = [];
+  let start = 0;
+  let line = 0;
+  while (start < text.length) {
+    let end = text.indexOf(0x0a, start);
+    const complete = end !== -1;
+    if (!complete) end = text.length;
+    line++;
+    const raw = text.subarray(start, end).toString('utf8').trim();
+    if (raw !== '') {
+      let parsed: unknown;
+      let ok = true;
+      try {
+        parsed = JSON.parse(raw);
+      } catch (e) {
+        ok = false;
+        if (complete) badLines.push(`${DIALOGUES_FILE}:${line}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+      }
+      if (ok) {
+        const s = summarize(parsed, start, end - start);
+        if (typeof s === 'string') badLines.push(`${DIALOGUES_FILE}:${line}: ${s}`);
+        else dialogues.push(s);
+      }
+    }
+    start = end + 1;
+  }
+  return { dialogues, badLines };
+}
+
+/** Reads one run folder. Never throws for bad content: problems are reported in the summary. */
+export async function readRunSummary(dir: string): Promise<RunSummary> {
+  const summary: RunSummary = {
+    dir,
+    name: path.basename(dir),
+    manifest: null,
+    badLines: [],
+    dialogues: [],
+    total: 0,
+    accepted: 0,
+    rejected: 0,
+    modifiedMs: 0,
+  };
+  const manifestPath = path.join(dir, MANIFEST_FILE);
+  try {
+    const stat = await fs.stat(manifestPath);
+    summary.modifiedMs = stat.mtimeMs;
+    const m: unknown = JSON.parse(await fs.readFile(manifestPath, 'utf8'));
+    if (!isObject(m) || m.format !== 'toolflow.run' || !isObject(m.options)) {
+      summary.problem = `${manifestPath}: not a ToolFlow run manifest (expected "format": "toolflow.run")`;
+    } else {
+      summary.manifest = m as unknown as RunManifest;
+      summary.total = typeof m.options.count === 'number' ? m.options.count : 0;
+    }
+  } catch (e) {
+    summary.problem = `${manifestPath}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  try {
+    const dialoguesPath = path.join(dir, DIALOGUES_FILE);
+    const text = await fs.readFile(dialoguesPath);
+    summary.modifiedMs = Math.max(summary.modifiedMs, (await fs.stat(dialoguesPath)).mtimeMs);
+    const parsed = parseDialogueLines(text);
+    // A resumed run never duplicates, but be safe: the last line of an id wins.
+    const byId = new Map<string, DialogueSummary>();
+    for (const d of parsed.dialogues) byId.set(d.id, d);
+    summary.dialogues = [...byId.values()].sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
+    summary.badLines = parsed.badLines;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') summary.badLines.push(`${DIALOGUES_FILE}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  summary.accepted = summary.dialogues.filter((d) => d.status === 'accepted' || d.status === 'edited').length;
+  summary.rejected = summary.dialogues.filter((d) => d.status === 'rejected').length;
+  return summary;
+}
+
+/** Lists run folders (folders holding a manifest.json) directly under `runsRoot`, newest first. */
+export async function listRuns(runsRoot: string): Promise<RunSummary[]> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(runsRoot, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const dirs: string[] = [];
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const dir = path.join(runsRoot, e.name);
+    try {
+      await fs.access(path.join(dir, MANIFEST_FILE));
+      dirs.push(dir);
+    } catch {
+      // not a run folder
+    }
+  }
+  const runs = await Promise.all(dirs.map((d) => readRunSummary(d)));
+  return runs.sort((a, b) => b.modifiedMs - a.modifiedMs || b.name.localeCompare(a.name));
+}
+
+/** Reads the full record of one dialogue from its byte range. */
+export async function readDialogueRecord(dir: string, d: Pick<DialogueSummary, 'offset' | 'length'>): Promise<DialogueRecord> {
+  const handle = await fs.open(path.join(dir, DIALOGUES_FILE), 'r');
+  try {
+    const buf = Buffer.alloc(d.length);
+    await handle.read(buf, 0, d.length, d.offset);
+    return JSON.parse(buf.toString('utf8')) as DialogueRecord;
+  } finally {
+    await handle.close();
+  }
+}

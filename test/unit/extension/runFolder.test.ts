@@ -1,0 +1,109 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, mkdir, appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { listRuns, readDialogueRecord, readRunSummary } from '../../../src/extension/runsView/runFolder';
+import { describeFilter, filterDialogues, isFiltering, reasonCounts } from '../../../src/extension/runsView/dialogueFilter';
+import { manifest, record, rejected } from '../../support/extension/dialogueBuilders';
+
+async function writeRun(root: string, name: string, count: number, lines: string[]): Promise<string> {
+  const dir = path.join(root, name);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest(count)));
+  await writeFile(path.join(dir, 'dialogues.jsonl'), lines.join(''));
+  return dir;
+}
+
+describe('run folders for the Runs view', () => {
+  test('counts, statuses, reasons, tools and turns come from dialogues.jsonl; a torn last line is skipped', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tf-runs-'));
+    try {
+      const lines = [
+        JSON.stringify(record(0)) + '\n',
+        JSON.stringify(rejected(1, 'missing-required-param', 'get_weather needs "city"')) + '\n',
+        JSON.stringify(record(2, { messages: [...record(2).messages, { role: 'user', content: 'and tomorrow?' }, { role: 'assistant', content: 'Sunny.' }] })) + '\n',
+        '{"id":"d000003","status":"acc', // being written
+      ];
+      const dir = await writeRun(root, 'run-a', 5, lines);
+      const run = await readRunSummary(dir);
+      assert.equal(run.total, 5);
+      assert.equal(run.dialogues.length, 3);
+      assert.equal(run.accepted, 2);
+      assert.equal(run.rejected, 1);
+      assert.deepEqual(run.badLines, []);
+      assert.deepEqual(run.dialogues[1]!.reasons, ['missing-required-param']);
+      assert.deepEqual(run.dialogues[0]!.tools, ['get_weather', 'book_flight']);
+      assert.equal(run.dialogues[0]!.turns, 1);
+      assert.equal(run.dialogues[2]!.turns, 2);
+      // The byte range gives back the exact record.
+      const full = await readDialogueRecord(dir, run.dialogues[1]!);
+      assert.equal(full.id, 'd000001');
+      assert.equal(full.reasons[0]!.message, 'get_weather needs "city"');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  test('bad lines and a bad manifest are reported with file and line, not thrown', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tf-runs-'));
+    try {
+      const dir = await writeRun(root, 'run-b', 2, [JSON.stringify(record(0)) + '\n', 'not json\n', '{"hello":1}\n']);
+      const run = await readRunSummary(dir);
+      assert.equal(run.dialogues.length, 1);
+      assert.equal(run.badLines.length, 2);
+      assert.match(run.badLines[0]!, /^dialogues\.jsonl:2: not valid JSON/);
+      assert.match(run.badLines[1]!, /^dialogues\.jsonl:3: missing "id"/);
+
+      await writeFile(path.join(dir, 'manifest.json'), '{"format":"other"}');
+      const bad = await readRunSummary(dir);
+      assert.match(bad.problem!, /manifest\.json: not a ToolFlow run manifest/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  test('listRuns finds only folders with a manifest and sees appended dialogues', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tf-runs-'));
+    try {
+      const dir = await writeRun(root, 'run-c', 3, [JSON.stringify(record(0)) + '\n']);
+      await mkdir(path.join(root, 'not-a-run'));
+      let runs = await listRuns(root);
+      assert.deepEqual(runs.map((r) => r.name), ['run-c']);
+      assert.equal(runs[0]!.dialogues.length, 1);
+      await appendFile(path.join(dir, 'dialogues.jsonl'), JSON.stringify(record(1)) + '\n');
+      runs = await listRuns(root);
+      assert.equal(runs[0]!.dialogues.length, 2);
+      assert.deepEqual(await listRuns(path.join(root, 'missing')), []);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('dialogue filters and search', () => {
+  const parse = async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tf-runs-'));
+    const dir = await writeRun(root, 'r', 4, [
+      JSON.stringify(record(0)) + '\n',
+      JSON.stringify(rejected(1, 'turn-limit', 'hit 12 turns')) + '\n',
+      JSON.stringify(rejected(2, 'unknown-tool', 'called get_wether')) + '\n',
+      JSON.stringify(record(3, { tools: [{ type: 'function', function: { name: 'search_songs', description: '', parameters: { type: 'object', properties: {} } } }] })) + '\n',
+    ]);
+    const run = await readRunSummary(dir);
+    await rm(root, { recursive: true, force: true });
+    return run.dialogues;
+  };
+
+  test('status, reason and search narrow the list', async () => {
+    const list = await parse();
+    assert.equal(filterDialogues(list, { status: 'all' }).length, 4);
+    assert.deepEqual(filterDialogues(list, { status: 'rejected' }).map((d) => d.id), ['d000001', 'd000002']);
+    assert.deepEqual(filterDialogues(list, { status: 'rejected', reason: 'turn-limit' }).map((d) => d.id), ['d000001']);
+    assert.deepEqual(filterDialogues(list, { status: 'all', search: 'SEARCH_SONGS' }).map((d) => d.id), ['d000003']);
+    assert.deepEqual(filterDialogues(list, { status: 'all', search: 'get_wether' }).map((d) => d.id), ['d000002']);
+    assert.equal(isFiltering({ status: 'all', search: '  ' }), false);
+    assert.equal(describeFilter({ status: 'rejected', reason: 'turn-limit', search: 'x' }), 'status: rejected · reason: turn-limit · “x”');
+    assert.deepEqual(reasonCounts(list), [{ code: 'turn-limit', count: 1 }, { code: 'unknown-tool', count: 1 }]);
+  });
+});

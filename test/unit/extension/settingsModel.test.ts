@@ -1,0 +1,38 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { endpointOrigin, parseSettings, SettingsError } from '../../../src/extension/settings/settingsModel';
+
+const reader = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('settings model', () => {
+  test('defaults give the OpenAI endpoint and the default model for every role', () => {
+    const s = parseSettings(reader({}));
+    assert.equal(s.baseUrl, 'https://api.openai.com/v1');
+    assert.equal(s.origin, 'https://api.openai.com');
+    assert.equal(s.models.planner, 'gpt-4o-mini');
+    assert.equal(s.models.tool, 'gpt-4o-mini');
+    assert.equal(s.threshold, 0.82);
+  });
+
+  test('a role model overrides the default model for that role only', () => {
+    const s = parseSettings(reader({ model: 'llama3.1', 'models.planner': 'gpt-4o', 'endpoint.baseUrl': 'http://localhost:11434/v1' }));
+    assert.equal(s.models.planner, 'gpt-4o');
+    assert.equal(s.models.user, 'llama3.1');
+    assert.equal(s.origin, 'http://localhost:11434');
+  });
+
+  test('a bad value names the setting and says what to use', () => {
+    assert.throws(() => parseSettings(reader({ 'generation.concurrency': 0 })), (e: unknown) => e instanceof SettingsError && /toolflow\.generation\.concurrency/.test(e.message) && /from 1 to 256/.test(e.message));
+    assert.throws(() => parseSettings(reader({ 'endpoint.baseUrl': 'localhost:11434' })), /toolflow\.endpoint\.baseUrl.*http/);
+    assert.throws(() => parseSettings(reader({ 'generation.count': 2.5 })), /integer/);
+  });
+
+  test('credentials inside the endpoint URL are refused (keys belong in secret storage)', () => {
+    assert.throws(() => endpointOrigin('https://user:sk-secret@api.example.com/v1'), /Set API Key/);
+  });
+
+  test('keys are per origin: path and trailing parts do not change the origin, host and port do', () => {
+    assert.equal(endpointOrigin('https://api.openai.com/v1/'), endpointOrigin('https://api.openai.com/other'));
+    assert.notEqual(endpointOrigin('http://127.0.0.1:8000/v1'), endpointOrigin('http://127.0.0.1:8001/v1'));
+  });
+});
