@@ -1,11 +1,167 @@
-import { UserError, type CliCommand } from '../cliSupport';
+/**
+ * `toolflow generate`: synthesises N dialogues into a run folder (manifest.json, tools.json,
+ * dialogues.jsonl), with a progress line on stderr. `--resume` continues a run after a crash or
+ * Ctrl-C: finished dialogues are kept, the rest are generated with the same per-dialogue tools.
+ */
+import path from 'node:path';
+import { LlmClient } from '../../engine/llm/llmClient';
+import { LlmConfigError, resolveLlmConfig, type LlmConfig } from '../../engine/llm/config';
+import type { LlmRole } from '../../engine/llm/types';
+import { LLM_ROLES } from '../../engine/llm/types';
+import type { Tool } from '../../engine/model/tool';
+import { readManifest, readRunTools, RunFolderError, toolSetHash } from '../../engine/pipeline/runStore';
+import { resumeRun, startRun, type RunResult } from '../../engine/pipeline/runner';
+import type { PipelineEvent } from '../../engine/pipeline/events';
+import type { RunModelInfo } from '../../engine/pipeline/types';
+import { uniformSampler, type ToolSampler } from '../../engine/pipeline/sampler';
+import { log, numberOption, parseCommandArgs, UserError, writeJson, type CliCommand, type CliIO } from '../cliSupport';
+import { loadToolSet } from './generate/loadTools';
+import { ProgressLine } from './generate/progressBar';
+import { graphSampler } from './generate/graphSampler';
 
-// Placeholder until its issue lands; replaced by the real command.
+const USAGE =
+  'toolflow generate --tools tools.json [--graph graph.json] --count N --out DIR [--concurrency C] [--seed S] ' +
+  '[--base-url URL] [--model M] [--api-key K] [--request-timeout SECONDS] [--resume] [--no-graph] [--no-plan] [--offline] ' +
+  '[--tool-error-rate P] [--max-turns T] [--max-tokens BUDGET] [--json]';
+
+const OPTIONS = {
+  tools: { type: 'string' },
+  graph: { type: 'string' },
+  count: { type: 'string', short: 'n' },
+  out: { type: 'string', short: 'o' },
+  concurrency: { type: 'string', short: 'c' },
+  seed: { type: 'string' },
+  'base-url': { type: 'string' },
+  model: { type: 'string' },
+  'api-key': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  resume: { type: 'boolean' },
+  'no-graph': { type: 'boolean' },
+  'no-plan': { type: 'boolean' },
+  offline: { type: 'boolean' },
+  'tool-error-rate': { type: 'string' },
+  'max-turns': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function modelsOf(config: LlmConfig): Partial<Record<LlmRole, RunModelInfo>> {
+  const out: Partial<Record<LlmRole, RunModelInfo>> = {};
+  for (const role of LLM_ROLES) {
+    const ep = config.roles[role];
+    out[role] = { baseURL: ep.baseURL, model: ep.model, ...(ep.temperature !== undefined ? { temperature: ep.temperature } : {}) };
+  }
+  return out;
+}
+
+function summary(r: RunResult) {
+  return { out: r.dir, reason: r.reason, total: r.counts.total, done: r.counts.done, accepted: r.counts.accepted, rejected: r.counts.rejected, byReason: r.counts.byReason, tokens: r.tokens, elapsedMs: r.elapsedMs };
+}
+
 export const generateCommand: CliCommand = {
   name: 'generate',
-  summary: '(not built yet)',
-  usage: 'toolflow generate',
-  run() {
-    return Promise.reject(new UserError('toolflow generate is not built yet'));
+  summary: 'synthesise multi-turn tool-calling dialogues into a run folder',
+  usage: USAGE,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values: v } = parseCommandArgs(argv, OPTIONS, USAGE, false);
+    if (!v.out) throw new UserError('--out DIR is required: the run folder to write (or to resume with --resume)', `usage: ${USAGE}`);
+    const out = path.resolve(io.cwd, v.out);
+    const timeoutS = numberOption(v['request-timeout'], 'request-timeout', 120, 1);
+    const concurrencyOpt = v.concurrency === undefined ? undefined : numberOption(v.concurrency, 'concurrency', 4, 1, 1024);
+    if (concurrencyOpt !== undefined && !Number.isInteger(concurrencyOpt)) throw new UserError(`--concurrency must be a whole number, got "${v.concurrency}"`);
+
+    let llmConfig: LlmConfig;
+    try {
+      llmConfig = resolveLlmConfig(io.env, {
+        ...(v['base-url'] !== undefined ? { baseURL: v['base-url'] } : {}),
+        ...(v['api-key'] !== undefined ? { apiKey: v['api-key'] } : {}),
+        ...(v.model !== undefined ? { model: v.model } : {}),
+        limits: { requestTimeoutMs: timeoutS * 1000 },
+      });
+    } catch (e) {
+      if (e instanceof LlmConfigError) throw new UserError(e.message, e.hint);
+      throw e;
+    }
+
+    const progress = new ProgressLine(io.stderr);
+    const onEvent = (e: PipelineEvent) => {
+      if (e.type === 'run-progress') progress.update(e);
+      else if (e.type === 'log') {
+        progress.end();
+        log(io, `${e.level}: ${e.message}`);
+      }
+    };
+
+    let result: RunResult;
+    try {
+      if (v.resume) {
+        const manifest = await readManifest(out);
+        const tools = await readRunTools(out);
+        if (v.tools) {
+          const given = await loadToolSet(path.resolve(io.cwd, v.tools));
+          if (toolSetHash(given.tools) !== manifest.toolSetHash) throw new UserError(`${v.tools} differs from the tools this run started with (${path.join(out, 'tools.json')})`, 'Resume without --tools, or start a new run in another folder.');
+        }
+        if (v.count !== undefined && numberOption(v.count, 'count', 0, 1) !== manifest.options.count) {
+          throw new UserError(`--count ${v.count} differs from the run's count ${manifest.options.count}`, 'Resume with the original count (or omit --count).');
+        }
+        llmConfig.limits.concurrency = concurrencyOpt ?? manifest.options.concurrency;
+        const sampler = await samplerFor(manifest.options.sampling === 'random', tools, v, io, manifest.graphSource);
+        const model = new LlmClient(llmConfig);
+        log(io, `resuming ${out}`);
+        result = await resumeRun(out, { model, sampler }, { signal: io.signal, onEvent });
+      } else {
+        if (!v.tools) throw new UserError('--tools FILE is required (the tool set written by `toolflow import`)', `usage: ${USAGE}`);
+        if (v.count === undefined) throw new UserError('--count N is required: how many dialogues to generate', `usage: ${USAGE}`);
+        const count = numberOption(v.count, 'count', 0, 1);
+        if (!Number.isInteger(count)) throw new UserError(`--count must be a whole number, got "${v.count}"`);
+        const toolsFile = path.resolve(io.cwd, v.tools);
+        const set = await loadToolSet(toolsFile);
+        const seed = v.seed === undefined ? 1 : numberOption(v.seed, 'seed', 1, 0, 2 ** 32 - 1);
+        const concurrency = concurrencyOpt ?? 4;
+        llmConfig.limits.concurrency = concurrency;
+        const sampler = await samplerFor(v['no-graph'] === true, set.tools, v, io, undefined);
+        const model = new LlmClient(llmConfig);
+        result = await startRun(
+          {
+            dir: out,
+            tools: set.tools,
+            sampler,
+            model,
+            models: modelsOf(llmConfig),
+            toolsSource: toolsFile,
+            ...(v.graph ? { graphSource: path.resolve(io.cwd, v.graph) } : {}),
+            options: {
+              count,
+              seed: Math.trunc(seed),
+              concurrency,
+              plan: v['no-plan'] !== true,
+              ...(v['tool-error-rate'] !== undefined ? { toolErrorRate: numberOption(v['tool-error-rate'], 'tool-error-rate', 0.1, 0, 1) } : {}),
+              ...(v['max-turns'] !== undefined ? { maxTurns: Math.trunc(numberOption(v['max-turns'], 'max-turns', 12, 1)) } : {}),
+              ...(v['max-tokens'] !== undefined ? { maxTokens: numberOption(v['max-tokens'], 'max-tokens', 0, 1) } : {}),
+            },
+          },
+          { signal: io.signal, onEvent },
+        );
+      }
+    } catch (e) {
+      progress.end();
+      if (e instanceof RunFolderError) throw new UserError(e.message, e.hint);
+      if (e instanceof RangeError) throw new UserError(e.message);
+      throw e;
+    }
+    progress.end();
+    const c = result.counts;
+    log(io, `${result.reason === 'completed' ? 'done' : `stopped (${result.reason})`}: ${c.done}/${c.total} dialogues, ${c.accepted} accepted, ${c.rejected} rejected, ${result.tokens} tokens in ${(result.elapsedMs / 1000).toFixed(1)}s → ${path.join(out, 'dialogues.jsonl')}`);
+    const reasons = Object.entries(c.byReason).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+    if (reasons.length > 0) log(io, `rejections: ${reasons.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    if (result.reason !== 'completed') log(io, `run \`toolflow generate --out ${v.out} --resume\` to continue`);
+    if (v.json) writeJson(io, summary(result));
+    if (result.reason === 'aborted') return 130;
+    return 0;
   },
 };
+
+async function samplerFor(uniform: boolean, tools: Tool[], v: { graph?: string; offline?: boolean }, io: CliIO, recordedGraph: string | undefined): Promise<ToolSampler> {
+  if (uniform) return uniformSampler(tools);
+  return graphSampler(tools, { graphFile: v.graph ? path.resolve(io.cwd, v.graph) : recordedGraph, offline: v.offline === true, signal: io.signal, log: (line) => log(io, line) });
+}
