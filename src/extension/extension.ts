@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './common/disposable';
 import { Log } from './common/log';
 import { GenerationService } from './generation/generationService';
+import { registerImportCommand } from './import';
 import { runGenerateFlow } from './generation/generateCommand';
 import { LivePanelSerializer } from './live/livePanel';
 import { TranscriptStore } from './live/transcriptStore';
@@ -81,11 +82,7 @@ export class ToolFlowExtension extends Disposable {
 export function activate(context: vscode.ExtensionContext): ToolFlowExtension {
   const root = new ToolFlowExtension(context);
   context.subscriptions.push(root);
-  context.subscriptions.push(
-    vscode.commands.registerCommand('toolflow.importTools', () => {
-      void vscode.window.showInformationMessage('ToolFlow: import is being built.');
-    }),
-  );
+  context.subscriptions.push(registerImportCommand(root.log));
   return root;
 }
 

@@ -1,0 +1,11 @@
+/** The Import Tools feature of the extension; the composition root registers it with `registerImportCommand`. */
+import type * as vscode from 'vscode';
+import type { Log } from '../common/log';
+import { ImportCommand } from './importCommand';
+
+export { IMPORT_COMMAND, type ImportCommandResult } from './importCommand';
+
+/** Registers "ToolFlow: Import Tools…" (palette and Explorer context menu). */
+export function registerImportCommand(log: Log): vscode.Disposable {
+  return new ImportCommand(log);
+}
