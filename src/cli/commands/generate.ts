@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LlmClient } from '../../engine/llm/llmClient';
 import { LlmConfigError, resolveLlmConfig, type LlmConfig } from '../../engine/llm/config';
 import type { LlmRole } from '../../engine/llm/types';
-import { LLM_ROLES } from '../../engine/llm/types';
+import { LLM_ROLES, LlmError } from '../../engine/llm/types';
 import type { Tool } from '../../engine/model/tool';
 import { readManifest, readRunTools, RunFolderError, toolSetHash } from '../../engine/pipeline/runStore';
 import { resumeRun, startRun, type RunResult } from '../../engine/pipeline/runner';
@@ -18,11 +18,12 @@ import { log, numberOption, parseCommandArgs, UserError, writeJson, type CliComm
 import { loadToolSet } from './generate/loadTools';
 import { ProgressLine } from './generate/progressBar';
 import { graphSampler } from './generate/graphSampler';
+import { runCompletionStep } from './generate/completionStep';
 
 const USAGE =
   'toolflow generate --tools tools.json [--graph graph.json] --count N --out DIR [--concurrency C] [--seed S] ' +
   '[--base-url URL] [--model M] [--api-key K] [--request-timeout SECONDS] [--resume] [--no-graph] [--no-plan] [--offline] ' +
-  '[--tool-error-rate P] [--max-turns T] [--max-tokens BUDGET] [--json]';
+  '[--tool-error-rate P] [--max-turns T] [--max-tokens BUDGET] [--no-complete] [--review-completion] [--json]';
 
 const OPTIONS = {
   tools: { type: 'string' },
@@ -42,6 +43,8 @@ const OPTIONS = {
   'tool-error-rate': { type: 'string' },
   'max-turns': { type: 'string' },
   'max-tokens': { type: 'string' },
+  'no-complete': { type: 'boolean' },
+  'review-completion': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -121,10 +124,24 @@ export const generateCommand: CliCommand = {
         llmConfig.limits.concurrency = concurrency;
         const sampler = await samplerFor(v['no-graph'] === true, set.tools, v, io, undefined);
         const model = new LlmClient(llmConfig);
+        let tools = set.tools;
+        if (v['no-complete'] !== true) {
+          const done = await runCompletionStep({
+            tools, toolsFile, outDir: out, sampler, count, seed: Math.trunc(seed), model, modelName: llmConfig.roles.converter.model,
+            concurrency, signal: io.signal, log: (line) => log(io, line),
+          });
+          tools = done.tools;
+          if (done.reviewFile) log(io, `completed ${done.completedTools} tool(s); review the generated values in ${done.reviewFile}`);
+          if (v['review-completion'] === true) {
+            log(io, 'stopping for review (--review-completion); run again without it to generate (completions come from the cache)');
+            if (v.json) writeJson(io, { out, reviewFile: done.reviewFile ?? null, completedTools: done.completedTools });
+            return 0;
+          }
+        }
         result = await startRun(
           {
             dir: out,
-            tools: set.tools,
+            tools,
             sampler,
             model,
             models: modelsOf(llmConfig),
@@ -147,6 +164,7 @@ export const generateCommand: CliCommand = {
       progress.end();
       if (e instanceof RunFolderError) throw new UserError(e.message, e.hint);
       if (e instanceof RangeError) throw new UserError(e.message);
+      if (e instanceof LlmError && e.code !== 'aborted') throw new UserError(`the model endpoint failed: ${e.message}`, 'Check --base-url, --model and the API key (OPENAI_API_KEY).');
       throw e;
     }
     progress.end();

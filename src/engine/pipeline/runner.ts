@@ -68,6 +68,17 @@ function checkOptions(o: RunGenerationOptions): void {
   if (!Number.isInteger(o.maxTurns) || o.maxTurns < 1) bad('maxTurns must be a positive integer');
 }
 
+/**
+ * The tools of dialogue `index`: a size drawn from the dialogue's seed, then the sampler. Depends
+ * only on (seed, index), so callers can also use it ahead of a run (e.g. to complete only the tools
+ * a run will use).
+ */
+export function sampleDialogueTools(sampler: ToolSampler, options: Pick<RunGenerationOptions, 'seed' | 'toolsPerDialogue'>, index: number): Tool[] | Promise<Tool[]> {
+  const seed = dialogueSeed(options.seed, index);
+  const size = intBetween(createRng((seed ^ 0x27d4eb2f) >>> 0), options.toolsPerDialogue.min, options.toolsPerDialogue.max);
+  return sampler.sample({ index, seed, size });
+}
+
 /** Starts a new run in `config.dir`. */
 export async function startRun(config: RunConfig, handlers: RunHandlers = {}): Promise<RunResult> {
   if (config.tools.length === 0) throw new RangeError('the tool set is empty: nothing to sample from');
@@ -153,10 +164,9 @@ async function execute(
 
   const oneDialogue = async (index: number): Promise<void> => {
     const seed = dialogueSeed(options.seed, index);
-    const size = intBetween(createRng((seed ^ 0x27d4eb2f) >>> 0), options.toolsPerDialogue.min, options.toolsPerDialogue.max);
     let sampled: Tool[];
     try {
-      sampled = (await sampler.sample({ index, seed, size })).map((t) => byName.get(t.name) ?? t);
+      sampled = (await sampleDialogueTools(sampler, options, index)).map((t) => byName.get(t.name) ?? t);
       if (sampled.length === 0) throw new Error('the sampler returned no tools');
     } catch (e) {
       const now = new Date().toISOString();

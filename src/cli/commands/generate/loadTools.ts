@@ -1,36 +1,21 @@
 /**
  * Reads the canonical tool set (`*.tools.json`, written by `toolflow import`) that `generate`
- * samples from, with errors that say which file and JSON pointer is wrong and what to do.
+ * samples from; problems become one-line user errors naming the file and JSON pointer.
  */
-import fs from 'node:fs';
-import { TOOLSET_FORMAT, type Tool, type ToolSet } from '../../../engine/model/tool';
+import { readToolSet, ToolSetError } from '../../../engine/import';
+import type { ToolSet } from '../../../engine/model/tool';
 import { UserError } from '../../cliSupport';
 
+const HINT = 'Pass the canonical tool set written by `toolflow import <files> -o tools.json` with --tools.';
+
 export async function loadToolSet(file: string): Promise<ToolSet> {
-  let text: string;
+  let set: ToolSet;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    set = await readToolSet(file);
   } catch (e) {
-    throw new UserError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'Pass the canonical tool set written by `toolflow import` with --tools.');
+    if (e instanceof ToolSetError) throw new UserError(e.message, HINT);
+    throw e;
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const hint = 'Convert your tool definitions first: `toolflow import <files> -o tools.json`.';
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${file}#: expected a tool set object`, hint);
-  const set = doc as Partial<ToolSet>;
-  if (set.format !== TOOLSET_FORMAT) throw new UserError(`${file}#/format is ${JSON.stringify(set.format)}, not "${TOOLSET_FORMAT}"`, hint);
-  if (!Array.isArray(set.tools)) throw new UserError(`${file}#/tools must be an array`, hint);
-  set.tools.forEach((t: unknown, i) => {
-    const tool = t as Partial<Tool> | null;
-    if (!tool || typeof tool !== 'object') throw new UserError(`${file}#/tools/${i} must be an object`);
-    if (typeof tool.name !== 'string' || tool.name === '') throw new UserError(`${file}#/tools/${i}/name must be a non-empty string`);
-    if (typeof tool.description !== 'string') throw new UserError(`${file}#/tools/${i}/description must be a string`);
-    if (!tool.parameters || typeof tool.parameters !== 'object' || tool.parameters.type !== 'object') throw new UserError(`${file}#/tools/${i}/parameters must be a JSON Schema of type "object"`);
-  });
-  if (set.tools.length === 0) throw new UserError(`${file}#/tools is empty: there is nothing to sample`, hint);
-  return set as ToolSet;
+  if (set.tools.length === 0) throw new UserError(`${file}#/tools is empty: there is nothing to sample`, HINT);
+  return set;
 }

@@ -1,0 +1,74 @@
+/**
+ * `generate`'s tool-JSON completion step (paper 3.4): before a new run, the tools the run will
+ * sample that lack descriptions or return schemas are completed by the converter model. Results are
+ * cached beside the tool set (`<tools>.completion-cache.json`), written for review as
+ * `<out>/completion.diff`, and marked in each tool's `generated` list.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ChatModel } from '../../../engine/llm/types';
+import { formatDiagnostic } from '../../../engine/model/diagnostic';
+import type { Tool } from '../../../engine/model/tool';
+import { completeTools } from '../../../engine/pipeline/completion/completeTools';
+import { CompletionCache } from '../../../engine/pipeline/completion/completionCache';
+import { formatCompletionReview } from '../../../engine/pipeline/completion/completionReview';
+import { findMissing } from '../../../engine/pipeline/completion/missingFields';
+import { DEFAULT_OPTIONS, sampleDialogueTools } from '../../../engine/pipeline/runner';
+import type { ToolSampler } from '../../../engine/pipeline/sampler';
+
+export interface CompletionStepInput {
+  tools: Tool[];
+  toolsFile: string;
+  outDir: string;
+  sampler: ToolSampler;
+  count: number;
+  seed: number;
+  model: ChatModel;
+  modelName: string;
+  concurrency: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+export interface CompletionStepResult {
+  tools: Tool[];
+  reviewFile?: string;
+  completedTools: number;
+}
+
+export function completionCacheFile(toolsFile: string): string {
+  return toolsFile.replace(/(\.tools)?\.json$/i, '') + '.completion-cache.json';
+}
+
+export async function runCompletionStep(input: CompletionStepInput): Promise<CompletionStepResult> {
+  // Only the tools this run will offer: sampling depends on (seed, index) alone.
+  const used = new Set<string>();
+  for (let i = 0; i < input.count && used.size < input.tools.length; i++) {
+    for (const t of await sampleDialogueTools(input.sampler, { seed: input.seed, toolsPerDialogue: DEFAULT_OPTIONS.toolsPerDialogue }, i)) used.add(t.name);
+  }
+  const todo = input.tools.filter((t) => used.has(t.name) && findMissing(t).length > 0);
+  if (todo.length === 0) return { tools: input.tools, completedTools: 0 };
+  const cacheFile = completionCacheFile(input.toolsFile);
+  const cache = await CompletionCache.load(cacheFile);
+  input.log(`completing missing descriptions/return schemas of ${todo.length} tool(s) with the converter model (cache: ${cacheFile})`);
+  let lastLog = 0;
+  const res = await completeTools(todo, input.model, {
+    modelName: input.modelName,
+    cache,
+    concurrency: input.concurrency,
+    signal: input.signal,
+    onProgress: (done, total) => {
+      if (Date.now() - lastLog > 2000 || done === total) {
+        lastLog = Date.now();
+        input.log(`  completion ${done}/${total}`);
+      }
+    },
+  });
+  await cache.save();
+  for (const d of res.diagnostics) input.log(formatDiagnostic(d));
+  await fs.promises.mkdir(input.outDir, { recursive: true });
+  const reviewFile = path.join(input.outDir, 'completion.diff');
+  await fs.promises.writeFile(reviewFile, formatCompletionReview(todo, res.completions));
+  const byName = new Map(res.tools.map((t) => [t.name, t]));
+  return { tools: input.tools.map((t) => byName.get(t.name) ?? t), reviewFile, completedTools: res.completions.length };
+}

@@ -1,0 +1,119 @@
+/** `toolflow generate` in-process against the LLM simulator: arguments, errors, completion, run, resume. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../../src/cli/main';
+import { startLlmSimulator, type LlmSimulator } from '../../support/llm-simulator/server';
+import { flightTool, tool, weatherTool } from '../../support/pipeline/builders';
+import { readLines } from '../../support/pipeline/harness';
+import type { DialogueRecord } from '../../../src/engine/pipeline/types';
+import type { Tool } from '../../../src/engine/model/tool';
+
+let sim: LlmSimulator;
+let work: string;
+before(async () => {
+  sim = await startLlmSimulator({ seed: 'cli' });
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-gen-cli-'));
+});
+after(async () => {
+  await sim.close();
+});
+
+/** A hotel tool with no descriptions and no return schema, as importers leave them. */
+const bare: Tool = {
+  ...tool('book_hotel', { city: { type: 'string' }, nights: { type: 'integer' } }, ['city', 'nights']),
+  description: '',
+  missing: ['/description', '/parameters/properties/city/description', '/parameters/properties/nights/description', '/returns'],
+};
+
+function writeTools(name: string, tools: Tool[]): string {
+  const file = path.join(work, name);
+  fs.writeFileSync(file, JSON.stringify({ format: 'toolflow.tools', version: 1, sources: [], tools, diagnostics: [] }));
+  return file;
+}
+
+async function run(args: string[], env: Record<string, string> = { OPENAI_BASE_URL: sim.url, TOOLFLOW_MODEL: 'sim' }) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await main(['generate', ...args], { stdout, stderr, env, cwd: work, signal: new AbortController().signal });
+  return { code, out, err };
+}
+
+describe('toolflow generate', () => {
+  test('with no endpoint it explains how to point at OpenAI or a local server', async () => {
+    const tools = writeTools('a.tools.json', [weatherTool, flightTool]);
+    const r = await run(['--tools', tools, '--count', '2', '--out', 'x', '--no-graph'], {});
+    assert.equal(r.code, 1);
+    assert.match(r.err, /OPENAI_API_KEY/);
+    assert.match(r.err, /Ollama|vLLM/);
+  });
+
+  test('bad input: one-line errors naming what is wrong', async () => {
+    let r = await run(['--count', '2', '--out', 'x', '--no-graph']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--tools/);
+    r = await run(['--tools', 'nope.json', '--count', '2', '--out', 'x', '--no-graph']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /nope\.json/);
+    fs.writeFileSync(path.join(work, 'broken.json'), '{"format": "toolflow.tools", "tools": [');
+    r = await run(['--tools', 'broken.json', '--count', '2', '--out', 'x', '--no-graph']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /broken\.json/);
+    assert.doesNotMatch(r.err, /at .*\.ts:\d+/, 'no stack trace');
+    const tools = writeTools('b.tools.json', [weatherTool]);
+    r = await run(['--tools', tools, '--count', 'many', '--out', 'x', '--no-graph']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--count/);
+  });
+
+  test('completes missing tool fields (reviewable diff, cached), then generates N dialogues; --json summary', async () => {
+    const tools = writeTools('c.tools.json', [weatherTool, flightTool, bare]);
+    const review = await run(['--tools', tools, '--count', '6', '--out', 'run-c', '--no-graph', '--review-completion', '--seed', '3']);
+    assert.equal(review.code, 0, review.err);
+    const diff = fs.readFileSync(path.join(work, 'run-c', 'completion.diff'), 'utf8');
+    assert.match(diff, /book_hotel/);
+    assert.match(diff, /@@ \/returns @@/);
+    assert.match(diff, /@@ \/parameters\/properties\/city\/description @@/);
+    assert.ok(!fs.existsSync(path.join(work, 'run-c', 'dialogues.jsonl')), 'review stops before generating');
+    const converterCalls = sim.stats.bySchema['tool_completion'] ?? 0;
+    assert.ok(converterCalls >= 1);
+
+    const r = await run(['--tools', tools, '--count', '6', '--out', 'run-c', '--no-graph', '--seed', '3', '--concurrency', '3', '--json']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(sim.stats.bySchema['tool_completion'] ?? 0, converterCalls, 'the second run takes completions from the cache');
+    const summary = JSON.parse(r.out) as { done: number; total: number; reason: string };
+    assert.deepEqual([summary.done, summary.total, summary.reason], [6, 6, 'completed']);
+    assert.match(r.err, /6\/6 dialogues/);
+    const lines = readLines(path.join(work, 'run-c')) as unknown as DialogueRecord[];
+    assert.equal(lines.length, 6);
+    const runTools = JSON.parse(fs.readFileSync(path.join(work, 'run-c', 'tools.json'), 'utf8')) as { tools: Tool[] };
+    const hotel = runTools.tools.find((t) => t.name === 'book_hotel')!;
+    assert.ok(hotel.description.length > 0 && hotel.returns, 'the run uses the completed tool');
+    assert.ok(hotel.generated?.includes('/returns'));
+    const offeredHotel = lines.flatMap((l) => l.tools).find((t) => t.function.name === 'book_hotel');
+    if (offeredHotel) assert.equal(offeredHotel.function.description, hotel.description);
+
+    // A second generate into the same folder must not clobber it.
+    const again = await run(['--tools', tools, '--count', '6', '--out', 'run-c', '--no-graph', '--no-complete']);
+    assert.equal(again.code, 1);
+    assert.match(again.err, /--resume/);
+    // Resume of a finished run is a no-op that still reports N.
+    const resumed = await run(['--out', 'run-c', '--resume', '--json']);
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.equal((JSON.parse(resumed.out) as { done: number }).done, 6);
+    assert.equal(readLines(path.join(work, 'run-c')).length, 6);
+  });
+
+  test('--resume on a folder that is not a run says so', async () => {
+    const r = await run(['--out', 'nothing-here', '--resume']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /not a run folder/);
+  });
+});
