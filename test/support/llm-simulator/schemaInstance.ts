@@ -156,7 +156,8 @@ export function schemaInstance(schema: JsonSchema, rng: SeededRandom, options: I
       const out: unknown[] = [];
       const seen = new Set<string>();
       for (let i = 0; i < n * 4 && out.length < n; i++) {
-        const v = schemaInstance(items, rng, options, root, key, depth + 1);
+        let v = schemaInstance(items, rng, options, root, key, depth + 1);
+        if (schema.uniqueItems && typeof v === 'string' && seen.has(JSON.stringify(v))) v = randomLetters(items, rng);
         const k = JSON.stringify(v);
         if (schema.uniqueItems && seen.has(k)) continue;
         seen.add(k);
@@ -207,6 +208,16 @@ function numberInstance(schema: JsonSchema, type: 'integer' | 'number', rng: See
     if (m) v = Math.ceil(lo / m) * m;
   }
   return v;
+}
+
+/** Random lower-case letters within the string's length bounds (to make unique array items). */
+function randomLetters(schema: JsonSchema, rng: SeededRandom): string {
+  const min = typeof schema.minLength === 'number' ? schema.minLength : 1;
+  const max = typeof schema.maxLength === 'number' ? schema.maxLength : min + 8;
+  const n = rng.int(min, Math.max(min, Math.min(max, min + 6)));
+  let out = '';
+  for (let i = 0; i < n; i++) out += 'abcdefghijklmnopqrstuvwxyz'[rng.int(0, 25)];
+  return out;
 }
 
 const PATTERN_CANDIDATES = ['12345', 'abc', 'ABC', 'abc123', 'A1', '2025-01-01', 'sample', 'a', '1'];

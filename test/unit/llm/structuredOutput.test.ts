@@ -2,6 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractJson, parseSchemaInstruction, withSchemaInstruction } from '../../../src/engine/llm/structuredOutput';
+import type { JsonSchema } from '../../../src/engine/model/jsonSchema';
 import { parseRetryAfter, retryDelayMs } from '../../../src/engine/llm/retryPolicy';
 
 describe('extractJson', () => {
@@ -22,7 +23,7 @@ describe('extractJson', () => {
 
 describe('schema instruction', () => {
   test('is appended to the first system message and can be read back', () => {
-    const schema = { type: 'object', required: ['steps'], properties: { steps: { type: 'array' } } };
+    const schema: JsonSchema = { type: 'object', required: ['steps'], properties: { steps: { type: 'array' } } };
     const msgs = withSchemaInstruction([{ role: 'system', content: 'Plan.' }, { role: 'user', content: 'go' }], 'dialogue_plan', schema);
     assert.equal(msgs.length, 2);
     assert.match((msgs[0] as { content: string }).content, /^Plan\.\n\n## Response format/);
