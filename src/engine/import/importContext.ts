@@ -68,6 +68,7 @@ export class DocumentContext {
   note(code: string, severity: Severity, pointer: string, text: string): void {
     let list = this.notes.get(code);
     if (!list) this.notes.set(code, (list = []));
+    if (list.some((n) => n.pointer === pointer && n.text === text)) return;
     list.push({ severity, pointer, text });
   }
 

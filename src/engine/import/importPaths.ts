@@ -87,7 +87,7 @@ async function listInputs(paths: string[], cwd: string, sink: ToolSetBuilder, si
       stat = await fs.stat(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      sink.diagnostic({ severity: 'error', code: 'unreadable-file', message: code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${code ?? String(e)}`, location: { file: given }, hint: 'check the path' });
+      sink.diagnostic({ severity: 'error', code: 'unreadable-file', message: code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${code ?? String(e)}`, location: { file: given, pointer: '' }, hint: 'check the path' });
       continue;
     }
     if (!stat.isDirectory()) {
@@ -101,7 +101,7 @@ async function listInputs(paths: string[], cwd: string, sink: ToolSetBuilder, si
       try {
         entries = await fs.readdir(dirAbs, { withFileTypes: true });
       } catch (e) {
-        sink.diagnostic({ severity: 'error', code: 'unreadable-file', message: `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, location: { file: dirDisplay } });
+        sink.diagnostic({ severity: 'error', code: 'unreadable-file', message: `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, location: { file: dirDisplay, pointer: '' } });
         return;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -120,7 +120,7 @@ async function listInputs(paths: string[], cwd: string, sink: ToolSetBuilder, si
         severity: 'info',
         code: 'skipped-file',
         message: `${skipped.length} file${skipped.length > 1 ? 's' : ''} without a .json, .jsonl, .yaml or .yml extension (optionally .gz) skipped: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}`,
-        location: { file: given },
+        location: { file: given, pointer: '' },
         hint: 'name the files explicitly to import them anyway',
       });
     }
@@ -164,11 +164,11 @@ async function importFile(entry: FileEntry, builder: ToolSetBuilder, opts: Impor
     text = await readSourceText(entry.abs, (p) => fs.readFile(p));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    builder.diagnostic({ severity: 'error', code: 'unreadable-file', message: `cannot read the file: ${code ?? (e instanceof Error ? e.message : String(e))}`, location: { file }, hint: code === 'Z_DATA_ERROR' ? 'the .gz file is damaged' : 'check the path and its permissions' });
+    builder.diagnostic({ severity: 'error', code: 'unreadable-file', message: `cannot read the file: ${code ?? (e instanceof Error ? e.message : String(e))}`, location: { file, pointer: '' }, hint: code === 'Z_DATA_ERROR' ? 'the .gz file is damaged' : 'check the path and its permissions' });
     return;
   }
   if (text.trim() === '') {
-    builder.diagnostic({ severity: 'warning', code: 'empty-source', message: 'the file is empty', location: { file } });
+    builder.diagnostic({ severity: 'warning', code: 'empty-source', message: 'the file is empty', location: { file, pointer: '' } });
     return;
   }
   const kind = textKindOf(file) ?? sniffKind(text);
@@ -235,11 +235,11 @@ export async function importPaths(paths: string[], opts: ImportOptions = {}): Pr
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       // A bug in an importer must not lose the rest of the batch; it is reported where it happened.
-      builder.diagnostic({ severity: 'error', code: 'internal-error', message: `import failed: ${e instanceof Error ? e.message : String(e)}`, location: { file: entry.display }, hint: 'please report this file as a bug' });
+      builder.diagnostic({ severity: 'error', code: 'internal-error', message: `import failed: ${e instanceof Error ? e.message : String(e)}`, location: { file: entry.display, pointer: '' }, hint: 'please report this file as a bug' });
     }
     const s = builder.files.get(entry.display);
     if (s && s.qualifiedNames > 0) {
-      builder.diagnostic({ severity: 'info', code: 'qualified-names', message: `${s.qualifiedNames} ToolBench API${s.qualifiedNames > 1 ? 's were' : ' was'} named "{api}_for_{tool}" (ToolBench's convention); the original API names are in provenance.originalName`, location: { file: entry.display } });
+      builder.diagnostic({ severity: 'info', code: 'qualified-names', message: `${s.qualifiedNames} ToolBench API${s.qualifiedNames > 1 ? 's were' : ' was'} named "{api}_for_{tool}" (ToolBench's convention); the original API names are in provenance.originalName`, location: { file: entry.display, pointer: '' } });
     }
   }
   opts.signal?.throwIfAborted();

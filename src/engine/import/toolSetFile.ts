@@ -99,7 +99,7 @@ export async function readToolSet(file: string): Promise<ToolSet> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    throw new ToolSetError(file, [{ severity: 'error', code: 'unreadable-file', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, location: { file }, hint: 'check the path and its permissions' }]);
+    throw new ToolSetError(file, [{ severity: 'error', code: 'unreadable-file', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, location: { file, pointer: '' }, hint: 'check the path and its permissions' }]);
   }
   const { doc, error } = parseJsonDocument(file, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   if (!doc) throw new ToolSetError(file, [error!]);

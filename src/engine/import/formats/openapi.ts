@@ -43,16 +43,19 @@ export function importOpenApi(spec: Record<string, unknown>, base: string, ctx: 
   for (const [path, rawItem] of Object.entries(paths)) {
     if (ctx.signal?.aborted) return;
     const pp = `${base}/paths/${esc(path)}`;
-    const item = resolve(rawItem, pp);
+    // Only a $ref of the path item itself is followed here; operations are resolved one by one so
+    // each tool's notes are its own.
+    const item = isRecord(rawItem) && typeof rawItem.$ref === 'string' ? resolve(rawItem, pp) : rawItem;
     if (!isRecord(item)) {
       ctx.drop(pp, `path item "${path}" is not an object`);
       continue;
     }
-    const pathParams = Array.isArray(item.parameters) ? item.parameters : [];
+    const pathParams = Array.isArray(item.parameters) ? (resolve(item.parameters, `${pp}/parameters`) as unknown[]) : [];
     for (const method of METHODS) {
-      const op = item[method];
-      if (op === undefined) continue;
+      const rawOp = item[method];
+      if (rawOp === undefined) continue;
       const op_ = `${pp}/${method}`;
+      const op = resolve(rawOp, op_);
       if (!isRecord(op)) {
         ctx.drop(op_, `operation ${method.toUpperCase()} ${path} is not an object`);
         continue;

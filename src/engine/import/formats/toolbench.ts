@@ -106,6 +106,12 @@ function parametersOf(api: Record<string, unknown>, ptr: string, ctx: DocumentCo
   return { type: 'object' as const, properties, ...(required.length ? { required } : {}) };
 }
 
+/** ToolBench keeps tool files as `tools/<Category>/<tool>.json`; the folder names the category. */
+function categoryFromPath(file: string): string {
+  const m = /(?:^|[\\/])tools[\\/]([^\\/]+)[\\/][^\\/]+\.json$/.exec(file);
+  return m ? m[1]! : '';
+}
+
 /** Imports the APIs of one ToolBench tool object (or a query's api_list) found at `ptr`. */
 export function importToolBenchTool(value: Record<string, unknown>, ptr: string, ctx: DocumentContext): void {
   const apiList = value.api_list;
@@ -127,7 +133,7 @@ export function importToolBenchTool(value: Record<string, unknown>, ptr: string,
       return;
     }
     const tool = textOf(api.tool_name) || toolName;
-    const category = textOf(value.category) || textOf(api.category_name);
+    const category = textOf(value.category) || textOf(api.category_name) || categoryFromPath(ctx.file);
     const parameters = parametersOf(api, ap, ctx);
     const returns = returnsOf(api, ap, ctx);
     const std = standardizeToolBenchName(apiName);

@@ -68,7 +68,7 @@ function jsonLocator(text: string, lineOffset = 0): (pointer: string) => TextPos
 }
 
 function parseError(file: string, message: string, pos: TextPosition, hint: string): Diagnostic {
-  return { severity: 'error', code: 'parse-error', message, location: { file, ...pos }, hint };
+  return { severity: 'error', code: 'parse-error', message, location: { file, ...(pos.line === undefined ? { pointer: '' } : {}), ...pos }, hint };
 }
 
 /** Parses a whole JSON text; on failure returns a diagnostic with the line and column of the error. */
@@ -126,16 +126,20 @@ export function parseYamlDocument(file: string, text: string): { doc?: SourceDoc
       let best: YamlNode | undefined = node as YamlNode | undefined;
       for (const raw of pointer.split('/').slice(1)) {
         const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+        let keyNode: YamlNode | undefined;
         if (isMap(node)) {
           const pair = node.items.find((it) => {
             const k = it.key as { value?: unknown } | null;
             return k !== null && typeof k === 'object' && String(k.value) === seg;
           });
+          keyNode = pair?.key && typeof pair.key === 'object' && 'range' in pair.key ? (pair.key as YamlNode) : undefined;
           node = pair?.value ?? undefined;
         } else if (isSeq(node)) node = node.items[Number(seg)];
         else node = undefined;
-        if (node && typeof node === 'object' && 'range' in node) best = node as YamlNode;
-        else break;
+        // A map entry is located at its key (`get:`), a list item at the item itself.
+        if (keyNode?.range) best = keyNode;
+        else if (node && typeof node === 'object' && 'range' in node) best = node as YamlNode;
+        if (!node || typeof node !== 'object') break;
       }
       const range = best?.range;
       if (!range) return {};
