@@ -1,0 +1,120 @@
+/**
+ * Crash test: a `toolflow generate` child process is killed with SIGKILL at random (seeded) moments
+ * at least 10 times and resumed with `--resume` until it finishes. The run must end with exactly N
+ * distinct dialogues, no duplicate or broken line, and each dialogue offering the same tools as an
+ * uninterrupted run with the same seed.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { importPaths, writeToolSet } from '../../src/engine/import';
+import { main } from '../../src/cli/main';
+import { startLlmSimulator, type LlmSimulator } from '../support/llm-simulator/server';
+import { createRng } from '../../src/engine/pipeline/random';
+import type { DialogueRecord } from '../../src/engine/pipeline/types';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const sharedTools = path.resolve(repoRoot, '..', 'shared', 'data', 'tools');
+const N = 16;
+const KILLS = 12;
+const SEED = '11';
+
+let sim: LlmSimulator;
+let work: string;
+let toolsFile: string;
+
+before(async () => {
+  sim = await startLlmSimulator({ seed: 'crash', latencyMs: 60 });
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-crash-'));
+  const imported = await importPaths([path.join(sharedTools, 'mcp', 'mcp_tools.jsonl')]);
+  assert.ok(imported.toolSet.tools.length > 40);
+  toolsFile = path.join(work, 'mcp.tools.json');
+  await writeToolSet(toolsFile, { ...imported.toolSet, tools: imported.toolSet.tools.slice(0, 40) });
+});
+after(async () => {
+  await sim.close();
+});
+
+const env = () => ({ ...process.env, OPENAI_BASE_URL: sim.url, TOOLFLOW_MODEL: 'toolflow-simulator', OPENAI_API_KEY: '' });
+const common = (out: string) => ['generate', '--tools', toolsFile, '--count', String(N), '--out', out, '--seed', SEED, '--concurrency', '3', '--no-graph', '--no-complete'];
+
+function lines(dir: string): DialogueRecord[] {
+  const text = fs.readFileSync(path.join(dir, 'dialogues.jsonl'), 'utf8');
+  assert.ok(text === '' || text.endsWith('\n'), 'the finished file ends with a whole line');
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as DialogueRecord);
+}
+
+/** Spawns the CLI; kills it with SIGKILL after `killAfterMs` (measured from its first stderr output when `afterOutput`). */
+function runChild(args: string[], killAfterMs: number | null, afterOutput: boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: repoRoot, env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      if (killAfterMs !== null && !timer) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    };
+    if (!afterOutput) arm();
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (afterOutput) arm();
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+test(`SIGKILL ${KILLS}x at random moments + --resume gives exactly N dialogues with the uninterrupted run's tools`, { timeout: 170_000 }, async (t) => {
+  // The uninterrupted reference run (in-process, same CLI code).
+  const refDir = path.join(work, 'reference');
+  const io = { stdout: new PassThrough(), stderr: new PassThrough(), env: env(), cwd: work, signal: new AbortController().signal };
+  io.stdout.resume();
+  io.stderr.resume();
+  assert.equal(await main(common(refDir), io), 0);
+  const reference = new Map(lines(refDir).map((d) => [d.index, d.tools.map((t) => t.function.name)]));
+  assert.equal(reference.size, N);
+
+  const dir = path.join(work, 'crashed');
+  const rng = createRng(20251122);
+  let kills = 0;
+  let progressAtKill: number[] = [];
+  for (let attempt = 0; kills < KILLS && attempt < KILLS * 3; attempt++) {
+    const started = fs.existsSync(path.join(dir, 'manifest.json'));
+    // Half the kills count from spawn (may hit start-up), half from the first progress output (hit generation).
+    const fromOutput = rng() < 0.5;
+    const delay = fromOutput ? Math.floor(rng() * 2500) : 1000 + Math.floor(rng() * 4000);
+    const r = await runChild([...common(dir), ...(started ? ['--resume'] : [])], delay, fromOutput);
+    if (r.signal === 'SIGKILL') {
+      kills++;
+      progressAtKill.push(fs.existsSync(path.join(dir, 'dialogues.jsonl')) ? fs.readFileSync(path.join(dir, 'dialogues.jsonl'), 'utf8').split('\n').length - 1 : 0);
+    } else {
+      assert.equal(r.code, 0, r.stderr);
+      // It finished before the kill: start the crashed run over so that the kills keep landing mid-run.
+      if (lines(dir).length === N && kills < KILLS) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        progressAtKill = [];
+      }
+    }
+  }
+  assert.ok(kills >= 10, `only ${kills} kills landed`);
+  t.diagnostic(`${kills} kills; dialogues on disk at each kill: ${progressAtKill.join(', ')}`);
+  const final = await runChild([...common(dir), ...(fs.existsSync(path.join(dir, 'manifest.json')) ? ['--resume'] : [])], null, false);
+  assert.equal(final.code, 0, final.stderr);
+
+  const got = lines(dir);
+  assert.equal(got.length, N, 'exactly N lines: nothing lost, nothing duplicated');
+  assert.deepEqual(got.map((d) => d.index).sort((a, b) => a - b), Array.from({ length: N }, (_, i) => i));
+  assert.equal(new Set(got.map((d) => d.id)).size, N);
+  for (const d of got) assert.deepEqual(d.tools.map((t) => t.function.name), reference.get(d.index), `dialogue ${d.index} offers the same tools`);
+  // The kills really interrupted a run in progress at different points.
+  assert.ok(new Set(progressAtKill).size >= 3, `kills landed at progress ${progressAtKill.join(',')}`);
+});
