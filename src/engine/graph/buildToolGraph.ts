@@ -1,0 +1,263 @@
+/**
+ * `buildToolGraph`: tool set -> texts -> embeddings (cached) -> exact pairs above tau -> tool
+ * edges -> graphology graph with statistics. The one entry point the CLI, the pipeline and the
+ * extension call.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import Graph from 'graphology';
+import { createEmbedder, type Embedder, type EmbedderEvent } from '../embedding/embedder';
+import { EmbeddingCache, type CacheStats } from '../embedding/embeddingCache';
+import { DEFAULT_MODEL, modelDefaults, modelFingerprint, resolveModel } from '../embedding/modelRegistry';
+import type { Tool, ToolSet } from '../model/tool';
+import { buildFieldIndex, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
+import { findSimilarPairs } from './similarity/findSimilarPairs';
+import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, type TextPairs, type ToolEdgeTable } from './toolEdges';
+import { computeGraphStats, type GraphStats } from './graphStats';
+import { GRAPH_FORMAT, GRAPH_VERSION, type ToolGraph, type ToolGraphAttributes, type ToolEdgeAttributes, type ToolNodeAttributes } from './graphTypes';
+
+export type GraphBuildEvent =
+  | EmbedderEvent
+  | { type: 'phase'; phase: 'texts' | 'embed' | 'similarity' | 'edges' | 'graph'; detail?: string }
+  | { type: 'similarity'; done: number; total: number };
+
+export interface BuildToolGraphOptions extends FieldIndexOptions {
+  /** Embedding model (hub id, `toolflow-glove-100d`, or a folder). Default `Xenova/all-MiniLM-L6-v2`. */
+  model?: string;
+  /** Edge threshold tau; default per model (0.82 for Sentence-BERT models). */
+  threshold?: number;
+  offline?: boolean;
+  /** Model downloads and the embedding cache live here. Default `~/.cache/toolflow`. */
+  cacheDir?: string;
+  cwd?: string;
+  /** Keep at most this many edges per tool (most similar first). */
+  maxDegree?: number;
+  /**
+   * Refuse to build a graph with more edges than this (default 5,000,000): an in-memory graph of
+   * that size needs gigabytes. Use `ignoreParams` or `maxDegree`.
+   */
+  maxEdges?: number;
+  threads?: number;
+  signal?: AbortSignal;
+  onProgress?: (e: GraphBuildEvent) => void;
+  /** Provide an embedder (tests, long-lived extension host); otherwise one is created on demand. */
+  embedder?: Embedder;
+}
+
+export interface GraphBuildTimings {
+  textsMs: number;
+  embedMs: number;
+  similarityMs: number;
+  edgesMs: number;
+  graphMs: number;
+  totalMs: number;
+}
+
+export interface BuildToolGraphResult {
+  graph: ToolGraph;
+  stats: GraphStats;
+  timings: GraphBuildTimings;
+  cache: CacheStats;
+  model: string;
+  threshold: number;
+  dimensions: number;
+  distinctTexts: number;
+  /** Text pairs above tau found by the similarity search (P-P, R-P). */
+  textPairs: { pp: number; rp: number };
+}
+
+export class GraphTooLargeError extends Error {
+  constructor(
+    readonly edges: number,
+    readonly limit: number,
+  ) {
+    super(`the graph would have ${edges} edges (limit ${limit})`);
+    this.name = 'GraphTooLargeError';
+  }
+}
+
+export function defaultCacheDir(): string {
+  return process.env.TOOLFLOW_CACHE_DIR || path.join(os.homedir(), '.cache', 'toolflow');
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+/** Copies the rows `ids` of a row-major matrix. */
+function gatherRows(x: Float32Array, dims: number, ids: Int32Array): Float32Array {
+  const out = new Float32Array(ids.length * dims);
+  ids.forEach((id, r) => out.set(x.subarray(id * dims, (id + 1) * dims), r * dims));
+  return out;
+}
+
+/** Maps local row numbers of a pair search back to text numbers. */
+function toTextPairs(pairs: Int32Array, sims: Float32Array, rowsA: Int32Array, rowsB: Int32Array): TextPairs {
+  const out = new Int32Array(pairs.length);
+  for (let k = 0; k < sims.length; k++) {
+    out[2 * k] = rowsA[pairs[2 * k]!]!;
+    out[2 * k + 1] = rowsB[pairs[2 * k + 1]!]!;
+  }
+  return { pairs: out, sims };
+}
+
+/** Text pairs above tau for a field index and its embeddings (P-P within, R-P across). */
+export async function findTextPairs(
+  index: FieldIndex,
+  vectors: Float32Array,
+  dims: number,
+  threshold: number,
+  opts: { threads?: number; signal?: AbortSignal; onProgress?: (e: GraphBuildEvent) => void } = {},
+): Promise<{ pp: TextPairs; rp: TextPairs }> {
+  const pVecs = gatherRows(vectors, dims, index.paramTexts);
+  const searchOpts = { ...(opts.threads ? { threads: opts.threads } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+  const ppRaw = await findSimilarPairs(pVecs, undefined, dims, threshold, {
+    ...searchOpts,
+    onProgress: (done, total) => opts.onProgress?.({ type: 'similarity', done, total }),
+  });
+  const pp = toTextPairs(ppRaw.pairs, ppRaw.sims, index.paramTexts, index.paramTexts);
+  let rp: TextPairs = { pairs: new Int32Array(0), sims: new Float32Array(0) };
+  if (index.returnTexts.length > 0 && index.paramTexts.length > 0) {
+    const rVecs = gatherRows(vectors, dims, index.returnTexts);
+    const rpRaw = await findSimilarPairs(rVecs, pVecs, dims, threshold, searchOpts);
+    rp = toTextPairs(rpRaw.pairs, rpRaw.sims, index.returnTexts, index.paramTexts);
+  }
+  return { pp, rp };
+}
+
+function nodeAttributes(tool: Tool): ToolNodeAttributes {
+  const attrs: ToolNodeAttributes = {
+    label: tool.name,
+    description: tool.description,
+    source: tool.provenance.file,
+    format: tool.provenance.format,
+    parameters: Object.keys(tool.parameters.properties ?? {}).length,
+    hasReturns: tool.returns !== undefined,
+  };
+  const ctx = tool.provenance.context;
+  if (ctx?.tool) attrs.group = ctx.tool;
+  return attrs;
+}
+
+/** Turns the edge table into a graphology graph (node key = tool name). */
+export function toGraphology(index: FieldIndex, table: ToolEdgeTable, kept: Int32Array | undefined, attrs: ToolGraphAttributes): ToolGraph {
+  const graph: ToolGraph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  graph.replaceAttributes(attrs);
+  for (const tool of index.tools) graph.addNode(tool.name, nodeAttributes(tool));
+  const describe = (tool: number, text: number, role: 'param' | 'return') => {
+    const f = index.fieldOf(tool, text, role);
+    return { tool: index.tools[tool]!.name, role, field: f?.path ?? '', text: index.texts[text]! };
+  };
+  const n = kept ? kept.length : table.count;
+  for (let k = 0; k < n; k++) {
+    const e = kept ? kept[k]! : k;
+    const a = table.a[e]!;
+    const b = table.b[e]!;
+    const kind = table.kind[e]!;
+    const roleA = kind === KIND_RP_A_TO_B ? 'return' : 'param';
+    const roleB = kind === KIND_PP || kind === KIND_RP_A_TO_B ? 'param' : 'return';
+    const fieldA = describe(a, table.textA[e]!, roleA);
+    const fieldB = describe(b, table.textB[e]!, roleB);
+    const edge: ToolEdgeAttributes =
+      kind === KIND_PP
+        ? { kind: 'P-P', similarity: table.sim[e]!, fields: [fieldA, fieldB] }
+        : kind === KIND_RP_A_TO_B
+          ? { kind: 'R-P', similarity: table.sim[e]!, from: fieldA.tool, to: fieldB.tool, fields: [fieldA, fieldB] }
+          : { kind: 'R-P', similarity: table.sim[e]!, from: fieldB.tool, to: fieldA.tool, fields: [fieldB, fieldA] };
+    graph.addEdge(index.tools[a]!.name, index.tools[b]!.name, edge);
+  }
+  return graph;
+}
+
+export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: BuildToolGraphOptions = {}): Promise<BuildToolGraphResult> {
+  const started = performance.now();
+  const signal = opts.signal;
+  const progress = opts.onProgress;
+  const modelSpec = opts.embedder?.model.spec ?? opts.model ?? DEFAULT_MODEL;
+  const threshold = opts.threshold ?? modelDefaults(modelSpec).threshold;
+  if (!(threshold > -1 && threshold < 1)) throw new RangeError(`threshold must be between -1 and 1, got ${threshold}`);
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const tools = Array.isArray(input) ? (input as readonly Tool[]) : (input as ToolSet).tools;
+
+  progress?.({ type: 'phase', phase: 'texts' });
+  const index = buildFieldIndex(tools, { ...(opts.ignoreParams ? { ignoreParams: opts.ignoreParams } : {}), ...(opts.sources ? { sources: opts.sources } : {}) });
+  const t1 = performance.now();
+
+  progress?.({ type: 'phase', phase: 'embed', detail: `${index.texts.length} distinct texts` });
+  const resolved = opts.embedder?.model ?? resolveModel(modelSpec, { cacheDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const fingerprint = opts.embedder?.fingerprint ?? modelFingerprint(resolved);
+  const cache = new EmbeddingCache(cacheDir, fingerprint);
+  let created: Embedder | undefined;
+  const getEmbedder = async () => {
+    if (opts.embedder) return opts.embedder;
+    created ??= await createEmbedder({
+      model: modelSpec,
+      cacheDir,
+      ...(opts.offline ? { offline: true } : {}),
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      ...(signal ? { signal } : {}),
+      ...(progress ? { onProgress: progress } : {}),
+    });
+    return created;
+  };
+  let embedded: Awaited<ReturnType<EmbeddingCache['embedAll']>>;
+  try {
+    embedded = await cache.embedAll(getEmbedder, index.texts, { ...(signal ? { signal } : {}), ...(progress ? { onProgress: progress } : {}) });
+  } finally {
+    await created?.dispose();
+  }
+  const dims = embedded.dimensions;
+  const t2 = performance.now();
+  throwIfAborted(signal);
+
+  progress?.({ type: 'phase', phase: 'similarity' });
+  const { pp, rp } = await findTextPairs(index, embedded.vectors, dims, threshold, {
+    ...(opts.threads ? { threads: opts.threads } : {}),
+    ...(signal ? { signal } : {}),
+    ...(progress ? { onProgress: progress } : {}),
+  });
+  const t3 = performance.now();
+
+  progress?.({ type: 'phase', phase: 'edges' });
+  const table = collectToolEdges(index, pp, rp, signal);
+  const kept = opts.maxDegree !== undefined ? capDegree(table, index.tools.length, opts.maxDegree) : undefined;
+  const edgeCount = kept ? kept.length : table.count;
+  const limit = opts.maxEdges ?? 5_000_000;
+  if (edgeCount > limit) throw new GraphTooLargeError(edgeCount, limit);
+  const t4 = performance.now();
+
+  progress?.({ type: 'phase', phase: 'graph' });
+  const attrs: ToolGraphAttributes = {
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    model: modelSpec,
+    threshold,
+    dimensions: dims,
+    distinctTexts: index.texts.length,
+    createdAt: new Date().toISOString(),
+    ...(opts.ignoreParams?.length ? { ignoreParams: [...opts.ignoreParams] } : {}),
+    ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+    ...(opts.sources?.length ? { sources: [...opts.sources] } : {}),
+  };
+  const graph = toGraphology(index, table, kept, attrs);
+  const stats = computeGraphStats(graph);
+  const t5 = performance.now();
+  return {
+    graph,
+    stats,
+    timings: {
+      textsMs: Math.round(t1 - started),
+      embedMs: Math.round(t2 - t1),
+      similarityMs: Math.round(t3 - t2),
+      edgesMs: Math.round(t4 - t3),
+      graphMs: Math.round(t5 - t4),
+      totalMs: Math.round(t5 - started),
+    },
+    cache: embedded.stats,
+    model: modelSpec,
+    threshold,
+    dimensions: dims,
+    distinctTexts: index.texts.length,
+    textPairs: { pp: pp.sims.length, rp: rp.sims.length },
+  };
+}

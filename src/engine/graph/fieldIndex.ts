@@ -1,0 +1,115 @@
+/**
+ * The distinct texts of a tool set and which tools use each one as a parameter or a return
+ * field. Identical texts are embedded once; the edge search runs over distinct texts only.
+ */
+import { toolFieldTexts, type FieldText } from '../embedding/fieldTexts';
+import type { Tool } from '../model/tool';
+
+/** Very generic parameters that link unrelated tools (credentials, paging, formatting). */
+export const GENERIC_PARAMS: readonly string[] = [
+  'api_key', 'apikey', 'api-key', 'x-api-key', 'key', 'token', 'access_token', 'accesstoken', 'apitoken', 'api_token',
+  'authorization', 'auth', 'secret', 'apisecret', 'client_id', 'client_secret', 'password', 'username',
+  'content-type', 'accept', 'user-agent', 'x-rapidapi-key', 'x-rapidapi-host',
+  'page', 'limit', 'offset', 'per_page', 'perpage', 'page_size', 'pagesize', 'size', 'count', 'cursor', 'start', 'skip',
+  'format', 'callback', 'output', 'pretty', 'fields', 'sort', 'order', 'lang', 'language', 'locale',
+];
+
+/** Lower-cased name without `-`, `_` or spaces, so `api_key`, `apiKey` and `API-Key` match. */
+export function normalizeParamName(name: string): string {
+  return name.toLowerCase().replace(/[-_\s]+/g, '');
+}
+
+export interface FieldIndexOptions {
+  /** Parameter names (any case/separator) that never make edges. */
+  ignoreParams?: readonly string[];
+  /**
+   * Keep only tools whose provenance file or format matches one of these (exact path, path
+   * suffix, file name, or format name such as `toolbench`).
+   */
+  sources?: readonly string[];
+}
+
+export interface FieldIndex {
+  tools: Tool[];
+  /** Distinct texts; rows of the embedding matrix. */
+  texts: string[];
+  /** Per text: tool numbers using it as a parameter (CSR: offsets into `paramTools`). */
+  paramOffsets: Int32Array;
+  paramTools: Int32Array;
+  returnOffsets: Int32Array;
+  returnTools: Int32Array;
+  /** Distinct texts used as a parameter / as a return field (sorted text numbers). */
+  paramTexts: Int32Array;
+  returnTexts: Int32Array;
+  /** Per tool and text, the field (first seen) it came from, for explaining edges. */
+  fieldOf(tool: number, text: number, role: 'param' | 'return'): FieldText | undefined;
+  ignoredParams: number;
+}
+
+function matchesSource(tool: Tool, sources: readonly string[]): boolean {
+  const file = tool.provenance.file.replace(/\\/g, '/');
+  return sources.some((s) => {
+    const want = s.replace(/\\/g, '/');
+    return want === tool.provenance.format || file === want || file.endsWith('/' + want) || file.split('/').pop() === want;
+  });
+}
+
+function toCsr(lists: number[][]): { offsets: Int32Array; values: Int32Array } {
+  const offsets = new Int32Array(lists.length + 1);
+  for (let i = 0; i < lists.length; i++) offsets[i + 1] = offsets[i]! + lists[i]!.length;
+  const values = new Int32Array(offsets[lists.length]!);
+  lists.forEach((l, i) => values.set(l, offsets[i]!));
+  return { offsets, values };
+}
+
+export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptions = {}): FieldIndex {
+  const tools = opts.sources && opts.sources.length > 0 ? allTools.filter((t) => matchesSource(t, opts.sources!)) : [...allTools];
+  const ignore = new Set((opts.ignoreParams ?? []).map(normalizeParamName));
+  const textIds = new Map<string, number>();
+  const texts: string[] = [];
+  const paramLists: number[][] = [];
+  const returnLists: number[][] = [];
+  const fields = new Map<string, FieldText>();
+  let ignoredParams = 0;
+  tools.forEach((tool, t) => {
+    for (const f of toolFieldTexts(tool)) {
+      if (f.role === 'param' && ignore.has(normalizeParamName(f.name))) {
+        ignoredParams++;
+        continue;
+      }
+      let id = textIds.get(f.text);
+      if (id === undefined) {
+        id = texts.length;
+        textIds.set(f.text, id);
+        texts.push(f.text);
+        paramLists.push([]);
+        returnLists.push([]);
+      }
+      const list = f.role === 'param' ? paramLists[id]! : returnLists[id]!;
+      if (list[list.length - 1] !== t) {
+        list.push(t); // tools are visited in order, so each list stays sorted and distinct
+        fields.set(`${t}:${id}:${f.role}`, f);
+      }
+    }
+  });
+  const p = toCsr(paramLists);
+  const r = toCsr(returnLists);
+  const paramTexts: number[] = [];
+  const returnTexts: number[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    if (paramLists[i]!.length > 0) paramTexts.push(i);
+    if (returnLists[i]!.length > 0) returnTexts.push(i);
+  }
+  return {
+    tools,
+    texts,
+    paramOffsets: p.offsets,
+    paramTools: p.values,
+    returnOffsets: r.offsets,
+    returnTools: r.values,
+    paramTexts: Int32Array.from(paramTexts),
+    returnTexts: Int32Array.from(returnTexts),
+    fieldOf: (tool, text, role) => fields.get(`${tool}:${text}:${role}`),
+    ignoredParams,
+  };
+}

@@ -1,0 +1,68 @@
+/** Statistics users look at before sampling: size, components, isolated tools, degrees, hubs. */
+import { forEachConnectedComponentOrder } from 'graphology-components';
+import type Graph from 'graphology';
+
+export interface GraphStats {
+  nodes: number;
+  edges: number;
+  /** Edges by kind. */
+  ppEdges: number;
+  rpEdges: number;
+  components: number;
+  largestComponent: number;
+  /** Tools with no edge: a walk starting there yields a one-tool sample. */
+  isolated: number;
+  degree: { min: number; max: number; mean: number; median: number; p90: number };
+  /** `[upToDegree, tools]` buckets: 0, 1, 2-3, 4-7, 8-15, ... */
+  degreeHistogram: Array<[number, number]>;
+  /** The most connected tools. */
+  topHubs: Array<{ tool: string; degree: number }>;
+}
+
+export function computeGraphStats(graph: Graph, topHubs = 10): GraphStats {
+  const degrees: number[] = [];
+  const hubs: Array<{ tool: string; degree: number }> = [];
+  graph.forEachNode((node) => {
+    const d = graph.degree(node);
+    degrees.push(d);
+    hubs.push({ tool: node, degree: d });
+  });
+  let ppEdges = 0;
+  let rpEdges = 0;
+  graph.forEachEdge((_e, attrs) => {
+    if (attrs.kind === 'R-P') rpEdges++;
+    else ppEdges++;
+  });
+  let components = 0;
+  let largest = 0;
+  forEachConnectedComponentOrder(graph, (order) => {
+    components++;
+    largest = Math.max(largest, order);
+  });
+  const sorted = [...degrees].sort((a, b) => a - b);
+  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0);
+  const histogram = new Map<number, number>();
+  for (const d of degrees) {
+    const bucket = d === 0 ? 0 : 2 ** Math.ceil(Math.log2(d + 1)) - 1;
+    histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
+  }
+  hubs.sort((a, b) => b.degree - a.degree || (a.tool < b.tool ? -1 : 1));
+  return {
+    nodes: graph.order,
+    edges: graph.size,
+    ppEdges,
+    rpEdges,
+    components,
+    largestComponent: largest,
+    isolated: degrees.filter((d) => d === 0).length,
+    degree: {
+      min: sorted[0] ?? 0,
+      max: sorted[sorted.length - 1] ?? 0,
+      mean: degrees.length ? (2 * graph.size) / degrees.length : 0,
+      median: at(0.5),
+      p90: at(0.9),
+    },
+    degreeHistogram: [...histogram.entries()].sort((a, b) => a[0] - b[0]),
+    topHubs: hubs.slice(0, topHubs).filter((h) => h.degree > 0),
+  };
+}

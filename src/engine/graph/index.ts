@@ -1,0 +1,10 @@
+/** Public API of the tool graph (paper 3.1), used by the CLI, the pipeline and the extension. */
+export { buildToolGraph, findTextPairs, toGraphology, defaultCacheDir, GraphTooLargeError, type BuildToolGraphOptions, type BuildToolGraphResult, type GraphBuildEvent, type GraphBuildTimings } from './buildToolGraph';
+export { buildFieldIndex, GENERIC_PARAMS, normalizeParamName, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
+export { collectToolEdges, capDegree, ToolEdgeTable, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs } from './toolEdges';
+export { computeGraphStats, type GraphStats } from './graphStats';
+export { saveGraph, loadGraph, parseGraph, serializeGraph, graphToGexf, saveGexf, GraphFileError } from './graphFiles';
+export { calibrateThreshold, type CalibrationOptions, type CalibrationResult } from './calibrate';
+export { findSimilarPairs, type PairSearchOptions, type PairSearchResult } from './similarity/findSimilarPairs';
+export { GRAPH_FORMAT, GRAPH_VERSION, type ToolGraph, type ToolNodeAttributes, type ToolEdgeAttributes, type ToolGraphAttributes, type EdgeField } from './graphTypes';
+export { DEFAULT_MODEL, OFFLINE_MODEL, modelDefaults, ModelFilesMissingError } from '../embedding/modelRegistry';

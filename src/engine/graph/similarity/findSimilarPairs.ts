@@ -1,0 +1,152 @@
+/**
+ * Finds every pair of rows with cosine similarity > tau (exact), on all cores.
+ * Rows must be unit vectors (or zero vectors, which never pair). Work is split into row blocks
+ * that worker threads pull one at a time (dynamic scheduling, so the triangular workload of the
+ * symmetric case stays balanced); inputs live in SharedArrayBuffers, nothing is copied per worker.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { computeProjection, projectRows } from './projection';
+import { scanBlock, type ScanParams, type ScanSide } from './scanKernel';
+
+export interface PairSearchOptions {
+  /** Worker threads; default: available parallelism (at most 8). 1 = run in this thread. */
+  threads?: number;
+  /** Rows of A per scheduled job (default 64). */
+  blockRows?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface PairSearchResult {
+  /** Flat [i, j, i, j, ...]: i a row of A, j a row of B (j > i when symmetric). */
+  pairs: Int32Array;
+  sims: Float32Array;
+  /** Pairs that survived every bound and were checked exactly. */
+  exactChecks: number;
+  threads: number;
+}
+
+const SMALL_WORK = 4_000_000; // pairs; below this, worker start-up costs more than it saves
+
+function shared<T extends Float32Array | Float64Array>(arr: T): T {
+  const buf = new SharedArrayBuffer(arr.byteLength);
+  const copy = new (arr.constructor as { new (b: SharedArrayBuffer): T })(buf);
+  copy.set(arr);
+  return copy;
+}
+
+function shareSide(s: ScanSide): ScanSide {
+  return { x: shared(s.x), z: shared(s.z), c: shared(s.c), tail8: shared(s.tail8), tail16: shared(s.tail16), tail32: shared(s.tail32), rows: s.rows };
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const scanBlock = (${scanBlock.toString()});
+const { a, b, params } = workerData;
+parentPort.on('message', (job) => {
+  const r = scanBlock(a, b, params, job.start, job.end);
+  parentPort.postMessage({ id: job.id, pairs: r.pairs, sims: r.sims, bounded: r.bounded }, [r.pairs.buffer, r.sims.buffer]);
+});
+`;
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+/**
+ * Pairs with dot > tau between rows of `a` and rows of `b`, or within `a` (i < j) when `b` is
+ * undefined. Both are row-major `rows x dims`.
+ */
+export async function findSimilarPairs(
+  a: Float32Array,
+  b: Float32Array | undefined,
+  dims: number,
+  tau: number,
+  opts: PairSearchOptions = {},
+): Promise<PairSearchResult> {
+  const symmetric = b === undefined;
+  const aRows = dims > 0 ? a.length / dims : 0;
+  const bRows = symmetric ? aRows : dims > 0 ? b.length / dims : 0;
+  if (aRows === 0 || bRows === 0) return { pairs: new Int32Array(0), sims: new Float32Array(0), exactChecks: 0, threads: 0 };
+  const basisRows = symmetric ? a : b;
+  const proj = computeProjection(basisRows, dims);
+  const sideA = projectRows(a, proj);
+  const sideB = symmetric ? sideA : projectRows(b, proj);
+  const params: ScanParams = { dims, tau, margin: 1e-4, symmetric, tile: 1024 };
+  const blockRows = Math.max(1, opts.blockRows ?? 64);
+  const jobs: Array<{ id: number; start: number; end: number }> = [];
+  for (let s = 0; s < aRows; s += blockRows) jobs.push({ id: jobs.length, start: s, end: Math.min(aRows, s + blockRows) });
+  const work = symmetric ? (aRows * (aRows - 1)) / 2 : aRows * bRows;
+  const threads = Math.max(1, Math.min(opts.threads ?? Math.min(8, os.availableParallelism()), jobs.length));
+  const results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number } | undefined> = new Array(jobs.length);
+
+  if (threads === 1 || work < SMALL_WORK) {
+    for (const job of jobs) {
+      if (opts.signal?.aborted) throw abortError(opts.signal);
+      results[job.id] = scanBlock(sideA, sideB, params, job.start, job.end);
+      opts.onProgress?.(job.id + 1, jobs.length);
+      if (job.id % 16 === 15) await new Promise((r) => setImmediate(r));
+    }
+    return merge(results, 1);
+  }
+
+  const sa = shareSide(sideA);
+  const sb = symmetric ? sa : shareSide(sideB);
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let done = 0;
+      let failed = false;
+      const fail = (e: Error) => {
+        if (!failed) {
+          failed = true;
+          reject(e);
+        }
+      };
+      const onAbort = () => fail(abortError(opts.signal!));
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const feed = (w: Worker) => {
+        if (next < jobs.length) w.postMessage(jobs[next++]);
+      };
+      for (let t = 0; t < threads; t++) {
+        const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { a: sa, b: sb, params } });
+        workers.push(w);
+        w.on('message', (m: { id: number; pairs: Int32Array; sims: Float32Array; bounded: number }) => {
+          results[m.id] = { pairs: m.pairs, sims: m.sims, bounded: m.bounded };
+          done++;
+          opts.onProgress?.(done, jobs.length);
+          if (done === jobs.length) {
+            opts.signal?.removeEventListener('abort', onAbort);
+            resolve();
+          } else feed(w);
+        });
+        w.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
+        feed(w);
+      }
+      if (opts.signal?.aborted) onAbort();
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return merge(results, threads);
+}
+
+function merge(results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number } | undefined>, threads: number): PairSearchResult {
+  let count = 0;
+  let exactChecks = 0;
+  for (const r of results) {
+    count += r!.sims.length;
+    exactChecks += r!.bounded;
+  }
+  const pairs = new Int32Array(count * 2);
+  const sims = new Float32Array(count);
+  let at = 0;
+  for (const r of results) {
+    pairs.set(r!.pairs, at * 2);
+    sims.set(r!.sims, at);
+    at += r!.sims.length;
+  }
+  return { pairs, sims, exactChecks, threads };
+}
