@@ -266,9 +266,8 @@ export async function importPaths(paths: string[], opts: ImportOptions = {}): Pr
       toolsWithMissing++;
       missingDescriptions += t.missing.filter((m) => m.endsWith('/description')).length;
     }
-    const c = (byFormat[t.provenance.format] ??= { files: 0, tools: 0 });
-    c.tools++;
   }
+  for (const [format, n] of builder.toolsByFormat) (byFormat[format] ??= { files: 0, tools: 0 }).tools = n;
   let errors = 0;
   let warnings = 0;
   let infos = 0;

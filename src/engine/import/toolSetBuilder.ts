@@ -53,6 +53,8 @@ export class ToolSetBuilder implements ImportSink {
   readonly files = new Map<string, FileStats>();
   renamed = 0;
   duplicatesSkipped = 0;
+  /** Tools added in this import, by the format they were read as (canonical re-imports: toolflow). */
+  readonly toolsByFormat = new Map<SourceFormat, number>();
   private readonly names = new UniqueNameAllocator();
   private readonly holders = new Map<string, string>();
   private readonly fingerprints = new Map<string, string>();
@@ -131,6 +133,7 @@ export class ToolSetBuilder implements ImportSink {
     }
     this.tools.push(tool);
     this.stats(doc.file).tools++;
+    this.toolsByFormat.set(draft.format, (this.toolsByFormat.get(draft.format) ?? 0) + 1);
   }
 
   /** Adds an already-canonical tool (from a *.tools.json), keeping its name when it is still free. */
@@ -144,6 +147,7 @@ export class ToolSetBuilder implements ImportSink {
     this.holders.set(name, formatLocation({ file: doc.file, pointer }));
     this.tools.push({ ...tool, name });
     this.stats(doc.file).tools++;
+    this.toolsByFormat.set('toolflow', (this.toolsByFormat.get('toolflow') ?? 0) + 1);
   }
 
   /** Per-file summaries: the most frequent format of each file that yielded anything. */

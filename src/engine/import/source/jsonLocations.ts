@@ -148,7 +148,9 @@ export function nearestOffset(map: Map<string, number>, pointer: string): number
 }
 
 /** Line and column of a `JSON.parse` error, from the "position N" V8 puts in its message. */
-export function jsonErrorOffset(message: string): number | undefined {
+export function jsonErrorOffset(message: string, textLength?: number): number | undefined {
   const m = /position (\d+)/.exec(message);
-  return m ? Number(m[1]) : undefined;
+  if (m) return Number(m[1]);
+  // "Unexpected end of JSON input": the text stops early; point at its end.
+  return textLength !== undefined && /end of JSON input/i.test(message) ? textLength : undefined;
 }
