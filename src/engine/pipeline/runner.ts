@@ -1,6 +1,8 @@
 /**
  * Orchestrates a generation run: samples the tools of each dialogue from (seed, index), simulates
- * up to `concurrency` dialogues at once, appends each finished record to the run folder, reports
+ * `dialogueSlots(concurrency)` dialogues at once (a few more than the LLM client's request limit, so
+ * the endpoint always has `concurrency` requests to work on while some dialogues are between
+ * calls), appends each finished record to the run folder, reports
  * typed events, and stops cleanly on abort or when the token budget is used up (dialogues in flight
  * are then not recorded, so `resumeRun` generates them again).
  */
@@ -15,6 +17,7 @@ import { addToCounts, countRecords, readDialogues, readManifest, readRunTools, r
 import { uniformSampler, type ToolSampler } from './sampler';
 import type { DialogueRecord, RunCounts, RunGenerationOptions, RunManifest, RunModelInfo } from './types';
 import path from 'node:path';
+import { setMaxListeners } from 'node:events';
 
 export const DEFAULT_OPTIONS: Omit<RunGenerationOptions, 'count' | 'sampling'> = {
   seed: 1,
@@ -26,6 +29,15 @@ export const DEFAULT_OPTIONS: Omit<RunGenerationOptions, 'count' | 'sampling'> =
   plan: true,
   planRetries: 1,
 };
+
+/**
+ * Dialogues in flight for a request concurrency C: C + ⌈C/4⌉. Each dialogue makes one request at a
+ * time (tool simulations of parallel calls excepted), so with exactly C dialogues the endpoint would
+ * idle whenever a dialogue is between requests; the LLM client still caps requests at C.
+ */
+export function dialogueSlots(concurrency: number): number {
+  return concurrency + Math.ceil(concurrency / 4);
+}
 
 export interface RunConfig {
   /** The run folder (created if needed; must not already hold dialogues). */
@@ -142,6 +154,8 @@ async function execute(
   for (let i = 0; i < options.count; i++) if (!done.has(i)) pending.push(i);
 
   const stop = new AbortController();
+  // Every request in flight listens to this signal.
+  setMaxListeners(0, stop.signal);
   const onOuterAbort = () => stop.abort();
   if (handlers.signal?.aborted) stop.abort();
   handlers.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -211,7 +225,7 @@ async function execute(
   };
 
   try {
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, pending.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(dialogueSlots(options.concurrency), pending.length) }, worker));
   } finally {
     handlers.signal?.removeEventListener('abort', onOuterAbort);
     await store.close();

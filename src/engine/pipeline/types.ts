@@ -133,6 +133,7 @@ export interface RunGenerationOptions {
   /** Number of dialogues the run must end with. */
   count: number;
   seed: number;
+  /** LLM requests in flight (the client's limit); the runner keeps `dialogueSlots(concurrency)` dialogues going. */
   concurrency: number;
   /** Tools sampled per dialogue: an inclusive range. */
   toolsPerDialogue: { min: number; max: number };
