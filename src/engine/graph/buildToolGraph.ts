@@ -164,7 +164,7 @@ export function toGraphology(index: FieldIndex, table: ToolEdgeTable, kept: Int3
         : kind === KIND_RP_A_TO_B
           ? { kind: 'R-P', similarity: table.sim[e]!, from: fieldA.tool, to: fieldB.tool, fields: [fieldA, fieldB] }
           : { kind: 'R-P', similarity: table.sim[e]!, from: fieldB.tool, to: fieldA.tool, fields: [fieldB, fieldA] };
-    graph.addEdge(index.tools[a]!.name, index.tools[b]!.name, edge);
+    graph.addEdgeWithKey(`e${k}`, index.tools[a]!.name, index.tools[b]!.name, edge);
   }
   return graph;
 }

@@ -14,6 +14,8 @@ export interface PairSearchOptions {
   threads?: number;
   /** Rows of A per scheduled job (default 64). */
   blockRows?: number;
+  /** Pairs below which the search stays in this thread (worker start-up costs ~30 ms). Default 4,000,000. */
+  minParallelWork?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -81,7 +83,7 @@ export async function findSimilarPairs(
   const threads = Math.max(1, Math.min(opts.threads ?? Math.min(8, os.availableParallelism()), jobs.length));
   const results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number } | undefined> = new Array(jobs.length);
 
-  if (threads === 1 || work < SMALL_WORK) {
+  if (threads === 1 || work < (opts.minParallelWork ?? SMALL_WORK)) {
     for (const job of jobs) {
       if (opts.signal?.aborted) throw abortError(opts.signal);
       results[job.id] = scanBlock(sideA, sideB, params, job.start, job.end);
