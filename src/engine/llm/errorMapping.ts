@@ -67,5 +67,9 @@ export function classifyFailure(e: unknown, timedOut: boolean, callerAborted: bo
   if (e instanceof OpenAIError) return { code: 'server-error', message: e.message };
   // Undici/stream failures while reading a body (socket closed mid-answer).
   if (e instanceof TypeError && /terminated|fetch failed|socket/i.test(e.message)) return { code: 'server-error', message: `connection error: ${e.message}` };
+  // node:http failures while reading a streamed body (ECONNRESET, premature close, ...).
+  const code = (e as { code?: unknown } | null)?.code;
+  if (e instanceof Error && typeof code === 'string' && /^(E[A-Z]+|ERR_STREAM_PREMATURE_CLOSE|UND_ERR_\w+)$/.test(code)) return { code: 'server-error', message: `connection error: ${code} ${e.message}` };
+  if (e instanceof Error && e.message === 'aborted') return { code: 'server-error', message: 'connection error: the connection closed mid-answer' };
   return undefined;
 }

@@ -80,7 +80,8 @@ async function run(): Promise<void> {
   process.stdout.write(`LLM simulator listening on ${sim.url}\n`);
   const stop = () => {
     const s = sim.stats;
-    process.stderr.write(JSON.stringify({ requests: s.requests, maxInFlight: s.maxInFlight, byKind: s.byKind, bySchema: s.bySchema, faults: s.faults }) + '\n');
+    const cpu = process.cpuUsage();
+    process.stderr.write(JSON.stringify({ requests: s.requests, maxInFlight: s.maxInFlight, byKind: s.byKind, bySchema: s.bySchema, faults: s.faults, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }) + '\n');
     sim.close().then(
       () => process.exit(0),
       () => process.exit(0),

@@ -32,6 +32,8 @@ export interface LlmSimulatorOptions {
   supportsJsonSchema?: boolean;
   /** Accept `response_format: {type: 'json_object'}` (default true); otherwise HTTP 400. */
   supportsJsonMode?: boolean;
+  /** Accept `stream_options` (default true); otherwise HTTP 400 like servers without it. */
+  supportsStreamOptions?: boolean;
   /** Report `usage` in answers (default true). */
   reportUsage?: boolean;
   /** When set, requests must carry `Authorization: Bearer <apiKey>` or get HTTP 401. */
@@ -148,6 +150,7 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
   const latencyMs = options.latencyMs ?? 0;
   const supportsJsonSchema = options.supportsJsonSchema ?? true;
   const supportsJsonMode = options.supportsJsonMode ?? true;
+  const supportsStreamOptions = options.supportsStreamOptions ?? true;
   const reportUsage = options.reportUsage ?? true;
   const askRate = options.askRate ?? 0.15;
   const modelId = options.model ?? 'toolflow-simulator';
@@ -283,6 +286,11 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
       mine.unsupportedResponseFormat++;
       record.status = 400;
       return apiError(res, 400, `response_format type "${rfType}" is not supported by this server`, 'invalid_request_error', { param: 'response_format' });
+    }
+
+    if (body.stream_options !== undefined && !supportsStreamOptions) {
+      record.status = 400;
+      return apiError(res, 400, 'Unrecognized request argument supplied: stream_options', 'invalid_request_error', { param: 'stream_options' });
     }
 
     const contentHash = sha1Hex(raw);

@@ -116,3 +116,29 @@ describe('LlmClient.chat', () => {
     }
   });
 });
+
+test('a server that refuses stream_options still streams (usage estimated), and the client remembers', async () => {
+  const k = await kit({ supportsStreamOptions: false });
+  try {
+    const a = await k.client.chat({ role: 'user', messages: [{ role: 'user', content: 'first' }], stream: true });
+    const b = await k.client.chat({ role: 'user', messages: [{ role: 'user', content: 'second' }], stream: true });
+    assert.ok(a.message.content && b.message.content);
+    assert.deepEqual(k.sim.stats.log.map((r) => r.status), [400, 200, 200]);
+    assert.ok(a.usage.promptTokens > 0);
+  } finally {
+    await k.close();
+  }
+});
+
+test('json_schema accepted but ignored (prose reply): the re-ask carries the schema and succeeds', async () => {
+  // `malformed-content` on the first request stands in for a server that ignored response_format.
+  const k = await kit({ faults: [{ fault: 'malformed-content', requests: [1] }] });
+  try {
+    const schema = { type: 'object' as const, required: ['n'], properties: { n: { type: 'integer' as const } } };
+    const r = await k.client.structured({ role: 'judge', messages: [{ role: 'user', content: 'n?' }], schemaName: 'num', schema, validate: (v) => ({ ok: true, value: v }) });
+    assert.equal(typeof (r.value as { n: number }).n, 'number');
+    assert.equal(k.sim.stats.requests, 2);
+  } finally {
+    await k.close();
+  }
+});
