@@ -1,0 +1,116 @@
+/**
+ * `toolflow graph` and `toolflow sample` through the CLI entry point: --json shapes, files on
+ * disk (graphology JSON, GEXF), embedding cache counts, and exit code 1 with a one-line message
+ * for bad input.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../../src/cli/main';
+import { calibrateCommand } from '../../../src/cli/commands/calibrate';
+import type { CliIO } from '../../../src/cli/cliSupport';
+import { loadGraph } from '../../../src/engine/graph';
+import { sharedTools, tempDir } from '../../support/graphData';
+
+function capture(cwd: string) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const io: CliIO = { stdout, stderr, env: {}, cwd, signal: new AbortController().signal };
+  return { io, out: () => out, err: () => err };
+}
+
+async function run(args: string[], cwd: string) {
+  const t = capture(cwd);
+  const code = await main(args, t.io);
+  return { code, out: t.out(), err: t.err() };
+}
+
+describe('toolflow graph / sample', () => {
+  const dir = tempDir();
+  const cache = path.join(dir, 'cache');
+  // Real MCP tools (reference servers and GitHub's), some with output schemas.
+  const tools = path.join(sharedTools, 'mcp', 'mcp_tools.jsonl');
+
+  test('graph --offline --json prints one object with the documented fields and writes the files', async () => {
+    const r = await run(['graph', tools, '-o', 'g.json', '--gexf', 'g.gexf', '--offline', '--cache-dir', cache, '--json'], dir);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 1, 'exactly one JSON object on stdout');
+    const j = JSON.parse(lines[0]!) as Record<string, unknown> & { timings: Record<string, number>; cache: Record<string, number> };
+    for (const k of ['nodes', 'edges', 'distinctTexts', 'dimensions', 'model', 'threshold', 'timings', 'cache']) assert.ok(k in j, k);
+    assert.equal(j.nodes, 175);
+    assert.equal(j.dimensions, 100);
+    assert.equal(j.model, 'toolflow-glove-100d');
+    assert.equal(j.threshold, 0.9);
+    for (const k of ['embedMs', 'similarityMs', 'totalMs']) assert.equal(typeof j.timings[k], 'number');
+    assert.deepEqual(j.cache, { hits: 0, misses: j.distinctTexts });
+    assert.match(r.err, /graph: 175 tools/);
+    const graph = await loadGraph(path.join(dir, 'g.json'));
+    assert.equal(graph.order, 175);
+    assert.equal(graph.size, j.edges);
+    assert.equal(graph.getAttribute('model'), 'toolflow-glove-100d');
+    const gexf = fs.readFileSync(path.join(dir, 'g.gexf'), 'utf8');
+    assert.match(gexf, /<gexf /);
+    assert.equal((gexf.match(/<node /g) ?? []).length, 175);
+    assert.equal((gexf.match(/<edge /g) ?? []).length, j.edges);
+
+    const again = await run(['graph', tools, '-o', 'g2.json', '--offline', '--cache-dir', cache, '--json'], dir);
+    const j2 = JSON.parse(again.out) as { cache: Record<string, number>; edges: number };
+    assert.deepEqual(j2.cache, { hits: j.distinctTexts, misses: 0 });
+    assert.equal(j2.edges, j.edges);
+  });
+
+  test('sample --json prints {"samples": [[names...]]}, reproducible by seed', async () => {
+    const args = ['sample', 'g.json', '--size', '3', '--count', '5', '--seed', '11', '--json'];
+    const a = await run(args, dir);
+    assert.equal(a.code, 0, a.err);
+    const j = JSON.parse(a.out) as { samples: string[][] };
+    assert.deepEqual(Object.keys(j), ['samples']);
+    assert.equal(j.samples.length, 5);
+    const graph = await loadGraph(path.join(dir, 'g.json'));
+    for (const s of j.samples) {
+      assert.equal(new Set(s).size, 3);
+      for (const t of s) assert.ok(graph.hasNode(t), t);
+    }
+    assert.equal((await run(args, dir)).out, a.out);
+    const random = await run(['sample', 'g.json', '--size', '4', '--count', '2', '--seed', '1', '--strategy', 'random', '--json'], dir);
+    assert.equal((JSON.parse(random.out) as { samples: string[][] }).samples[0]!.length, 4);
+  });
+
+  test('calibrate proposes a threshold and prints the degree table', async () => {
+    const t = capture(dir);
+    const code = await calibrateCommand.run([tools, '--offline', '--cache-dir', cache, '--json'], t.io);
+    assert.equal(code, 0);
+    const j = JSON.parse(t.out()) as { proposedThreshold: number; table: Array<{ threshold: number; meanDegree: number }> };
+    assert.ok(j.proposedThreshold > 0 && j.proposedThreshold < 1);
+    const degrees = j.table.map((r) => r.meanDegree);
+    assert.deepEqual(degrees, [...degrees].sort((a, b) => b - a), 'mean degree falls as the threshold rises');
+  });
+
+  for (const [what, args, message] of [
+    ['missing -o', ['graph', tools, '--offline'], /missing -o/],
+    ['a file that does not exist', ['graph', 'nope.json', '-o', 'x.json', '--offline'], /cannot read "nope.json"/],
+    ['a threshold out of range', ['graph', tools, '-o', 'x.json', '--threshold', '1.5', '--offline'], /--threshold must be a number/],
+    ['a hub model not downloaded, offline', ['graph', tools, '-o', 'x.json', '--offline', '--model', 'Xenova/all-MiniLM-L6-v2', '--cache-dir', 'empty-cache'], /missing .*config\.json/],
+    ['sample without --size', ['sample', 'g.json'], /missing --size/],
+    ['sample of a non-graph file', ['sample', 'bad.json', '--size', '2'], /bad\.json#\/nodes: missing "nodes" array/],
+    ['sample larger than any component', ['sample', 'g.json', '--size', '100000'], /no connected group of 100000 tools/],
+    ['an unknown strategy', ['sample', 'g.json', '--size', '2', '--strategy', 'bfs'], /unknown --strategy "bfs"/],
+  ] as Array<[string, string[], RegExp]>) {
+    test(`exit 1 with a one-line message for ${what}`, async () => {
+      fs.writeFileSync(path.join(dir, 'bad.json'), '{"edges": []}');
+      const r = await run(args, dir);
+      assert.equal(r.code, 1, r.err);
+      const firstLine = r.err.trim().split('\n').pop()!;
+      assert.ok(message.test(r.err), r.err);
+      assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+      assert.ok(firstLine.length > 0);
+    });
+  }
+});
