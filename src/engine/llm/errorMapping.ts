@@ -56,10 +56,10 @@ export function classifyFailure(e: unknown, timedOut: boolean, callerAborted: bo
       if (ra !== undefined) f.retryAfterMs = ra;
       return f;
     }
+    // An error event inside a 200 stream (e.g. OpenRouter's upstream provider failed): transient.
+    if (status === undefined) return { code: 'server-error', message: msg };
     if (status === 404) return { code: 'bad-request', message: `${msg} (check the base URL and the model name)`, status };
-    const f: ClassifiedFailure = { code: 'bad-request', message: msg };
-    if (status !== undefined) f.status = status;
-    return f;
+    return { code: 'bad-request', message: msg, status };
   }
   if (e instanceof MalformedResponseError) return { code: 'server-error', message: e.message };
   // A 200 response whose body is not JSON (truncated, garbled): the SDK throws a SyntaxError.

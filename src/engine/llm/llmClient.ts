@@ -283,7 +283,7 @@ export class LlmClient implements ChatModel {
           ? await this.streamOnce(sdk, body, ctx.streamUsage !== false, timer.signal, onDelta)
           : await this.requestOnce(sdk, body, timer.signal);
         const cost = this.meter.record(role, endpoint.model, usage);
-        this.emit('onUsage', { role, model: endpoint.model, usage, reported, costUsd: cost, latencyMs: Date.now() - started, roleTotals: this.meter.snapshot()[role] });
+        this.emit('onUsage', { role, model: endpoint.model, usage, reported, costUsd: cost, latencyMs: Date.now() - started, roleTotals: this.meter.roleUsage(role) });
         return { message, finishReason, usage };
       } catch (e) {
         if (e instanceof LlmError) throw e;
@@ -315,7 +315,10 @@ export class LlmClient implements ChatModel {
     const completion: ChatCompletion = await sdk.chat.completions.create(body, { signal, maxRetries: 0 });
     const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
     if (!choice || typeof choice.message !== 'object' || choice.message === null) {
-      throw new MalformedResponseError('the response has no choices[0].message');
+      // Some gateways answer 200 with an error object instead of choices.
+      const err = (completion as { error?: { message?: unknown } } | null)?.error;
+      const why = err && typeof err.message === 'string' ? `: ${err.message.slice(0, 300)}` : '';
+      throw new MalformedResponseError(`the response has no choices[0].message${why}`);
     }
     const raw = choice.message;
     const content = typeof raw.content === 'string' ? raw.content : null;

@@ -8,9 +8,9 @@ export class Redactor {
   private readonly secrets: string[];
 
   constructor(secrets: Iterable<string>) {
-    // Longest first, so a secret that contains another is replaced whole. Very short values
-    // (e.g. a header set to "1") are not secrets worth hiding and would mangle text.
-    this.secrets = [...new Set([...secrets].filter((s) => s.length >= 6))].sort((a, b) => b.length - a.length);
+    // Longest first, so a secret that contains another is replaced whole. One- to three-character
+    // values (e.g. a header set to "1") are not secrets worth hiding and would mangle all text.
+    this.secrets = [...new Set([...secrets].filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
   }
 
   text(s: string): string {

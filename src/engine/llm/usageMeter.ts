@@ -49,6 +49,11 @@ export class UsageMeter {
     return copy;
   }
 
+  /** A copy of one role's usage so far. */
+  roleUsage(role: LlmRole): RoleUsage {
+    return { ...this.byRole[role] };
+  }
+
   totals(): RoleUsage {
     const t: RoleUsage = { requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
     for (const r of LLM_ROLES) {

@@ -142,3 +142,20 @@ test('json_schema accepted but ignored (prose reply): the re-ask carries the sch
     await k.close();
   }
 });
+
+test("the built-in fetch transport gives the same answers as the default node:http one", async () => {
+  const a = await kit({ askRate: 0, seed: 's' });
+  const b = await kit({ askRate: 0, seed: 's', faults: [{ fault: 'server-error', requests: [1] }, { fault: 'hang', requests: [3] }] }, { requestTimeoutMs: 300 }, {}, { transport: 'fetch' });
+  try {
+    const req = { role: 'assistant' as const, messages: [{ role: 'user' as const, content: 'Get the current weather in Tokyo and also search flights from LIS to HND' }], tools: [weatherTool, flightTool] };
+    const viaHttp = await a.client.chat(req);
+    const viaFetch = await b.client.chat(req);
+    assert.deepEqual(viaFetch.message, viaHttp.message);
+    const streamed = await b.client.chat({ ...req, stream: true });
+    assert.deepEqual(streamed.message.tool_calls?.map((c) => c.function.name), ['get_current_weather', 'search_flights']);
+    assert.deepEqual(b.sim.stats.log.map((r) => r.status), [500, 200, 200, 200], 'the 500 and the hung stream were retried');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
