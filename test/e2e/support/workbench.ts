@@ -109,10 +109,7 @@ export class Workbench {
 
   /** Labels of the rows currently shown by a quick pick. */
   async quickPickLabels(): Promise<string[]> {
-    const rows = await this.quickInputRows().all();
-    const labels: string[] = [];
-    for (const r of rows) labels.push(((await r.getAttribute('aria-label')) ?? (await r.innerText())).trim());
-    return labels;
+    return this.quickInputRows().evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()));
   }
 
   /** Waits for a quick input (pick, input box or simple file dialog) to show. */
@@ -142,30 +139,34 @@ export class Workbench {
   async answerFileDialog(absolutePath: string, timeoutMs = 15_000): Promise<void> {
     await this.waitForQuickInput(timeoutMs);
     const box = this.quickInputBox;
-    await box.fill(absolutePath);
-    // the dialog resolves the typed path asynchronously; wait until it settled on it
+    // the dialog fills in its start folder asynchronously; typing before that gets overwritten
     await this.page.waitForFunction(
-      ({ p }) => {
+      () => {
         const input = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
-        return input !== null && input.value === p;
+        return input !== null && input.value.length > 0 && document.querySelectorAll('.quick-input-widget .monaco-list-row').length > 0;
       },
-      { p: absolutePath },
+      undefined,
       { timeout: timeoutMs },
     );
-    await this.page.waitForTimeout(400);
-    const ok = this.quickInput.locator('.quick-input-action .monaco-button, .quick-input-ok .monaco-button').filter({ hasText: /^(OK|Open|Select|Import)/ }).first();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await box.fill(absolutePath);
+      await this.page.waitForTimeout(400);
+      if ((await box.inputValue()) === absolutePath) break;
+      if (Date.now() > deadline) throw new Error(`the file dialog does not keep the typed path ${absolutePath}; it shows ${await box.inputValue()}`);
+    }
+    const ok = this.quickInput.locator('.quick-input-action .monaco-button, .quick-input-ok .monaco-button').filter({ hasText: /^(OK|Open|Select|Import|Save)/ }).first();
     if (await ok.isVisible().catch(() => false)) await ok.click();
     else await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: timeoutMs });
   }
 
   // --- notifications -----------------------------------------------------------------------
 
   /** Texts of the notification toasts on screen. */
   async notificationTexts(): Promise<string[]> {
-    const items = await this.page.locator('.notifications-toasts .notification-list-item-message').all();
-    const out: string[] = [];
-    for (const i of items) out.push(((await i.textContent()) ?? '').trim());
-    return out;
+    // read in one go: toasts come and go while we look
+    return this.page.locator('.notifications-toasts .notification-list-item-message').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
   }
 
   /** Waits for a notification toast whose text matches; returns its full text. */
@@ -218,19 +219,18 @@ export class Workbench {
     await pane.waitFor({ state: 'visible', timeout: 15_000 });
     const header = pane.locator('.pane-header').first();
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-    const rows = await pane.locator('.pane-body .monaco-list-row').all();
-    const items: TreeItem[] = [];
-    for (const r of rows) {
-      const expandedAttr = await r.getAttribute('aria-expanded');
-      items.push({
-        label: ((await r.locator('.label-name').first().textContent().catch(() => '')) ?? '').trim(),
-        description: ((await r.locator('.label-description').first().textContent().catch(() => '')) ?? '').trim(),
-        level: Number((await r.getAttribute('aria-level')) ?? '1'),
-        expanded: expandedAttr === null ? undefined : expandedAttr === 'true',
-        ariaLabel: (await r.getAttribute('aria-label')) ?? '',
-      });
-    }
-    return items;
+    return pane.locator('.pane-body .monaco-list-row').evaluateAll((rows) =>
+      rows.map((r) => {
+        const expanded = r.getAttribute('aria-expanded');
+        return {
+          label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+          description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+          level: Number(r.getAttribute('aria-level') ?? '1'),
+          expanded: expanded === null ? undefined : expanded === 'true',
+          ariaLabel: r.getAttribute('aria-label') ?? '',
+        };
+      }),
+    );
   }
 
   /** Waits until the tree view shows an item matching `match`; returns the items. */
@@ -267,7 +267,12 @@ export class Workbench {
   async contextMenuAction(action: string): Promise<void> {
     const item = this.page.locator('.monaco-menu .action-item, .context-view .action-item').filter({ hasText: action }).first();
     await item.waitFor({ state: 'visible', timeout: 10_000 });
+    // a menu ignores the mouse for a moment after it opens (against accidental picks)
+    await this.page.waitForTimeout(300);
+    await item.hover();
     await item.click();
+    if (await item.isVisible().catch(() => false)) await this.page.keyboard.press('Enter');
+    await item.waitFor({ state: 'hidden', timeout: 5_000 });
   }
 
   // --- webviews --------------------------------------------------------------------------
@@ -302,8 +307,9 @@ export class Workbench {
   async problemCounts(): Promise<ProblemCounts> {
     const item = this.page.locator('#status\\.problems, .statusbar-item[id="status.problems"]').first();
     const label = (await item.getAttribute('aria-label').catch(() => null)) ?? (await item.textContent().catch(() => '')) ?? '';
-    const n = (re: RegExp): number => Number(re.exec(label)?.[1] ?? '0');
-    return { errors: n(/(\d+)\s+errors?/i), warnings: n(/(\d+)\s+warnings?/i), infos: n(/(\d+)\s+infos?/i) };
+    // "Errors: 2, Warnings: 1, Infos: 34" or "2 errors, 1 warning"
+    const n = (word: string): number => Number(new RegExp(`${word}s?:?\\s*(\\d+)`, 'i').exec(label)?.[1] ?? new RegExp(`(\\d+)\\s+${word}`, 'i').exec(label)?.[1] ?? '0');
+    return { errors: n('error'), warnings: n('warning'), infos: n('info') };
   }
 
   /**
@@ -318,28 +324,27 @@ export class Workbench {
       await filterBox.fill(filter ?? '');
       await this.page.waitForTimeout(500);
     }
-    const rows = await panel.locator('.monaco-list-row').all();
+    const rows = await panel.locator('.monaco-list-row').evaluateAll((els) =>
+      els.map((r) => ({
+        level: r.getAttribute('aria-level') ?? '',
+        aria: r.getAttribute('aria-label') ?? '',
+        name: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+        icon: r.querySelector('.marker-icon')?.getAttribute('class') ?? '',
+        message: (r.querySelector('.marker-message')?.textContent ?? '').trim(),
+        text: r.textContent ?? '',
+      })),
+    );
     const problems: Problem[] = [];
     let file = '';
     for (const r of rows) {
-      const aria = (await r.getAttribute('aria-label')) ?? '';
-      const isFileRow = (await r.locator('.markers-panel-tree-resource, .file-icon, .monaco-icon-label.file-icon').count()) > 0 && (await r.getAttribute('aria-level')) === '1';
-      if (isFileRow) {
-        file = ((await r.locator('.label-name').first().textContent().catch(() => '')) ?? '').trim();
+      if (r.level === '1') {
+        file = r.name;
         continue;
       }
-      const icon = (await r.locator('.marker-icon, .codicon').first().getAttribute('class').catch(() => '')) ?? '';
-      const severity: Problem['severity'] = /error/.test(icon) ? 'error' : /warning/.test(icon) ? 'warning' : /info/.test(icon) ? 'info' : 'unknown';
-      const message = ((await r.locator('.marker-message-details, .marker-message').first().textContent().catch(() => '')) ?? '').trim();
-      const pos = /\[(?:Ln|Line)\s*(\d+),?\s*(?:Col|Column)\s*(\d+)\]/i.exec((await r.textContent()) ?? '') ?? /line (\d+)\D+(\d+)/i.exec(aria);
-      problems.push({
-        severity,
-        message: message || aria,
-        file,
-        line: pos ? Number(pos[1]) : undefined,
-        column: pos ? Number(pos[2]) : undefined,
-        ariaLabel: aria,
-      });
+      const kind = `${r.icon} ${r.aria.split(':')[0] ?? ''}`.toLowerCase();
+      const severity: Problem['severity'] = /error/.test(kind) ? 'error' : /warning/.test(kind) ? 'warning' : /info/.test(kind) ? 'info' : 'unknown';
+      const pos = /\[(?:Ln|Line)\s*(\d+),?\s*(?:Col|Column)\s*(\d+)\]/i.exec(r.text) ?? /line (\d+)\D+(\d+)/i.exec(r.aria);
+      problems.push({ severity, message: r.message || r.aria, file, line: pos ? Number(pos[1]) : undefined, column: pos ? Number(pos[2]) : undefined, ariaLabel: r.aria });
     }
     return problems;
   }

@@ -1,0 +1,231 @@
+// The main path of the extension in a real VS Code: import real tools, generate dialogues against
+// the LLM simulator from the palette, watch the live transcript fill in, see the run in the Runs
+// tree with correct counts, filter it, cancel a run and resume it. Every step is checked on what
+// VS Code shows (tree rows, webview DOM, notifications) and on the files on disk.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startLlmSimulator, type LlmSimulator } from '../support/llm-simulator/server';
+import { E2ESession, sharedToolsDir } from './support';
+import { generateFromPalette, liveFrame, readLiveDom, readRecords, waitUntil } from './support/toolflowSteps';
+
+let sim: LlmSimulator;
+let s: E2ESession;
+let failed = false;
+
+before(async () => {
+  // 40 ms per call: fast enough for the suite, slow enough to watch turns arrive and to cancel mid-run.
+  sim = await startLlmSimulator({ latencyMs: 40, seed: 'e2e-generate' });
+  s = await E2ESession.start({
+    name: 'generate',
+    settings: {
+      'toolflow.endpoint.baseUrl': sim.url,
+      'toolflow.model': 'toolflow-simulator',
+      'toolflow.generation.concurrency': 2,
+      'toolflow.generation.toolsPerDialogue': 3,
+      'toolflow.generation.planSteps': 3,
+    },
+  });
+});
+
+after(async () => {
+  await s?.close(failed);
+  await sim?.close();
+});
+
+const runsDir = () => path.join(s.workspaceDir, 'runs');
+
+test('import real MCP tools from ../shared/data/tools with Import Tools… and see them in the Tools view', async () => {
+  try {
+    const wb = s.workbench;
+    const source = path.join(sharedToolsDir, 'mcp', 'mcp_tools.jsonl');
+    await wb.runCommand('ToolFlow: Import Tools…');
+    await wb.answerFileDialog(source);
+    await wb.waitForNotification(/ToolFlow: imported|imported \d+ tools|tools/i, 60_000);
+    const toolSets = path.join(s.workspaceDir, '.toolflow', 'tools');
+    const file = await waitUntil('the imported tool set on disk', () => fs.existsSync(toolSets) && fs.readdirSync(toolSets).find((f) => f.endsWith('.tools.json')), 30_000);
+    const onDisk = JSON.parse(fs.readFileSync(path.join(toolSets, file), 'utf8')) as { tools: Array<{ name: string; description: string; provenance: { originalName: string } }> };
+    assert.ok(onDisk.tools.length >= 150, `all MCP tools imported, got ${onDisk.tools.length}`);
+
+    await wb.openViewContainer('ToolFlow');
+    const items = await wb.waitForTreeItem('Tools', file);
+    const row = items.find((i) => i.label === file)!;
+    assert.match(row.description, new RegExp(`^${onDisk.tools.length} tools`), 'the tool set row counts its tools');
+    await wb.expandTreeItem('Tools', file);
+    const expanded = await wb.waitForTreeItem('Tools', onDisk.tools[0]!.name);
+    assert.ok(expanded.some((i) => i.level === 2 && i.label === onDisk.tools[0]!.name));
+
+    // search narrows the tree
+    await wb.runCommand('ToolFlow: Search Tools…');
+    await wb.waitForQuickInput();
+    await wb.quickInputBox.fill('time');
+    await wb.page.keyboard.press('Enter');
+    const narrowed = await waitUntil('the search to apply', async () => {
+      const rows = await wb.treeItems('Tools');
+      const tools = rows.filter((r) => r.level === 2 && r.label !== 'warnings');
+      return tools.length > 0 && tools.length < 20 && tools.some((r) => r.label === 'get_current_time') ? tools : undefined;
+    });
+    assert.ok(narrowed.some((r) => r.label === 'convert_time'));
+    const expected = onDisk.tools.filter((x) => /time/i.test(`${x.name}\n${x.description}\n${x.provenance.originalName}`)).map((x) => x.name);
+    assert.deepEqual(narrowed.map((r) => r.label).sort(), expected.sort(), 'search shows exactly the matching tools');
+    const header = await wb.pane('Tools').locator('.pane-header').textContent();
+    assert.match(header ?? '', new RegExp(`${narrowed.length} of ${onDisk.tools.length} tools`), 'the view description counts the matches');
+    await wb.screenshot('tools-view-search');
+    await wb.runCommand('ToolFlow: Search Tools…');
+    await wb.waitForQuickInput();
+    await wb.quickInputBox.fill('');
+    await wb.page.keyboard.press('Enter');
+    toolSetLabel = file;
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+});
+
+let toolSetLabel = '';
+
+test('Generate Dataset… from the palette: the live transcript fills in, the run lands on disk and in the Runs tree', async () => {
+  try {
+    const wb = s.workbench;
+    assert.ok(toolSetLabel, 'the import test ran first');
+    await generateFromPalette(wb, { toolSet: toolSetLabel, count: 4, concurrency: 2, noGraph: true, runName: 'run-e2e' });
+    const frame = await liveFrame(wb);
+
+    // turns of the three agents appear while the run is going
+    const during = await waitUntil('turns of user, assistant and tool in the live view', async () => {
+      const dom = await readLiveDom(frame);
+      const authors = new Set(dom.turns.map((t) => t.author));
+      return authors.has('user') && authors.has('assistant') && dom.planSteps > 0 ? dom : undefined;
+    }, 60_000, 100);
+    await wb.screenshot('live-transcript-streaming');
+    assert.ok(during.selected, 'a dialogue in flight is selected');
+    assert.ok(during.dialogues.length >= 1);
+    assert.match(during.runText, /run-e2e/);
+
+    // the run finishes: 4 records on disk, one per index
+    const runDir = path.join(runsDir(), 'run-e2e');
+    await wb.waitForNotification(/run-e2e finished/, 120_000);
+    const records = readRecords(runDir);
+    assert.equal(records.length, 4);
+    assert.deepEqual(records.map((r) => r.index).sort(), [0, 1, 2, 3]);
+    const accepted = records.filter((r) => r.status === 'accepted').length;
+    const rejected = records.length - accepted;
+
+    // the live view shows the final state: counts, verdict and the selected dialogue's turns
+    const final = await waitUntil('the live view to show the finished run', async () => {
+      const dom = await readLiveDom(frame);
+      return /4\/4 done/.test(dom.runText) && dom.verdict.includes('Verdict') ? dom : undefined;
+    });
+    assert.match(final.runText, new RegExp(`${accepted} accepted · ${rejected} rejected`));
+    const shown = records.find((r) => final.selected?.endsWith(`/${r.id}`))!;
+    assert.ok(shown, `the selected dialogue ${final.selected} is one of the run's`);
+    assert.equal(final.turns.length, shown.messages.length, 'every message of the record is shown');
+    assert.ok(final.verdict.includes(shown.status));
+    for (const r of shown.reasons) assert.ok(final.verdict.includes(r.code));
+    const call = shown.messages.find((m) => m.role === 'assistant' && m.tool_calls?.length);
+    if (call && call.role === 'assistant') {
+      const pretty = JSON.stringify(JSON.parse(call.tool_calls![0]!.function.arguments), null, 2);
+      assert.ok(final.toolCalls.includes(pretty), 'tool call arguments are pretty-printed');
+    }
+    await wb.screenshot('live-transcript-finished');
+
+    // selecting another dialogue shows its transcript
+    const other = records.find((r) => !final.selected?.endsWith(`/${r.id}`))!;
+    await frame.locator(`#dialogue-list li.item[data-key$="/${other.id}"]`).click();
+    await waitUntil('the other dialogue to show', async () => {
+      const dom = await readLiveDom(frame);
+      return dom.selected?.endsWith(`/${other.id}`) && dom.turns.length === other.messages.length ? dom : undefined;
+    });
+
+    // the Runs tree: the run with its counts, then its dialogues
+    await wb.openViewContainer('ToolFlow');
+    const runs = await wb.waitForTreeItem('Runs', 'run-e2e');
+    const runRow = runs.find((i) => i.label === 'run-e2e')!;
+    assert.match(runRow.description, new RegExp(`4/4 done · ${accepted} accepted · ${rejected} rejected`));
+    await wb.expandTreeItem('Runs', 'run-e2e');
+    const rows = await waitUntil('dialogue rows', async () => {
+      const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
+      return items.length === 4 ? items : undefined;
+    });
+    for (const r of records) {
+      const row = rows.find((i) => i.label === r.id);
+      assert.ok(row, `row for ${r.id}`);
+      assert.ok(row.description.startsWith(r.status), `${r.id} shows ${r.status}: ${row.description}`);
+      for (const code of r.reasons.map((x) => x.code)) assert.ok(row.description.includes(code));
+    }
+    await wb.screenshot('runs-tree');
+
+    // filter: only accepted, then only rejected
+    await wb.runCommand('ToolFlow: Filter Dialogues…');
+    await wb.pickQuickItem('Accepted');
+    await waitUntil('the accepted filter', async () => {
+      const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
+      return items.length === accepted && items.every((i) => i.description.startsWith('accepted')) ? true : undefined;
+    });
+    await wb.screenshot('runs-tree-filtered');
+    await wb.runCommand('ToolFlow: Filter Dialogues…');
+    await wb.pickQuickItem('Rejected');
+    await waitUntil('the rejected filter', async () => {
+      const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
+      return items.length === rejected && items.every((i) => i.description.startsWith('rejected')) ? true : undefined;
+    });
+    await wb.runCommand('ToolFlow: Clear Dialogue Filter');
+    await waitUntil('the filter to clear', async () => ((await wb.treeItems('Runs')).filter((i) => i.level === 2).length === 4 ? true : undefined));
+
+    // Open Dialogue from the tree shows it in the transcript view
+    const target = records[records.length - 1]!;
+    await wb.treeRow('Runs', target.id).click();
+    await waitUntil('Open Dialogue to select it', async () => {
+      const dom = await readLiveDom(frame);
+      return dom.selected?.endsWith(`/${target.id}`) && dom.turns.length === target.messages.length ? true : undefined;
+    });
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+});
+
+test('Cancel Run stops a generation part-way; Resume Run finishes it with no lost or duplicated dialogue', async () => {
+  try {
+    const wb = s.workbench;
+    await wb.dismissNotifications();
+    await generateFromPalette(wb, { toolSet: toolSetLabel, count: 12, concurrency: 2, noGraph: true, runName: 'run-cancel' });
+    const runDir = path.join(runsDir(), 'run-cancel');
+    await waitUntil('two dialogues on disk', () => readRecords(runDir).length >= 2, 120_000, 100);
+    await wb.runCommand('ToolFlow: Cancel Run');
+    await wb.waitForNotification(/run-cancel cancelled at \d+\/12/, 60_000);
+    const partial = readRecords(runDir);
+    assert.ok(partial.length >= 2 && partial.length < 12, `cancelled part-way: ${partial.length}/12`);
+    await wb.openViewContainer('ToolFlow');
+    const items = await waitUntil('the incomplete run in the tree', async () => {
+      const rows = await wb.treeItems('Runs');
+      const row = rows.find((i) => i.label === 'run-cancel');
+      return row && row.description.startsWith('incomplete') ? row : undefined;
+    });
+    assert.match(items.description, new RegExp(`incomplete · ${partial.length}/12 done`));
+    await wb.screenshot('run-cancelled');
+
+    await wb.dismissNotifications();
+    await wb.runCommand('ToolFlow: Resume Run');
+    await wb.pickQuickItem('run-cancel');
+    await wb.waitForNotification(/run-cancel finished/, 180_000);
+    const all = readRecords(runDir);
+    assert.equal(all.length, 12, 'exactly 12 lines');
+    assert.deepEqual([...new Set(all.map((r) => r.index))].sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i));
+    for (const p of partial) {
+      const again = all.find((r) => r.id === p.id)!;
+      assert.deepEqual(again.messages, p.messages, `${p.id} kept as it was before the cancel`);
+    }
+    const done = await waitUntil('the complete run in the tree', async () => {
+      const row = (await wb.treeItems('Runs')).find((i) => i.label === 'run-cancel');
+      return row && row.description.startsWith('12/12 done') ? row : undefined;
+    });
+    const acc = all.filter((r) => r.status === 'accepted').length;
+    assert.match(done.description, new RegExp(`12/12 done · ${acc} accepted · ${12 - acc} rejected`));
+    await wb.screenshot('run-resumed');
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+});
