@@ -161,7 +161,15 @@ export function importDocument(value: unknown, ctx: DocumentContext, opts: Dispa
   ctx.report('error', 'unknown-format', `expected tool definitions (an object or a list), found ${value === null ? 'null' : `a ${typeof value}`}`, ptr, 'see docs/tool-format.md for the formats ToolFlow reads');
 }
 
-function importItems(items: Array<[unknown, string]>, ctx: DocumentContext, opts: DispatchOptions, containerPtr: string): void {
+function importItems(items: Array<[unknown, string]>, ctx: DocumentContext, opts: DispatchOptions, containerPtr: string, depth = 0): void {
+  if (items.length === 0) {
+    ctx.report('info', 'empty-source', 'empty list: no tools to import', containerPtr);
+    return;
+  }
+  if (depth > 8) {
+    ctx.report('error', 'unsupported-construct', 'tool lists nested more than 8 deep; not read', containerPtr);
+    return;
+  }
   let recognised = 0;
   const unrecognised: string[] = [];
   for (const [item, p] of items) {
@@ -170,7 +178,7 @@ function importItems(items: Array<[unknown, string]>, ctx: DocumentContext, opts
       // A list of lists or a nested container (e.g. an array of MCP results): recurse once.
       const inner = containerItems(item, p);
       if (inner) {
-        importItems(inner, ctx, opts, p);
+        importItems(inner, ctx, opts, p, depth + 1);
         recognised++;
         continue;
       }

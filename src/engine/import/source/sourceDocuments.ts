@@ -115,10 +115,11 @@ export function parseYamlDocument(file: string, text: string): { doc?: SourceDoc
   const lineCounter = new LineCounter();
   try {
     const ydoc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-    const errors: Diagnostic[] = ydoc.errors.map((err) => {
+    const errors: Diagnostic[] = ydoc.errors.slice(0, 5).map((err) => {
       const p = lineCounter.linePos(err.pos[0]);
       return parseError(file, `not valid YAML: ${err.message.split('\n')[0]}`, { line: p.line, column: p.col }, 'fix the YAML syntax at this position');
     });
+    if (ydoc.errors.length > 5) errors.push(parseError(file, `…and ${ydoc.errors.length - 5} more YAML errors`, errors[4]!.location, 'fix the first errors first; later ones often follow from them'));
     if (ydoc.errors.length > 0) return { errors };
     const value: unknown = ydoc.toJS({ maxAliasCount: 1000 });
     const locate = (pointer: string): TextPosition => {
