@@ -2,7 +2,7 @@
  * Crash test: a `toolflow generate` child process is killed with SIGKILL at random (seeded) moments
  * at least 10 times and resumed with `--resume` until it finishes. The run must end with exactly N
  * distinct dialogues, no duplicate or broken line, and each dialogue offering the same tools as an
- * uninterrupted run with the same seed.
+ * uninterrupted run with the same seed (random walks over the tool graph of 40 real MCP tools).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,28 +19,40 @@ import type { DialogueRecord } from '../../src/engine/pipeline/types';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const sharedTools = path.resolve(repoRoot, '..', 'shared', 'data', 'tools');
-const N = 16;
+const N = 20;
 const KILLS = 12;
 const SEED = '11';
 
 let sim: LlmSimulator;
 let work: string;
 let toolsFile: string;
+let graphFile: string;
 
 before(async () => {
-  sim = await startLlmSimulator({ seed: 'crash', latencyMs: 60 });
+  sim = await startLlmSimulator({ seed: 'crash', latencyMs: 40 });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-crash-'));
   const imported = await importPaths([path.join(sharedTools, 'mcp', 'mcp_tools.jsonl')]);
   assert.ok(imported.toolSet.tools.length > 40);
   toolsFile = path.join(work, 'mcp.tools.json');
   await writeToolSet(toolsFile, { ...imported.toolSet, tools: imported.toolSet.tools.slice(0, 40) });
+  // The tool graph with the embedded offline model: dialogues sample tools by random walk.
+  graphFile = path.join(work, 'graph.json');
+  const io = quietIo();
+  assert.equal(await main(['graph', toolsFile, '-o', graphFile, '--offline'], io), 0);
 });
+
+function quietIo() {
+  const io = { stdout: new PassThrough(), stderr: new PassThrough(), env: env(), cwd: work, signal: new AbortController().signal };
+  io.stdout.resume();
+  io.stderr.resume();
+  return io;
+}
 after(async () => {
   await sim.close();
 });
 
-const env = () => ({ ...process.env, OPENAI_BASE_URL: sim.url, TOOLFLOW_MODEL: 'toolflow-simulator', OPENAI_API_KEY: '' });
-const common = (out: string) => ['generate', '--tools', toolsFile, '--count', String(N), '--out', out, '--seed', SEED, '--concurrency', '3', '--no-graph', '--no-complete'];
+const env = () => ({ ...process.env, OPENAI_BASE_URL: sim.url, TOOLFLOW_MODEL: 'toolflow-simulator', OPENAI_API_KEY: '', TOOLFLOW_CACHE_DIR: path.join(work, 'cache') });
+const common = (out: string) => ['generate', '--tools', toolsFile, '--count', String(N), '--out', out, '--seed', SEED, '--concurrency', '3', '--graph', graphFile, '--no-complete'];
 
 function lines(dir: string): DialogueRecord[] {
   const text = fs.readFileSync(path.join(dir, 'dialogues.jsonl'), 'utf8');
@@ -76,45 +88,46 @@ function runChild(args: string[], killAfterMs: number | null, afterOutput: boole
 test(`SIGKILL ${KILLS}x at random moments + --resume gives exactly N dialogues with the uninterrupted run's tools`, { timeout: 170_000 }, async (t) => {
   // The uninterrupted reference run (in-process, same CLI code).
   const refDir = path.join(work, 'reference');
-  const io = { stdout: new PassThrough(), stderr: new PassThrough(), env: env(), cwd: work, signal: new AbortController().signal };
-  io.stdout.resume();
-  io.stderr.resume();
-  assert.equal(await main(common(refDir), io), 0);
+  assert.equal(await main(common(refDir), quietIo()), 0);
   const reference = new Map(lines(refDir).map((d) => [d.index, d.tools.map((t) => t.function.name)]));
   assert.equal(reference.size, N);
+  const manifest = JSON.parse(fs.readFileSync(path.join(refDir, 'manifest.json'), 'utf8')) as { options: { sampling: string } };
+  assert.equal(manifest.options.sampling, 'walk');
 
-  const dir = path.join(work, 'crashed');
   const rng = createRng(20251122);
+  const verify = (dir: string) => {
+    const got = lines(dir);
+    assert.equal(got.length, N, 'exactly N lines: nothing lost, nothing duplicated');
+    assert.deepEqual(got.map((d) => d.index).sort((a, b) => a - b), Array.from({ length: N }, (_, i) => i));
+    assert.equal(new Set(got.map((d) => d.id)).size, N);
+    for (const d of got) assert.deepEqual(d.tools.map((x) => x.function.name), reference.get(d.index), `dialogue ${d.index} offers the same tools`);
+  };
   let kills = 0;
-  let progressAtKill: number[] = [];
-  for (let attempt = 0; kills < KILLS && attempt < KILLS * 3; attempt++) {
-    const started = fs.existsSync(path.join(dir, 'manifest.json'));
-    // Half the kills count from spawn (may hit start-up), half from the first progress output (hit generation).
-    const fromOutput = rng() < 0.5;
-    const delay = fromOutput ? Math.floor(rng() * 2500) : 1000 + Math.floor(rng() * 4000);
-    const r = await runChild([...common(dir), ...(started ? ['--resume'] : [])], delay, fromOutput);
-    if (r.signal === 'SIGKILL') {
-      kills++;
-      progressAtKill.push(fs.existsSync(path.join(dir, 'dialogues.jsonl')) ? fs.readFileSync(path.join(dir, 'dialogues.jsonl'), 'utf8').split('\n').length - 1 : 0);
-    } else {
-      assert.equal(r.code, 0, r.stderr);
-      // It finished before the kill: start the crashed run over so that the kills keep landing mid-run.
-      if (lines(dir).length === N && kills < KILLS) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        progressAtKill = [];
+  let spawns = 0;
+  const progressAtKill: number[] = [];
+  // Cycles: a fresh run folder, killed and resumed until it finishes; repeated until KILLS kills landed.
+  for (let cycle = 0; kills < KILLS; cycle++) {
+    const dir = path.join(work, `crashed-${cycle}`);
+    for (;;) {
+      assert.ok(spawns++ < KILLS * 4, 'too many spawns');
+      const started = fs.existsSync(path.join(dir, 'manifest.json'));
+      const last = kills >= KILLS;
+      // Half the kills count from spawn (may hit start-up), half from the first output (hit generation).
+      const fromOutput = rng() < 0.5;
+      const delay = fromOutput ? 300 + Math.floor(rng() * 2000) : 1500 + Math.floor(rng() * 4000);
+      const r = await runChild([...common(dir), ...(started ? ['--resume'] : [])], last ? null : delay, fromOutput);
+      if (r.signal === 'SIGKILL') {
+        kills++;
+        const file = path.join(dir, 'dialogues.jsonl');
+        progressAtKill.push(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').length - 1 : 0);
+        continue;
       }
+      assert.equal(r.code, 0, r.stderr);
+      break;
     }
+    verify(dir);
   }
-  assert.ok(kills >= 10, `only ${kills} kills landed`);
-  t.diagnostic(`${kills} kills; dialogues on disk at each kill: ${progressAtKill.join(', ')}`);
-  const final = await runChild([...common(dir), ...(fs.existsSync(path.join(dir, 'manifest.json')) ? ['--resume'] : [])], null, false);
-  assert.equal(final.code, 0, final.stderr);
-
-  const got = lines(dir);
-  assert.equal(got.length, N, 'exactly N lines: nothing lost, nothing duplicated');
-  assert.deepEqual(got.map((d) => d.index).sort((a, b) => a - b), Array.from({ length: N }, (_, i) => i));
-  assert.equal(new Set(got.map((d) => d.id)).size, N);
-  for (const d of got) assert.deepEqual(d.tools.map((t) => t.function.name), reference.get(d.index), `dialogue ${d.index} offers the same tools`);
+  t.diagnostic(`${kills} kills over ${spawns} processes; dialogues on disk at each kill: ${progressAtKill.join(', ')}`);
   // The kills really interrupted a run in progress at different points.
   assert.ok(new Set(progressAtKill).size >= 3, `kills landed at progress ${progressAtKill.join(',')}`);
 });

@@ -3,6 +3,7 @@
  * dialogues.jsonl), with a progress line on stderr. `--resume` continues a run after a crash or
  * Ctrl-C: finished dialogues are kept, the rest are generated with the same per-dialogue tools.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { LlmClient } from '../../engine/llm/llmClient';
 import { LlmConfigError, resolveLlmConfig, type LlmConfig } from '../../engine/llm/config';
@@ -108,11 +109,13 @@ export const generateCommand: CliCommand = {
           throw new UserError(`--count ${v.count} differs from the run's count ${manifest.options.count}`, 'Resume with the original count (or omit --count).');
         }
         llmConfig.limits.concurrency = concurrencyOpt ?? manifest.options.concurrency;
-        const sampler = await samplerFor(manifest.options.sampling === 'random', tools, v, io, manifest.graphSource);
+        const { sampler } = await samplerFor(manifest.options.sampling === 'random', tools, v, io, out, manifest.graphSource);
         const model = new LlmClient(llmConfig);
         log(io, `resuming ${out}`);
         result = await resumeRun(out, { model, sampler }, { signal: io.signal, onEvent });
       } else {
+        const existing = await fs.promises.stat(path.join(out, 'dialogues.jsonl')).catch(() => undefined);
+        if (existing && existing.size > 0) throw new UserError(`${out} already holds a run`, 'Add --resume to continue it, or choose another --out folder.');
         if (!v.tools) throw new UserError('--tools FILE is required (the tool set written by `toolflow import`)', `usage: ${USAGE}`);
         if (v.count === undefined) throw new UserError('--count N is required: how many dialogues to generate', `usage: ${USAGE}`);
         const count = numberOption(v.count, 'count', 0, 1);
@@ -122,7 +125,7 @@ export const generateCommand: CliCommand = {
         const seed = v.seed === undefined ? 1 : numberOption(v.seed, 'seed', 1, 0, 2 ** 32 - 1);
         const concurrency = concurrencyOpt ?? 4;
         llmConfig.limits.concurrency = concurrency;
-        const sampler = await samplerFor(v['no-graph'] === true, set.tools, v, io, undefined);
+        const { sampler, graphFile } = await samplerFor(v['no-graph'] === true, set.tools, v, io, out, undefined);
         const model = new LlmClient(llmConfig);
         let tools = set.tools;
         if (v['no-complete'] !== true) {
@@ -146,7 +149,7 @@ export const generateCommand: CliCommand = {
             model,
             models: modelsOf(llmConfig),
             toolsSource: toolsFile,
-            ...(v.graph ? { graphSource: path.resolve(io.cwd, v.graph) } : {}),
+            ...(graphFile ? { graphSource: graphFile } : {}),
             options: {
               count,
               seed: Math.trunc(seed),
@@ -179,7 +182,23 @@ export const generateCommand: CliCommand = {
   },
 };
 
-async function samplerFor(uniform: boolean, tools: Tool[], v: { graph?: string; offline?: boolean }, io: CliIO, recordedGraph: string | undefined): Promise<ToolSampler> {
-  if (uniform) return uniformSampler(tools);
-  return graphSampler(tools, { graphFile: v.graph ? path.resolve(io.cwd, v.graph) : recordedGraph, offline: v.offline === true, signal: io.signal, log: (line) => log(io, line) });
+async function samplerFor(
+  uniform: boolean,
+  tools: Tool[],
+  v: { graph?: string; offline?: boolean },
+  io: CliIO,
+  outDir: string,
+  recordedGraph: string | undefined,
+): Promise<{ sampler: ToolSampler; graphFile?: string }> {
+  if (uniform) return { sampler: uniformSampler(tools) };
+  await fs.promises.mkdir(outDir, { recursive: true });
+  return graphSampler(tools, {
+    graphFile: v.graph ? path.resolve(io.cwd, v.graph) : recordedGraph,
+    outDir,
+    offline: v.offline === true,
+    env: io.env,
+    cwd: io.cwd,
+    signal: io.signal,
+    log: (line) => log(io, line),
+  });
 }

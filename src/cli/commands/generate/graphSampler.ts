@@ -1,19 +1,61 @@
 /**
- * Tool sampling over the tool graph (paper Algorithm 1) for `generate`. Uses the graph and sampling
- * modules (`src/engine/graph`, `src/engine/sampling`); until they land, graph sampling reports a
- * clear error pointing at `--no-graph`.
+ * Tool sampling over the tool graph (paper Algorithm 1) for `generate`: loads `--graph`, or builds
+ * the graph from the tools (embedding model, `--offline` = the embedded model) and saves it in the
+ * run folder as `graph.json` so that `--resume` walks the same graph.
  */
+import path from 'node:path';
+import { buildToolGraph, defaultCacheDir, GraphFileError, GraphTooLargeError, loadGraph, ModelFilesMissingError, OFFLINE_MODEL, saveGraph, type ToolGraph } from '../../../engine/graph';
 import type { Tool } from '../../../engine/model/tool';
-import type { ToolSampler } from '../../../engine/pipeline/sampler';
+import { graphWalkSampler, type ToolSampler } from '../../../engine/pipeline/sampler';
+import { SamplingError } from '../../../engine/sampling';
 import { UserError } from '../../cliSupport';
 
 export interface GraphSamplerOptions {
+  /** A graph file to load; otherwise the graph is built and saved as `<outDir>/graph.json`. */
   graphFile: string | undefined;
+  outDir: string;
   offline: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
   signal: AbortSignal;
   log: (line: string) => void;
 }
 
-export function graphSampler(_tools: Tool[], _opts: GraphSamplerOptions): Promise<ToolSampler> {
-  return Promise.reject(new UserError('graph sampling is not available in this build yet', 'Use --no-graph for uniform tool sampling.'));
+export interface GraphSamplerResult {
+  sampler: ToolSampler;
+  /** The graph file the run uses (recorded in the manifest for `--resume`). */
+  graphFile: string;
+}
+
+function asUserError(e: unknown): unknown {
+  if (e instanceof GraphFileError) return new UserError(e.message, e.hint ?? 'Build it with `toolflow graph tools.json -o graph.json`, or leave out --graph.');
+  if (e instanceof ModelFilesMissingError || e instanceof GraphTooLargeError || e instanceof SamplingError) return new UserError(e.message, 'hint' in e && typeof e.hint === 'string' ? e.hint : undefined);
+  if (e instanceof RangeError) return new UserError(e.message);
+  return e;
+}
+
+export async function graphSampler(tools: Tool[], opts: GraphSamplerOptions): Promise<GraphSamplerResult> {
+  try {
+    let graph: ToolGraph;
+    let graphFile: string;
+    if (opts.graphFile) {
+      graph = await loadGraph(opts.graphFile);
+      graphFile = opts.graphFile;
+    } else {
+      opts.log(`building the tool graph of ${tools.length} tools${opts.offline ? ' with the embedded offline model' : ''} (pass --graph to reuse one)`);
+      const result = await buildToolGraph(tools, {
+        ...(opts.offline ? { offline: true, model: OFFLINE_MODEL } : {}),
+        cacheDir: opts.env.TOOLFLOW_CACHE_DIR || defaultCacheDir(),
+        cwd: opts.cwd,
+        signal: opts.signal,
+      });
+      graph = result.graph;
+      graphFile = path.join(opts.outDir, 'graph.json');
+      await saveGraph(graph, graphFile);
+      opts.log(`graph: ${result.stats.nodes} tools, ${result.stats.edges} edges (model ${result.model}, threshold ${result.threshold}) → ${graphFile}`);
+    }
+    return { sampler: graphWalkSampler(graph, tools), graphFile };
+  } catch (e) {
+    throw asUserError(e);
+  }
 }
