@@ -109,3 +109,35 @@ describe('LlmClient limits and usage', () => {
     }
   });
 });
+
+test('abort while waiting for a concurrency slot or an RPM slot rejects at once and sends nothing', async () => {
+  const k = await kit({ faults: [{ fault: 'hang', requests: [1] }] }, { concurrency: 1, requestTimeoutMs: 60_000 });
+  const r = await kit({}, { requestsPerMinute: 2 }); // 30 s between requests
+  try {
+    const holder = new AbortController();
+    const first = k.client.chat({ role: 'user', messages: hello(1), signal: holder.signal });
+    const waiting = new AbortController();
+    const second = k.client.chat({ role: 'user', messages: hello(2), signal: waiting.signal });
+    await new Promise((res) => setTimeout(res, 100));
+    const t0 = Date.now();
+    waiting.abort();
+    await assert.rejects(second, (e: unknown) => e instanceof LlmError && e.code === 'aborted');
+    assert.ok(Date.now() - t0 < 300);
+    assert.equal(k.sim.stats.requests, 1, 'the waiting request was never sent');
+    holder.abort();
+    await assert.rejects(first, (e: unknown) => e instanceof LlmError && e.code === 'aborted');
+
+    await r.client.chat({ role: 'user', messages: hello(3) });
+    const rpmWait = new AbortController();
+    const throttled = r.client.chat({ role: 'user', messages: hello(4), signal: rpmWait.signal });
+    await new Promise((res) => setTimeout(res, 100));
+    const t1 = Date.now();
+    rpmWait.abort();
+    await assert.rejects(throttled, (e: unknown) => e instanceof LlmError && e.code === 'aborted');
+    assert.ok(Date.now() - t1 < 300);
+    assert.equal(r.sim.stats.requests, 1);
+  } finally {
+    await k.close();
+    await r.close();
+  }
+});
