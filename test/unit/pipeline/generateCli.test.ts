@@ -111,6 +111,32 @@ describe('toolflow generate', () => {
     assert.equal(readLines(path.join(work, 'run-c')).length, 6);
   });
 
+  test('without --graph it builds the tool graph itself (--offline: embedded model), walks it, and --resume reuses it', async () => {
+    const tools = writeTools('g.tools.json', [weatherTool, flightTool, bare]);
+    const env = { OPENAI_BASE_URL: sim.url, TOOLFLOW_MODEL: 'sim', TOOLFLOW_CACHE_DIR: path.join(work, 'cache') };
+    const r = await run(['--tools', tools, '--count', '3', '--out', 'run-g', '--offline', '--no-complete', '--max-tokens', '2500', '--json'], env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /building the tool graph/);
+    const graphFile = path.join(work, 'run-g', 'graph.json');
+    assert.ok(fs.existsSync(graphFile));
+    const manifest = JSON.parse(fs.readFileSync(path.join(work, 'run-g', 'manifest.json'), 'utf8')) as { options: { sampling: string }; graphSource: string };
+    assert.equal(manifest.options.sampling, 'walk');
+    assert.equal(manifest.graphSource, graphFile);
+    const summary = JSON.parse(r.out) as { reason: string; done: number };
+    // The small budget stops the run early (exit 0, resumable); the resume walks the saved graph to the end.
+    assert.equal(summary.reason, 'budget-exceeded');
+    assert.ok(summary.done < 3);
+    {
+      const m = JSON.parse(fs.readFileSync(path.join(work, 'run-g', 'manifest.json'), 'utf8')) as { options: { maxTokens?: number } };
+      delete m.options.maxTokens;
+      fs.writeFileSync(path.join(work, 'run-g', 'manifest.json'), JSON.stringify(m));
+      const again = await run(['--out', 'run-g', '--resume', '--offline'], env);
+      assert.equal(again.code, 0, again.err);
+      assert.doesNotMatch(again.err, /building the tool graph/);
+    }
+    assert.equal(readLines(path.join(work, 'run-g')).length, 3);
+  });
+
   test('--resume on a folder that is not a run says so', async () => {
     const r = await run(['--out', 'nothing-here', '--resume']);
     assert.equal(r.code, 1);
