@@ -71,10 +71,12 @@ export function repairMessage(problems: string[]): string {
 export type JsonExtraction = { ok: true; value: unknown } | { ok: false; error: string };
 
 /**
- * Finds the JSON value in a model's reply: the whole text, else a fenced block (```json or ```),
- * else the first balanced {...} or [...] span that parses.
+ * Finds the JSON value in a model's reply (after dropping `<think>…</think>` reasoning): the whole
+ * text, else a fenced block (```json or ```), else the first balanced {...} or [...] span that parses.
  */
-export function extractJson(text: string): JsonExtraction {
+export function extractJson(raw: string): JsonExtraction {
+  // Reasoning models served by Ollama/vLLM (Qwen3, DeepSeek-R1) put their thinking in the content.
+  const text = raw.replace(/<think>[\s\S]*?<\/think>/g, '');
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, error: 'the reply was empty' };
   const direct = tryParse(trimmed);

@@ -12,6 +12,7 @@ describe('extractJson', () => {
     assert.deepEqual(extractJson('```\n{"b": true}\n```'), { ok: true, value: { b: true } });
     assert.deepEqual(extractJson('The answer is {"s": "a } brace \\" and {", "n": 2} as asked.'), { ok: true, value: { s: 'a } brace " and {', n: 2 } });
     assert.deepEqual(extractJson('list: [1, {"x": 2}] done'), { ok: true, value: [1, { x: 2 }] });
+    assert.deepEqual(extractJson('<think>maybe {"a": 0} or [1]?</think>\n{"a": 2}'), { ok: true, value: { a: 2 } });
   });
   test('unusable text gives a reason', () => {
     const r = extractJson('{"a": [1, 2');
