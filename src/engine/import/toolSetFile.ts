@@ -11,7 +11,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import toolsetSchema from '../../../schemas/toolset.schema.json';
 import { formatDiagnostic, type Diagnostic } from '../model/diagnostic';
-import { TOOLSET_FORMAT, TOOLSET_VERSION, type Tool, type ToolSet } from '../model/tool';
+import { TOOLSET_FORMAT, TOOLSET_VERSION, type ToolSet } from '../model/tool';
 import { parseJsonDocument, type SourceDocument } from './source/sourceDocuments';
 
 let validators: { set: ValidateFunction; tool: ValidateFunction } | undefined;
@@ -120,18 +120,42 @@ function jsonLines(items: unknown[], indent: string): string {
 
 /** Serialises a set: header fields pretty, one tool / diagnostic per line. */
 export function serializeToolSet(set: ToolSet): string {
-  const { tools, diagnostics, sources, ...head } = set;
-  const headLines = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  return `{\n${headLines.join(',\n')},\n  "sources": ${jsonLines(sources, '    ')},\n  "tools": ${jsonLines(tools as Tool[], '    ')},\n  "diagnostics": ${jsonLines(diagnostics, '    ')}\n}\n`;
+  return [...serializedChunks(set)].join('');
 }
 
-/** Writes a set atomically (temporary file in the same folder, then rename). */
+/** The serialised set in pieces (same text as serializeToolSet), so large sets never exist as one string. */
+function* serializedChunks(set: ToolSet): Generator<string> {
+  const { tools, diagnostics, sources, ...head } = set;
+  const headLines = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  yield `{\n${headLines.join(',\n')},\n  "sources": ${jsonLines(sources, '    ')},\n  "tools": `;
+  for (const [i, list] of [tools as unknown[], diagnostics as unknown[]].entries()) {
+    if (list.length === 0) yield '[]';
+    else {
+      yield '[\n';
+      for (let start = 0; start < list.length; start += 500) {
+        yield list
+          .slice(start, start + 500)
+          .map((x) => `    ${JSON.stringify(x)}`)
+          .join(',\n') + (start + 500 < list.length ? ',\n' : '\n');
+      }
+      yield '  ]';
+    }
+    yield i === 0 ? ',\n  "diagnostics": ' : '\n}\n';
+  }
+}
+
+/** Writes a set atomically (temporary file in the same folder, then rename), streaming it in chunks. */
 export async function writeToolSet(file: string, set: ToolSet): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   await fs.mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await fs.writeFile(tmp, serializeToolSet(set), 'utf8');
+    const handle = await fs.open(tmp, 'w');
+    try {
+      for (const chunk of serializedChunks(set)) await handle.write(chunk);
+    } finally {
+      await handle.close();
+    }
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true });

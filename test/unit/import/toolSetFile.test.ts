@@ -92,3 +92,15 @@ describe('canonical tool set file', () => {
     await assert.rejects(readToolSet(path.join(tmp(), 'nope.tools.json')), (e: ToolSetError) => e.diagnostics[0]!.code === 'unreadable-file');
   });
 });
+
+test('streamed file equals serializeToolSet and is valid JSON for empty and large lists', async () => {
+  const { serializeToolSet } = await import('../../../src/engine/import');
+  const r = await importPaths([path.join(sharedTools, 'toolbench', 'toolenv_sample')]);
+  const f = path.join(tmp(), 'big.tools.json');
+  await writeToolSet(f, r.toolSet);
+  const text = readFileSync(f, 'utf8');
+  assert.equal(text, serializeToolSet(r.toolSet));
+  assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(r.toolSet)));
+  const empty = { ...r.toolSet, tools: [], diagnostics: [] };
+  assert.deepEqual(JSON.parse(serializeToolSet(empty)), JSON.parse(JSON.stringify(empty)));
+});
