@@ -6,6 +6,9 @@
  *   OPENAI_BASE_URL, OPENAI_API_KEY, TOOLFLOW_MODEL, TOOLFLOW_TEMPERATURE      every role
  *   TOOLFLOW_<ROLE>_BASE_URL, _API_KEY, _MODEL, _TEMPERATURE                   one role
  *     (<ROLE> is CONVERTER, PLANNER, USER, ASSISTANT, TOOL or JUDGE)
+ *   TOOLFLOW_MAX_RETRIES, TOOLFLOW_REQUESTS_PER_MINUTE                         limits
+ *   TOOLFLOW_BUDGET_USD, TOOLFLOW_BUDGET_TOKENS                                 budget cap
+ *   TOOLFLOW_PRICES  JSON: {"<model>": {"inputPerMillion": 0.15, "outputPerMillion": 0.6}, ...}
  */
 import { LLM_ROLES, type EndpointConfig, type LlmRole } from './types';
 
@@ -90,6 +93,14 @@ export const NO_ENDPOINT_HINT =
 
 type Env = Record<string, string | undefined>;
 
+const OVERRIDE_LABEL: Record<keyof EndpointConfig, string> = {
+  baseURL: 'the base URL (--base-url or setting)',
+  apiKey: 'the API key (--api-key or setting)',
+  model: 'the model (--model or setting)',
+  temperature: 'the temperature setting',
+  headers: 'the headers setting',
+};
+
 function envValue(env: Env, name: string): string | undefined {
   const v = env[name];
   return v === undefined || v.trim() === '' ? undefined : v.trim();
@@ -133,7 +144,7 @@ export function resolveLlmConfig(env: Env, overrides: LlmConfigOverrides = {}): 
       if (o[key] !== undefined) return { value: o[key], source: `the ${role} ${String(key)} setting` };
       const rv = envValue(env, roleVar);
       if (rv !== undefined) return { value: rv, source: roleVar };
-      if (sharedOverride !== undefined) return { value: sharedOverride, source: `--${String(key)}` };
+      if (sharedOverride !== undefined) return { value: sharedOverride, source: OVERRIDE_LABEL[key] };
       const sv = sharedVar ? envValue(env, sharedVar) : undefined;
       return sv !== undefined ? { value: sv, source: sharedVar! } : undefined;
     };
@@ -158,12 +169,61 @@ export function resolveLlmConfig(env: Env, overrides: LlmConfigOverrides = {}): 
     if (o.headers) endpoint.headers = { ...o.headers };
     roles[role] = endpoint;
   }
-  const limits = { ...DEFAULT_LIMITS, ...overrides.limits };
+  const fromEnv: Partial<LlmLimits> = {};
+  const retries = envNumber(env, 'TOOLFLOW_MAX_RETRIES', 0, 100);
+  if (retries !== undefined) fromEnv.maxRetries = retries;
+  const rpm = envNumber(env, 'TOOLFLOW_REQUESTS_PER_MINUTE', 1e-9, Infinity);
+  if (rpm !== undefined) fromEnv.requestsPerMinute = rpm;
+  const limits = { ...DEFAULT_LIMITS, ...fromEnv, ...overrides.limits };
   checkLimits(limits);
   const config: LlmConfig = { roles, limits };
-  if (overrides.prices) config.prices = overrides.prices;
-  if (overrides.budget) config.budget = overrides.budget;
+  const prices = overrides.prices ?? parsePrices(env);
+  if (prices) config.prices = prices;
+  const budget: LlmBudget = {};
+  const usd = envNumber(env, 'TOOLFLOW_BUDGET_USD', 0, Infinity);
+  if (usd !== undefined) budget.maxCostUsd = usd;
+  const tokens = envNumber(env, 'TOOLFLOW_BUDGET_TOKENS', 0, Infinity);
+  if (tokens !== undefined) budget.maxTokens = tokens;
+  Object.assign(budget, overrides.budget);
+  if (Object.keys(budget).length > 0) config.budget = budget;
+  if (config.budget?.maxCostUsd !== undefined && !config.prices) {
+    throw new LlmConfigError('a budget in US dollars needs a price table', 'Set TOOLFLOW_PRICES (per 1M tokens per model), or cap tokens with TOOLFLOW_BUDGET_TOKENS instead.');
+  }
   return config;
+}
+
+function envNumber(env: Env, name: string, min: number, max: number): number | undefined {
+  const v = envValue(env, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new LlmConfigError(`${name} must be a number${min > 0 ? ' above 0' : ' ≥ 0'}, got "${v}"`, `Fix or unset ${name}.`);
+  return n;
+}
+
+/** TOOLFLOW_PRICES as a price table; errors name the JSON pointer that is wrong. */
+function parsePrices(env: Env): Record<string, ModelPrice> | undefined {
+  const v = envValue(env, 'TOOLFLOW_PRICES');
+  if (v === undefined) return undefined;
+  const hint = 'Example: TOOLFLOW_PRICES=\'{"gpt-4o-mini": {"inputPerMillion": 0.15, "outputPerMillion": 0.6}}\'';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch (e) {
+    throw new LlmConfigError(`TOOLFLOW_PRICES is not JSON (${e instanceof Error ? e.message : String(e)})`, hint);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new LlmConfigError('TOOLFLOW_PRICES must be a JSON object keyed by model name', hint);
+  const out: Record<string, ModelPrice> = {};
+  for (const [model, price] of Object.entries(parsed as Record<string, unknown>)) {
+    const p = price as Partial<ModelPrice> | null;
+    for (const k of ['inputPerMillion', 'outputPerMillion'] as const) {
+      const n = p?.[k];
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+        throw new LlmConfigError(`TOOLFLOW_PRICES#/${model.replace(/~/g, '~0').replace(/\//g, '~1')}/${k} must be a number ≥ 0`, hint);
+      }
+    }
+    out[model] = { inputPerMillion: p!.inputPerMillion!, outputPerMillion: p!.outputPerMillion! };
+  }
+  return out;
 }
 
 /** Throws LlmConfigError naming the first limit that is out of range. */

@@ -50,4 +50,23 @@ describe('resolveLlmConfig', () => {
     assert.throws(() => resolveLlmConfig({ OPENAI_API_KEY: 'k-123456', TOOLFLOW_USER_TEMPERATURE: 'hot' }), /TOOLFLOW_USER_TEMPERATURE must be a number from 0 to 2/);
     assert.throws(() => resolveLlmConfig({ OPENAI_API_KEY: 'k-123456' }, { limits: { concurrency: 0 } }), /concurrency must be a positive number/);
   });
+
+  test('limits, budget and prices from the environment; errors name the variable and pointer', () => {
+    const c = resolveLlmConfig({
+      OPENAI_API_KEY: 'k-123456',
+      TOOLFLOW_MAX_RETRIES: '7',
+      TOOLFLOW_REQUESTS_PER_MINUTE: '500',
+      TOOLFLOW_BUDGET_USD: '2.5',
+      TOOLFLOW_PRICES: '{"gpt-4o-mini": {"inputPerMillion": 0.15, "outputPerMillion": 0.6}}',
+    }, { limits: { maxRetries: 3 } });
+    assert.equal(c.limits.maxRetries, 3, 'overrides beat the environment');
+    assert.equal(c.limits.requestsPerMinute, 500);
+    assert.deepEqual(c.budget, { maxCostUsd: 2.5 });
+    assert.deepEqual(c.prices, { 'gpt-4o-mini': { inputPerMillion: 0.15, outputPerMillion: 0.6 } });
+    assert.throws(() => resolveLlmConfig({ OPENAI_API_KEY: 'k-123456', TOOLFLOW_PRICES: '{"m/x": {"inputPerMillion": 1}}' }), /TOOLFLOW_PRICES#\/m~1x\/outputPerMillion must be a number/);
+    assert.throws(() => resolveLlmConfig({ OPENAI_API_KEY: 'k-123456', TOOLFLOW_PRICES: '{oops' }), /TOOLFLOW_PRICES is not JSON/);
+    assert.throws(() => resolveLlmConfig({ OPENAI_API_KEY: 'k-123456', TOOLFLOW_BUDGET_USD: '1' }), (e: unknown) => e instanceof LlmConfigError && /price table/.test(e.message));
+    assert.throws(() => resolveLlmConfig({ OPENAI_API_KEY: 'k-123456', TOOLFLOW_MAX_RETRIES: 'many' }), /TOOLFLOW_MAX_RETRIES must be a number/);
+    assert.deepEqual(resolveLlmConfig({ OPENAI_API_KEY: 'k-123456', TOOLFLOW_BUDGET_TOKENS: '100000' }).budget, { maxTokens: 100000 });
+  });
 });
