@@ -133,7 +133,12 @@ export async function resumeRun(dir: string, config: ResumeConfig, handlers: Run
   if (!sampler) throw new RangeError('this run samples tools by graph walk: pass a sampler built from the same graph to resume it');
   if (sampler.strategy !== manifest.options.sampling) throw new RangeError(`the run used "${manifest.options.sampling}" sampling but the sampler given is "${sampler.strategy}"`);
   const { store, existing } = await RunStore.open(dir);
-  return execute(store, manifest, tools, sampler, config.model, existing.records, handlers);
+  const notes: string[] = [];
+  const file = path.join(dir, DIALOGUES_FILE);
+  if (existing.tornTail) notes.push(`${file}: cut a partly written last line (the previous process was killed while writing it); that dialogue is generated again`);
+  if (existing.badLines.length > 0) notes.push(`${file}: skipped unreadable line(s) ${existing.badLines.slice(0, 10).join(', ')}${existing.badLines.length > 10 ? ', …' : ''}; their dialogues are generated again`);
+  if (existing.duplicates > 0) notes.push(`${file}: ignored ${existing.duplicates} duplicate record(s) (the first of each id counts)`);
+  return execute(store, manifest, tools, sampler, config.model, existing.records, handlers, notes);
 }
 
 async function execute(
@@ -144,6 +149,7 @@ async function execute(
   model: ChatModel,
   existing: readonly DialogueRecord[],
   handlers: RunHandlers,
+  notes: readonly string[] = [],
 ): Promise<RunResult> {
   const emit = safeListener(handlers.onEvent);
   const options = manifest.options;
@@ -168,6 +174,7 @@ async function execute(
   const byName = new Map(tools.map((t) => [t.name, t]));
 
   emit({ type: 'run-started', runDir: store.dir, manifest, alreadyDone: counts.done });
+  for (const message of notes) emit({ type: 'log', level: 'warning', message });
   const progress = () => {
     const elapsedMs = Date.now() - started;
     const perMinute = elapsedMs > 0 ? (finishedHere * 60_000) / elapsedMs : 0;

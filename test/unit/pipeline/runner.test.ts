@@ -215,6 +215,32 @@ describe('runner', () => {
     assert.deepEqual(lines.map((l) => l.index).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  test('resume after a torn last line: the line is cut, reported, and the dialogue generated again', async () => {
+    const dir = tmpRunDir('torn');
+    await startRun(config(dir, 3));
+    const file = path.join(dir, 'dialogues.jsonl');
+    const text = fs.readFileSync(file, 'utf8');
+    const cut = text.slice(0, text.length - 40); // the last record loses its end, as after a crash mid-write
+    fs.writeFileSync(file, cut);
+    const logs: string[] = [];
+    const r = await resumeRun(dir, { model: clientFor(sim, {}, 'sk-test-SECRET-1234') }, { onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+    assert.equal(r.counts.done, 3);
+    assert.ok(logs.some((l) => l.includes('partly written last line')), logs.join('\n'));
+    const lines = readLines(dir) as unknown as DialogueRecord[];
+    assert.equal(lines.length, 3);
+    assert.equal(new Set(lines.map((l) => l.index)).size, 3);
+  });
+
+  test('resume refuses a tool set changed since the run started', async () => {
+    const dir = tmpRunDir('changed');
+    await startRun(config(dir, 1));
+    const toolsFile = path.join(dir, 'tools.json');
+    const doc = JSON.parse(fs.readFileSync(toolsFile, 'utf8')) as { tools: Array<{ description: string }> };
+    doc.tools[0]!.description = 'changed';
+    fs.writeFileSync(toolsFile, JSON.stringify(doc));
+    await assert.rejects(resumeRun(dir, { model: clientFor(sim) }), /changed since the run started/);
+  });
+
   test('a throwing event listener does not break the run', async () => {
     const dir = tmpRunDir();
     const r = await startRun(config(dir, 2), {
