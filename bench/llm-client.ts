@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     `LLM client benchmark (${values.transport} transport): ${calls} calls, concurrency ${concurrency}, simulated latency ${latencyMs} ms, ${failures} failures`,
     `wall time            ${(wallMs / 1000).toFixed(2)} s (ideal bound ${(ideal / 1000).toFixed(2)} s, efficiency ${((100 * ideal) / wallMs).toFixed(1)} %)`,
     `client CPU per call  ${(clientCpuMs / calls).toFixed(3)} ms (user ${(cpu.user / 1000 / calls).toFixed(3)} ms + system ${(cpu.system / 1000 / calls).toFixed(3)} ms; total ${clientCpuMs.toFixed(0)} ms)`,
-    `simulator CPU / req  ${(simStats.cpuMs / simStats.requests).toFixed(3)} ms (process total incl. start-up ${simStats.cpuMs} ms over ${simStats.requests} requests, max in flight ${simStats.maxInFlight})`,
+    `simulator CPU / req  ${(simStats.cpuMs / simStats.requests).toFixed(3)} ms (${simStats.cpuMs} ms while serving ${simStats.requests} requests incl. warm-up, max in flight ${simStats.maxInFlight})`,
     `client peak RSS      ${(peakRss / 1024 / 1024).toFixed(1)} MB`,
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -4,7 +4,8 @@
  *     [--fault-rate 0.1] [--fault-kinds rate-limit,server-error] [--fault-schedule 3:rate-limit,5:hang]
  *     [--retry-after 1] [--no-json-schema] [--no-json-mode] [--api-key KEY] [--ask-rate 0.15]
  * Prints one line `LLM simulator listening on http://127.0.0.1:PORT/v1` on stdout, runs until
- * SIGINT/SIGTERM, then prints its request statistics as one JSON line on stderr.
+ * SIGINT/SIGTERM, then prints its request statistics (and `cpuMs`, CPU used while serving) as one
+ * JSON line on stderr.
  */
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, parseFaultSchedule, type FaultKind, type FaultRule } from './faults';
@@ -77,10 +78,12 @@ async function run(): Promise<void> {
     faults,
     ...(args['api-key'] ? { apiKey: args['api-key'] } : {}),
   });
+  const startupCpu = process.cpuUsage();
   process.stdout.write(`LLM simulator listening on ${sim.url}\n`);
   const stop = () => {
     const s = sim.stats;
-    const cpu = process.cpuUsage();
+    // CPU while serving (start-up, mostly compiling TypeScript, excluded).
+    const cpu = process.cpuUsage(startupCpu);
     process.stderr.write(JSON.stringify({ requests: s.requests, maxInFlight: s.maxInFlight, byKind: s.byKind, bySchema: s.bySchema, faults: s.faults, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }) + '\n');
     sim.close().then(
       () => process.exit(0),
