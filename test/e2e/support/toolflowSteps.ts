@@ -73,21 +73,25 @@ export interface LiveDom {
   verdict: string;
 }
 
+// Plain JavaScript run inside the webview (a string, so the test's TypeScript transform adds nothing).
+const READ_LIVE_DOM = `(() => {
+  const q = (s) => Array.from(document.querySelectorAll(s));
+  const steps = q('#plan li.step');
+  const selected = document.querySelector('#dialogue-list li.item.selected');
+  return {
+    runText: (document.getElementById('run-status') || {}).textContent || '',
+    dialogues: q('#dialogue-list li.item').map((li) => ({ key: li.dataset.key || '', state: li.dataset.state || '', text: li.textContent || '' })),
+    selected: selected ? selected.dataset.key || null : null,
+    turns: q('#turns .turn').map((t) => ({ author: t.dataset.author || '', text: t.textContent || '' })),
+    planSteps: steps.length,
+    currentStep: steps.findIndex((s) => s.classList.contains('current')),
+    toolCalls: q('#turns .tool-call pre.args').map((p) => p.textContent || ''),
+    verdict: (document.getElementById('verdict') || {}).textContent || '',
+  };
+})()`;
+
 export async function readLiveDom(frame: Frame): Promise<LiveDom> {
-  return frame.evaluate(() => {
-    const q = (s: string) => Array.from(document.querySelectorAll<HTMLElement>(s));
-    const steps = q('#plan li.step');
-    return {
-      runText: document.getElementById('run-status')?.textContent ?? '',
-      dialogues: q('#dialogue-list li.item').map((li) => ({ key: li.dataset.key ?? '', state: li.dataset.state ?? '', text: li.textContent ?? '' })),
-      selected: document.querySelector<HTMLElement>('#dialogue-list li.item.selected')?.dataset.key ?? null,
-      turns: q('#turns .turn').map((t) => ({ author: t.dataset.author ?? '', text: t.textContent ?? '' })),
-      planSteps: steps.length,
-      currentStep: steps.findIndex((s) => s.classList.contains('current')),
-      toolCalls: q('#turns .tool-call pre.args').map((p) => p.textContent ?? ''),
-      verdict: document.getElementById('verdict')?.textContent ?? '',
-    };
-  });
+  return (await frame.evaluate(READ_LIVE_DOM)) as LiveDom;
 }
 
 /** Polls `fn` until it returns a value that is not undefined/false. */

@@ -380,6 +380,8 @@ export class Workbench {
     await this.runCommand('Developer: Show Running Extensions');
     const list = this.page.locator('.runtime-extensions-editor .monaco-list');
     await list.first().waitFor({ state: 'visible', timeout: 15_000 });
+    // the list fills in once the extension host reports (built-in extensions always run)
+    await list.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
     await this.page.waitForTimeout(500);
     // the list is virtualised: scroll through it, collecting rows
     const out = new Map<string, { name: string; id: string; activationMs: number | undefined }>();
