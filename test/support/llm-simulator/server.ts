@@ -67,8 +67,9 @@ export interface SimulatorStats {
   faults: Partial<Record<FaultKind, number>>;
   /** Requests refused because their response_format is switched off. */
   unsupportedResponseFormat: number;
-  /** Request starts, ms since the simulator started (for rate-limit checks). */
+  /** Request starts, ms since the simulator started (for rate-limit checks); the first 100 000. */
   startTimes: number[];
+  /** The first 100 000 requests. */
   log: RequestRecord[];
   /** The Authorization header of the last request (tests check the key was sent). */
   lastAuthorization?: string;
@@ -89,6 +90,9 @@ function emptyStats(): SimulatorStats {
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
+const MAX_RECORDS = 100_000;
+/** Distinct request contents remembered for fault decisions before the memory is cleared. */
+const MAX_SEEN = 200_000;
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(value);
@@ -244,10 +248,13 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     const mine = stats;
     mine.inFlight++;
     mine.maxInFlight = Math.max(mine.maxInFlight, mine.inFlight);
-    mine.startTimes.push(Date.now() - started);
     res.once('close', () => mine.inFlight--);
     const record: RequestRecord = { n, kind: 'chat', stream: false, status: 0 };
-    mine.log.push(record);
+    // Per-request records stop growing at MAX_RECORDS (counters go on), so a long run stays small.
+    if (mine.log.length < MAX_RECORDS) {
+      mine.startTimes.push(Date.now() - started);
+      mine.log.push(record);
+    }
     const auth = req.headers.authorization;
     if (auth !== undefined) mine.lastAuthorization = auth;
 
@@ -294,6 +301,7 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     }
 
     const contentHash = sha1Hex(raw);
+    if (seen.size >= MAX_SEEN) seen.clear();
     const occurrence = (seen.get(contentHash) ?? 0) + 1;
     seen.set(contentHash, occurrence);
     const rule = chooseFault(rules, n, rec, seed, `${contentHash}:${occurrence}`);

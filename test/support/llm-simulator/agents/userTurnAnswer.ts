@@ -31,8 +31,10 @@ export function userTurnAnswer(body: ChatCompletionBody, rng: SeededRandom): { m
   const steps: PlanLine[] = [];
   for (const m of systemText.matchAll(STEP_LINE)) steps.push({ index: Number(m[1]), kind: m[2]!, request: m[3]!.trim() });
   const currentNo = Number(/Current step:\s*(\d+)/.exec(systemText)?.[1] ?? 1);
-  const current = steps.find((s) => s.index === currentNo) ?? steps[0];
-  if (!current) return { message: 'Hi! Can you help me with something?', stepDone: false, finished: steps.length === 0 && rng.chance(0.5) };
+  if (steps.length === 0) return { message: 'Hi! Can you help me with something?', stepDone: false, finished: rng.chance(0.3) };
+  const current = steps.find((s) => s.index === currentNo);
+  // Past the last step (or a step number the plan lacks): the conversation is over.
+  if (!current) return { message: 'Thanks, that is all I needed!', stepDone: true, finished: true };
 
   const dialogue = body.messages.filter((m) => m.role !== 'system');
   const spoken = dialogue.map(textOf).join('\n') + '\n' + systemText.replace(STEP_LINE, '');
