@@ -11,7 +11,7 @@
 #
 # Writes .e2e/setup.json (paths of code-server, Node 24, Chromium, the .vsix), read by
 # test/e2e/support/. Environment: TOOLFLOW_E2E_CACHE (cache folder), TOOLFLOW_E2E_SKIP_PACKAGE=1 (do
-# not rebuild the extension), CHROMIUM (browser executable, default /usr/bin/chromium).
+# not rebuild the extension), TOOLFLOW_E2E_REPACKAGE=1 (rebuild it even when it looks up to date), CHROMIUM (browser executable, default /usr/bin/chromium).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -77,16 +77,18 @@ export npm_config_nodedir="$NODE_PKG_DIR"
 export npm_config_user_agent="npm/$(npm --version) node/$NODE24_VERSION linux $NODE_ARCH"
 
 native_modules_built() {
-  # The server side of VS Code needs these native modules; each leaves a .node file when built.
+  # The server side of VS Code needs these native modules: each must have its .node file and load
+  # in Node 24 (a module built for another Node ABI fails here, not later in a test).
   local vs="$CS_PKG/lib/vscode/node_modules" m
-  for m in node-pty @vscode/spdlog native-watchdog; do
+  for m in node-pty @vscode/spdlog @vscode/native-watchdog; do
     [ -d "$vs/$m" ] || continue
-    find "$vs/$m" -name '*.node' -path '*build*' 2>/dev/null | grep -q . || return 1
+    find "$vs/$m" -name '*.node' 2>/dev/null | grep -q . || return 1
+    "$NODE24" -e "require(process.argv[1])" "$vs/$m" >/dev/null 2>&1 || return 1
   done
   return 0
 }
 
-if ! [ -f "$CS_READY" ]; then
+if ! [ -f "$CS_READY" ] || ! native_modules_built; then
   log "installing code-server $CODE_SERVER_VERSION into $CS_PREFIX (a few minutes on 2 cores)"
   mkdir -p "$CS_PREFIX"
   (cd "$CS_PREFIX" && { [ -f package.json ] || echo '{"name":"toolflow-e2e-code-server","private":true}' >package.json; } &&
@@ -111,7 +113,21 @@ log "code-server ready: $CS_VERSION_LINE (Node $NODE24_VERSION)"
 # --- 4. the extension, built and packaged --------------------------------------------------------
 mkdir -p "$ROOT/.e2e"
 VSIX="$ROOT/.e2e/toolflow-studio.vsix"
-if [ "${TOOLFLOW_E2E_SKIP_PACKAGE:-}" != "1" ] || ! [ -f "$VSIX" ]; then
+# Repackaged when anything it is built from is newer than the .vsix (or TOOLFLOW_E2E_REPACKAGE=1).
+vsix_stale() {
+  [ -f "$VSIX" ] || return 0
+  [ "${TOOLFLOW_E2E_REPACKAGE:-}" = "1" ] && return 0
+  local inputs=() p
+  for p in src webview-ui schemas media models package.json package-lock.json esbuild.js scripts/package-extension.mjs README.md; do
+    [ -e "$ROOT/$p" ] && inputs+=("$ROOT/$p")
+  done
+  [ -n "$(find "${inputs[@]}" -newer "$VSIX" -print -quit 2>/dev/null)" ]
+}
+if [ "${TOOLFLOW_E2E_SKIP_PACKAGE:-}" = "1" ] && [ -f "$VSIX" ]; then
+  log "using the existing $VSIX (TOOLFLOW_E2E_SKIP_PACKAGE=1)"
+elif ! vsix_stale; then
+  log "the packaged extension is up to date: $VSIX"
+else
   log "building and packaging the extension"
   (cd "$ROOT" && PATH="$SYSTEM_PATH" && unset npm_config_nodedir npm_config_user_agent &&
     node scripts/package-extension.mjs --out "$VSIX" >&2) || fail "packaging the extension failed"
