@@ -6,7 +6,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findSimilarPairs } from '../../../src/engine/graph/similarity/findSimilarPairs';
-import { randomUnitVectors } from '../../support/graphData';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { randomUnitVectors, repoRoot } from '../../support/graphData';
 
 function bruteForce(a: Float32Array, b: Float32Array | undefined, dims: number, tau: number): Set<string> {
   const rowsA = a.length / dims;
@@ -36,15 +38,21 @@ describe('findSimilarPairs', () => {
     { dims: 5, tau: 0.9, rows: 400 },
     { dims: 64, tau: -0.2, rows: 150 },
   ]) {
-    test(`symmetric search equals brute force (dims ${dims}, tau ${tau}), in-thread and on workers`, async () => {
+    test(`symmetric search equals brute force (dims ${dims}, tau ${tau}): SIMD and JS kernels, in-thread and on workers`, async () => {
       const x = randomUnitVectors(rows, dims, dims * 7 + rows, 37);
       const expected = bruteForce(x, undefined, dims, tau);
       assert.ok(expected.size > 0, 'the case must have pairs above tau');
       const inThread = await findSimilarPairs(x, undefined, dims, tau, { threads: 1 });
       const workers = await findSimilarPairs(x, undefined, dims, tau, { threads: 2, minParallelWork: 0, blockRows: 16 });
+      const js = await findSimilarPairs(x, undefined, dims, tau, { threads: 1, kernel: 'js' });
+      const jsWorkers = await findSimilarPairs(x, undefined, dims, tau, { threads: 2, minParallelWork: 0, kernel: 'js' });
       assert.equal(workers.threads, 2);
+      assert.equal(inThread.kernel, 'wasm');
+      assert.equal(js.kernel, 'js');
       assert.deepEqual(asSet(inThread.pairs), expected);
       assert.deepEqual(asSet(workers.pairs), expected);
+      assert.deepEqual(asSet(js.pairs), expected);
+      assert.deepEqual(asSet(jsWorkers.pairs), expected);
       // Same order too: results are merged by block, whatever thread finished first.
       assert.deepEqual(workers.pairs, inThread.pairs);
       for (let k = 0; k < inThread.sims.length; k++) assert.ok(inThread.sims[k]! >= tau - 1e-6);
@@ -58,17 +66,21 @@ describe('findSimilarPairs', () => {
     b.set(a.subarray(0, dims), 0); // an identical text on both sides must pair (cosine 1)
     const expected = bruteForce(a, b, dims, 0.55);
     assert.ok(expected.has('0,0'));
-    const r = await findSimilarPairs(a, b, dims, 0.55, { threads: 2, minParallelWork: 0 });
-    assert.deepEqual(asSet(r.pairs), expected);
+    for (const kernel of ['wasm', 'js'] as const) {
+      const r = await findSimilarPairs(a, b, dims, 0.55, { threads: 2, minParallelWork: 0, kernel });
+      assert.deepEqual(asSet(r.pairs), expected, kernel);
+    }
   });
 
   test('zero vectors never pair, and the pruning bounds rule out most pairs', async () => {
     const dims = 100;
     const x = randomUnitVectors(600, dims, 5, 3);
-    const r = await findSimilarPairs(x, undefined, dims, 0.7, { threads: 1 });
-    for (let k = 0; k < r.pairs.length; k++) assert.notEqual(r.pairs[k]! % 3, 2, 'a zero row was paired');
-    const total = (600 * 599) / 2;
-    assert.ok(r.exactChecks < total / 2, `expected pruning, got ${r.exactChecks} exact checks of ${total}`);
+    for (const kernel of ['wasm', 'js'] as const) {
+      const r = await findSimilarPairs(x, undefined, dims, 0.7, { threads: 1, kernel });
+      for (let k = 0; k < r.pairs.length; k++) assert.notEqual(r.pairs[k]! % 3, 2, 'a zero row was paired');
+      const total = (600 * 599) / 2;
+      assert.ok(r.exactChecks < total / 2, `expected pruning, got ${r.exactChecks} exact checks of ${total}`);
+    }
   });
 
   test('an aborted search rejects', async () => {
@@ -78,4 +90,9 @@ describe('findSimilarPairs', () => {
     await assert.rejects(findSimilarPairs(x, undefined, 32, 0.5, { threads: 2, minParallelWork: 0, signal: controller.signal }), /stop/);
     await assert.rejects(findSimilarPairs(x, undefined, 32, 0.5, { threads: 1, signal: controller.signal }), /stop/);
   });
+});
+
+test('the committed SIMD kernel binary matches its WebAssembly text', () => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-wasm-kernel.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
 });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { computeProjection, projectRows } from './projection';
 import { scanBlock, type ScanParams, type ScanSide } from './scanKernel';
+import { makeWasmScanner, wasmKernelModule, type BlockScanner } from './wasmScan';
 
 export interface PairSearchOptions {
   /** Worker threads; default: available parallelism (at most 8). 1 = run in this thread. */
@@ -16,6 +17,8 @@ export interface PairSearchOptions {
   blockRows?: number;
   /** Pairs below which the search stays in this thread (worker start-up costs ~30 ms). Default 4,000,000. */
   minParallelWork?: number;
+  /** `wasm` (SIMD, default where available) or `js` (portable scalar kernel). Both are exact. */
+  kernel?: 'wasm' | 'js';
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -27,6 +30,7 @@ export interface PairSearchResult {
   /** Pairs that survived every bound and were checked exactly. */
   exactChecks: number;
   threads: number;
+  kernel: 'wasm' | 'js';
 }
 
 const SMALL_WORK = 4_000_000; // pairs; below this, worker start-up costs more than it saves
@@ -42,12 +46,16 @@ function shareSide(s: ScanSide): ScanSide {
   return { x: shared(s.x), z: shared(s.z), c: shared(s.c), tail8: shared(s.tail8), tail16: shared(s.tail16), tail32: shared(s.tail32), rows: s.rows };
 }
 
+// Function sources are inlined; \`__name\` is the helper some TypeScript loaders insert for names.
 const WORKER_SOURCE = `
+var __name = (f) => f;
 const { parentPort, workerData } = require('node:worker_threads');
 const scanBlock = (${scanBlock.toString()});
-const { a, b, params } = workerData;
+const makeWasmScanner = (${makeWasmScanner.toString()});
+const { a, b, params, module } = workerData;
+const scan = module ? makeWasmScanner(module, a, b, params) : (s, e) => scanBlock(a, b, params, s, e);
 parentPort.on('message', (job) => {
-  const r = scanBlock(a, b, params, job.start, job.end);
+  const r = scan(job.start, job.end);
   parentPort.postMessage({ id: job.id, pairs: r.pairs, sims: r.sims, bounded: r.bounded }, [r.pairs.buffer, r.sims.buffer]);
 });
 `;
@@ -70,12 +78,14 @@ export async function findSimilarPairs(
   const symmetric = b === undefined;
   const aRows = dims > 0 ? a.length / dims : 0;
   const bRows = symmetric ? aRows : dims > 0 ? b.length / dims : 0;
-  if (aRows === 0 || bRows === 0) return { pairs: new Int32Array(0), sims: new Float32Array(0), exactChecks: 0, threads: 0 };
+  const module = opts.kernel === 'js' ? null : wasmKernelModule();
+  const kernel = module ? 'wasm' : 'js';
+  if (aRows === 0 || bRows === 0) return { pairs: new Int32Array(0), sims: new Float32Array(0), exactChecks: 0, threads: 0, kernel };
   const basisRows = symmetric ? a : b;
   const proj = computeProjection(basisRows, dims);
   const sideA = projectRows(a, proj);
   const sideB = symmetric ? sideA : projectRows(b, proj);
-  const params: ScanParams = { dims, tau, margin: 1e-4, symmetric, tile: 1024 };
+  const params: ScanParams = { dims, tau, margin: 1e-4, symmetric, tile: module ? 4096 : 1024 };
   const blockRows = Math.max(1, opts.blockRows ?? 64);
   const jobs: Array<{ id: number; start: number; end: number }> = [];
   for (let s = 0; s < aRows; s += blockRows) jobs.push({ id: jobs.length, start: s, end: Math.min(aRows, s + blockRows) });
@@ -84,13 +94,14 @@ export async function findSimilarPairs(
   const results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number } | undefined> = new Array(jobs.length);
 
   if (threads === 1 || work < (opts.minParallelWork ?? SMALL_WORK)) {
+    const scan: BlockScanner = module ? makeWasmScanner(module, sideA, sideB, params) : (s, e) => scanBlock(sideA, sideB, params, s, e);
     for (const job of jobs) {
       if (opts.signal?.aborted) throw abortError(opts.signal);
-      results[job.id] = scanBlock(sideA, sideB, params, job.start, job.end);
+      results[job.id] = scan(job.start, job.end);
       opts.onProgress?.(job.id + 1, jobs.length);
       if (job.id % 16 === 15) await new Promise((r) => setImmediate(r));
     }
-    return merge(results, 1);
+    return merge(results, 1, kernel);
   }
 
   const sa = shareSide(sideA);
@@ -113,7 +124,7 @@ export async function findSimilarPairs(
         if (next < jobs.length) w.postMessage(jobs[next++]);
       };
       for (let t = 0; t < threads; t++) {
-        const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { a: sa, b: sb, params } });
+        const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { a: sa, b: sb, params, module } });
         workers.push(w);
         w.on('message', (m: { id: number; pairs: Int32Array; sims: Float32Array; bounded: number }) => {
           results[m.id] = { pairs: m.pairs, sims: m.sims, bounded: m.bounded };
@@ -132,10 +143,10 @@ export async function findSimilarPairs(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return merge(results, threads);
+  return merge(results, threads, kernel);
 }
 
-function merge(results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number } | undefined>, threads: number): PairSearchResult {
+function merge(results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number } | undefined>, threads: number, kernel: 'wasm' | 'js'): PairSearchResult {
   let count = 0;
   let exactChecks = 0;
   for (const r of results) {
@@ -150,5 +161,5 @@ function merge(results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: 
     sims.set(r!.sims, at);
     at += r!.sims.length;
   }
-  return { pairs, sims, exactChecks, threads };
+  return { pairs, sims, exactChecks, threads, kernel };
 }
