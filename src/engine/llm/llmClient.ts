@@ -359,22 +359,31 @@ export class LlmClient implements ChatModel {
       }
       if (Array.isArray(d.tool_calls)) {
         delta.toolCalls = [];
-        for (const tc of d.tool_calls) {
-          const index = typeof tc.index === 'number' ? tc.index : 0;
+        const known = calls.size;
+        d.tool_calls.forEach((raw, position) => {
+          const tc = raw as Partial<typeof raw> | null;
+          if (!tc) return;
+          // Servers that send whole calls without `index` (older Ollama): each one is a new call.
+          const index = typeof tc.index === 'number' ? tc.index : known + position;
           const cur = calls.get(index) ?? { id: '', name: '', arguments: '' };
           const piece: NonNullable<ChatDelta['toolCalls']>[number] = { index };
           if (typeof tc.id === 'string' && tc.id) cur.id = piece.id = tc.id;
-          if (typeof tc.function?.name === 'string' && tc.function.name) {
-            cur.name += tc.function.name;
-            piece.name = tc.function.name;
+          const name = tc.function?.name;
+          // The name normally comes once; some servers repeat it whole in every delta.
+          if (typeof name === 'string' && name && name !== cur.name) {
+            cur.name += name;
+            piece.name = name;
           }
-          if (typeof tc.function?.arguments === 'string') {
-            cur.arguments += tc.function.arguments;
-            piece.arguments = tc.function.arguments;
+          const args: unknown = tc.function?.arguments;
+          if (typeof args === 'string' || (typeof args === 'object' && args !== null)) {
+            // Ollama sends arguments as an object, whole.
+            const text = typeof args === 'string' ? args : JSON.stringify(args);
+            cur.arguments += text;
+            piece.arguments = text;
           }
           calls.set(index, cur);
-          delta.toolCalls.push(piece);
-        }
+          delta.toolCalls!.push(piece);
+        });
       }
       if (onDelta && (delta.content !== undefined || delta.toolCalls)) onDelta(delta);
     }

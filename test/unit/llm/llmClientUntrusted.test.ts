@@ -11,13 +11,13 @@ import { LlmClient } from '../../../src/engine/llm/llmClient';
 import { singleEndpointConfig } from '../../../src/engine/llm/config';
 import { LlmError } from '../../../src/engine/llm/types';
 
-async function scripted(bodies: Array<{ status?: number; body: string }>) {
+async function scripted(bodies: Array<{ status?: number; body: string; sse?: boolean }>) {
   let i = 0;
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       const next = bodies[Math.min(i++, bodies.length - 1)]!;
-      res.writeHead(next.status ?? 200, { 'content-type': 'application/json' });
+      res.writeHead(next.status ?? 200, { 'content-type': next.sse ? 'text/event-stream' : 'application/json' });
       res.end(next.body);
     });
   });
@@ -62,6 +62,32 @@ test('a 400 from the server is a bad-request with the server message, not retrie
   try {
     await assert.rejects(s.client.chat(ask), (e: unknown) => e instanceof LlmError && e.code === 'bad-request' && /maximum context length/.test(e.message) && e.detail.status === 400);
     assert.equal(s.requests(), 1);
+  } finally {
+    await s.close();
+  }
+});
+
+test('streamed tool calls without index, with repeated names or object arguments are assembled', async () => {
+  const chunk = (delta: unknown, finish: string | null = null) => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const sse = [
+    chunk({ role: 'assistant', content: '' }),
+    // Ollama style: whole calls, no index, object arguments.
+    chunk({ tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: { x: 1 } } }, { id: 'b', type: 'function', function: { name: 'g', arguments: { y: 2 } } }] }),
+    chunk({}, 'tool_calls'),
+    'data: [DONE]\n\n',
+  ].join('');
+  const repeated = [
+    chunk({ tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'lookup', arguments: '{"q":' } }] }),
+    chunk({ tool_calls: [{ index: 0, function: { name: 'lookup', arguments: '"z"}' } }] }),
+    chunk({}, 'tool_calls'),
+    'data: [DONE]\n\n',
+  ].join('');
+  const s = await scripted([{ body: sse, sse: true }, { body: repeated, sse: true }]);
+  try {
+    const a = await s.client.chat({ ...ask, stream: true });
+    assert.deepEqual(a.message.tool_calls?.map((c) => [c.id, c.function.name, c.function.arguments]), [['a', 'f', '{"x":1}'], ['b', 'g', '{"y":2}']]);
+    const b = await s.client.chat({ ...ask, stream: true });
+    assert.deepEqual(b.message.tool_calls?.map((c) => [c.id, c.function.name, c.function.arguments]), [['c', 'lookup', '{"q":"z"}']]);
   } finally {
     await s.close();
   }
