@@ -265,3 +265,27 @@ describe('LLM simulator', () => {
     }
   });
 });
+
+test('rate faults hit about the given share of requests, only for their target, and a repeat of the same request is decided afresh', async () => {
+  const sim = await startLlmSimulator({ faults: [{ fault: 'server-error', rate: 0.3, target: 'tool' }] });
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const r = await fetch(`${sim.url}/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: `Call: f\n{"i": ${i % 50}}\nSimulate error: no` }], response_format: { type: 'json_schema', json_schema: { name: 'tool_result', schema: toolResultSchema() } } }),
+      });
+      statuses.push(r.status);
+      await r.arrayBuffer();
+    }
+    const failed = statuses.filter((s) => s === 500).length;
+    assert.ok(failed >= 35 && failed <= 85, `${failed} of 200 failed at rate 0.3`);
+    // 50 distinct contents sent 4 times each: repeats do not all share the first decision.
+    const byContent = Array.from({ length: 50 }, (_, c) => [0, 1, 2, 3].map((k) => statuses[c + 50 * k]));
+    assert.ok(byContent.some((s) => new Set(s).size > 1));
+    const chat = await fetch(`${sim.url}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) });
+    assert.equal(chat.status, 200, 'plain chat is not a target');
+  } finally {
+    await sim.close();
+  }
+});
