@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { importPaths } from '../../../src/engine/import';
@@ -94,6 +94,15 @@ describe('format detection and conversion', () => {
     assert.equal(create.parameters.properties.body?.oneOf?.length, 2, 'a oneOf body becomes one "body" parameter');
     assert.ok(r.diagnostics.some((d) => d.code === 'ref-cycle-cut'));
     assert.ok(JSON.stringify(r.toolSet).length < 20000, 'cycles did not expand');
+  });
+
+  test('OpenAPI YAML stored as a string inside JSON is found and imported', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tf-import-'));
+    const f = path.join(dir, 'registry.json');
+    writeFileSync(f, JSON.stringify({ entries: [{ id: 'xkcd', spec: readFileSync(fx('openapi-cycles.yaml'), 'utf8') }] }));
+    const r = await importPaths([f]);
+    assert.equal(r.summary.tools, 2);
+    assert.equal(r.toolSet.tools[0]!.provenance.pointer, '/entries/0/spec/paths/~1tree~1{path}/get');
   });
 
   test('OpenAPI YAML with recursive schemas and a dangling $ref: line numbers point at the YAML', async () => {

@@ -6,6 +6,7 @@
  * item's format is recognised from its keys (formats/functionFormats.ts, ToolBench `api_list`,
  * OpenAPI `openapi`/`swagger`, ToolFlow `format`). An explicit format skips recognition of items.
  */
+import { parse as parseYaml } from 'yaml';
 import type { SourceFormat } from '../../model/tool';
 import { isRecord, type DocumentContext } from '../importContext';
 import { detectFunctionObject, importFunctionObject, isFunctionFormat } from './functionFormats';
@@ -33,19 +34,21 @@ export interface DispatchOptions {
   onToolFlow: ToolFlowHandler;
 }
 
-/** Finds an OpenAPI document stored as a JSON string somewhere near the top of `value`. */
+/** Finds an OpenAPI document stored as a JSON or YAML string somewhere near the top of `value`. */
 function findEmbeddedOpenApi(value: unknown, ptr: string, depth: number): Array<[Record<string, unknown>, string]> {
   const found: Array<[Record<string, unknown>, string]> = [];
   if (depth > MAX_EMBEDDED_SCAN_DEPTH) return found;
   const visit = (v: unknown, p: string) => {
     if (typeof v === 'string') {
       const t = v.trimStart();
-      if ((t.startsWith('{') && /"(openapi|swagger)"\s*:/.test(t.slice(0, 4096))) || /^(openapi|swagger)\s*:/m.test(t.slice(0, 512))) {
+      const jsonLike = t.startsWith('{') && /"(openapi|swagger)"\s*:/.test(t.slice(0, 4096));
+      const yamlLike = !jsonLike && /^(openapi|swagger)\s*:/m.test(t.slice(0, 512));
+      if (jsonLike || yamlLike) {
         try {
-          const parsed: unknown = JSON.parse(t);
+          const parsed: unknown = jsonLike ? JSON.parse(t) : parseYaml(t, { maxAliasCount: 1000 });
           if (isRecord(parsed) && isOpenApiDocument(parsed)) found.push([parsed, p]);
         } catch {
-          // not JSON; a YAML string is handled by the caller's YAML reading only for files
+          // a string that only looks like OpenAPI: left to the unknown-format report
         }
       }
     } else if (isRecord(v) || Array.isArray(v)) {
