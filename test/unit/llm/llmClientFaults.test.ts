@@ -175,8 +175,8 @@ describe('LlmClient retries and faults', () => {
       const took = Date.now() - t0;
       assert.ok(e instanceof LlmError);
       assert.equal(e.code, 'aborted');
-      assert.ok(took < 500, `abort took ${took} ms`);
-      await new Promise((r) => setTimeout(r, 50));
+      assert.ok(took < 1000, `abort took ${took} ms (the request would otherwise hang for 60 s)`);
+      for (let i = 0; i < 100 && k.sim.stats.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(k.sim.stats.inFlight, 0, 'the hung request was dropped on the server side too');
     } finally {
       await k.close();
@@ -193,7 +193,7 @@ describe('LlmClient retries and faults', () => {
       ac.abort();
       const e = await rejection(p);
       assert.ok(e instanceof LlmError && e.code === 'aborted');
-      assert.ok(Date.now() - t0 < 500);
+      assert.ok(Date.now() - t0 < 1000, 'instead of the 30 s Retry-After');
       assert.equal(k.sim.stats.requests, 1);
     } finally {
       await k.close();
