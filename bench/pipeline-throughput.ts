@@ -41,7 +41,12 @@ interface ChildResult {
   cpuMs: number;
   peakRssMb: number;
   peakHeapMb: number;
+  /** Heap still in use after the run and a full GC: what the run retained. */
+  retainedHeapMb: number;
+  baselineHeapMb: number;
 }
+
+const gc = (globalThis as { gc?: () => void }).gc;
 
 async function child(count: number, url: string): Promise<void> {
   const imported = await importPaths([path.resolve(repoRoot, '..', 'shared', 'data', 'tools', 'mcp', 'mcp_tools.jsonl')]);
@@ -58,6 +63,8 @@ async function child(count: number, url: string): Promise<void> {
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
   };
+  gc?.();
+  const baselineHeap = process.memoryUsage().heapUsed;
   const timer = setInterval(sample, 250);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -66,13 +73,15 @@ async function child(count: number, url: string): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   clearInterval(timer);
   sample();
+  gc?.();
+  const retainedHeap = process.memoryUsage().heapUsed;
   fs.rmSync(dir, { recursive: true, force: true });
-  const out: ChildResult = { dialogues: r.counts.done, accepted: r.counts.accepted, requests, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 2 ** 20, peakHeapMb: peakHeap / 2 ** 20 };
+  const out: ChildResult = { dialogues: r.counts.done, accepted: r.counts.accepted, requests, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 2 ** 20, peakHeapMb: peakHeap / 2 ** 20, retainedHeapMb: retainedHeap / 2 ** 20, baselineHeapMb: baselineHeap / 2 ** 20 };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
-function spawnTsx(args: string[]) {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnTsx(args: string[], nodeFlags: string[] = []) {
+  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 async function parent(): Promise<void> {
@@ -89,7 +98,7 @@ async function parent(): Promise<void> {
   console.log(`pipeline throughput: simulator ${url} (separate process), latency ${latencyMs} ms per call, dialogue concurrency ${concurrency}, 40 MCP tools, plans on`);
   const results: ChildResult[] = [];
   for (const count of values.dialogues!.split(',').map(Number)) {
-    const c = spawnTsx([path.join('bench', 'pipeline-throughput.ts'), '--child', String(count), '--url', url, '--concurrency', String(concurrency), '--latency-ms', String(latencyMs)]);
+    const c = spawnTsx([path.join('bench', 'pipeline-throughput.ts'), '--child', String(count), '--url', url, '--concurrency', String(concurrency), '--latency-ms', String(latencyMs)], ['--expose-gc']);
     let out = '';
     let err = '';
     c.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -102,7 +111,7 @@ async function parent(): Promise<void> {
     console.log(
       `${String(r.dialogues).padStart(5)} dialogues (${r.accepted} accepted): ${r.requests} LLM requests; wall ${(r.wallMs / 1000).toFixed(2)} s vs ideal ${(ideal / 1000).toFixed(2)} s ` +
         `→ efficiency ${((100 * ideal) / r.wallMs).toFixed(1)} %; engine CPU ${(r.cpuMs / 1000).toFixed(2)} s = ${(r.cpuMs / r.requests).toFixed(3)} ms per request; ` +
-        `peak RSS ${r.peakRssMb.toFixed(0)} MB, peak heap ${r.peakHeapMb.toFixed(0)} MB`,
+        `peak RSS ${r.peakRssMb.toFixed(0)} MB, peak heap ${r.peakHeapMb.toFixed(0)} MB, heap after run + GC ${r.retainedHeapMb.toFixed(1)} MB (before ${r.baselineHeapMb.toFixed(1)} MB)`,
     );
   }
   sim.kill('SIGINT');
@@ -111,7 +120,7 @@ async function parent(): Promise<void> {
   console.log(`simulator: ${stats.requests} requests, max in flight ${stats.maxInFlight}, CPU ${stats.cpuMs} ms (${((stats.cpuMs ?? 0) / Math.max(1, stats.requests ?? 1)).toFixed(3)} ms per request, not counted above)`);
   if (results.length >= 2) {
     const [a, b] = [results[0]!, results[results.length - 1]!];
-    console.log(`memory ${a.dialogues} → ${b.dialogues} dialogues: peak RSS ${a.peakRssMb.toFixed(0)} → ${b.peakRssMb.toFixed(0)} MB (×${(b.peakRssMb / a.peakRssMb).toFixed(2)}), peak heap ${a.peakHeapMb.toFixed(0)} → ${b.peakHeapMb.toFixed(0)} MB (×${(b.peakHeapMb / a.peakHeapMb).toFixed(2)})`);
+    console.log(`memory ${a.dialogues} → ${b.dialogues} dialogues: peak RSS ${a.peakRssMb.toFixed(0)} → ${b.peakRssMb.toFixed(0)} MB (×${(b.peakRssMb / a.peakRssMb).toFixed(2)}), peak heap ${a.peakHeapMb.toFixed(0)} → ${b.peakHeapMb.toFixed(0)} MB (×${(b.peakHeapMb / a.peakHeapMb).toFixed(2)}), retained after GC ${a.retainedHeapMb.toFixed(1)} → ${b.retainedHeapMb.toFixed(1)} MB`);
   }
 }
 

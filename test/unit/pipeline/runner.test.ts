@@ -116,6 +116,14 @@ describe('runner', () => {
     for (const m of results) assert.ok('error' in (JSON.parse(m.content) as object), m.content);
   });
 
+  test('turn limit: a plan longer than the limit is rejected as turn-limit', async () => {
+    const lines = await runWithFaults([], 2, {}, { maxTurns: 1, planSteps: { min: 3, max: 3 } });
+    for (const l of lines) {
+      assert.deepEqual(l.reasons.map((r) => r.code), ['turn-limit']);
+      assert.equal(l.messages.filter((m) => m.role === 'user').length, 1);
+    }
+  });
+
   test('fault: unknown tool names are rejected as unknown-tool', async () => {
     const lines = await runWithFaults([{ fault: 'unknown-tool', rate: 1, target: 'assistant' }], 3);
     const codes = lines.flatMap((l) => l.reasons.map((r) => r.code));
