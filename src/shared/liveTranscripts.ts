@@ -33,7 +33,8 @@ export interface PlanStepView {
   tools?: string[];
 }
 
-export type DialogueState = 'in-flight' | 'accepted' | 'rejected' | 'edited';
+/** `stopped`: the run stopped while the dialogue was in flight; it was not recorded (resuming generates it again). */
+export type DialogueState = 'in-flight' | 'accepted' | 'rejected' | 'edited' | 'stopped';
 
 export interface DialogueView {
   /** Unique across runs: `<run name>/<dialogue id>`. */

@@ -8,15 +8,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startLlmSimulator, type LlmSimulator } from '../support/llm-simulator/server';
 import { E2ESession, sharedToolsDir } from './support';
-import { generateFromPalette, liveFrame, readLiveDom, readRecords, waitUntil } from './support/toolflowSteps';
+import { generateFromPalette, liveFrame, paletteCommand, readLiveDom, readRecords, waitUntil } from './support/toolflowSteps';
 
 let sim: LlmSimulator;
 let s: E2ESession;
 let failed = false;
 
 before(async () => {
-  // 40 ms per call: fast enough for the suite, slow enough to watch turns arrive and to cancel mid-run.
-  sim = await startLlmSimulator({ latencyMs: 40, seed: 'e2e-generate' });
+  // 300 ms per call: fast enough for the suite, slow enough to watch turns arrive and to cancel mid-run.
+  sim = await startLlmSimulator({ latencyMs: 300, seed: 'e2e-generate' });
   s = await E2ESession.start({
     name: 'generate',
     settings: {
@@ -40,7 +40,7 @@ test('import real MCP tools from ../shared/data/tools with Import Tools… and s
   try {
     const wb = s.workbench;
     const source = path.join(sharedToolsDir, 'mcp', 'mcp_tools.jsonl');
-    await wb.runCommand('ToolFlow: Import Tools…');
+    await paletteCommand(wb, 'ToolFlow: Import Tools…');
     await wb.answerFileDialog(source);
     await wb.waitForNotification(/ToolFlow: imported|imported \d+ tools|tools/i, 60_000);
     const toolSets = path.join(s.workspaceDir, '.toolflow', 'tools');
@@ -57,7 +57,7 @@ test('import real MCP tools from ../shared/data/tools with Import Tools… and s
     assert.ok(expanded.some((i) => i.level === 2 && i.label === onDisk.tools[0]!.name));
 
     // search narrows the tree
-    await wb.runCommand('ToolFlow: Search Tools…');
+    await paletteCommand(wb, 'ToolFlow: Search Tools…');
     await wb.waitForQuickInput();
     await wb.quickInputBox.fill('time');
     await wb.page.keyboard.press('Enter');
@@ -72,7 +72,7 @@ test('import real MCP tools from ../shared/data/tools with Import Tools… and s
     const header = await wb.pane('Tools').locator('.pane-header').textContent();
     assert.match(header ?? '', new RegExp(`${narrowed.length} of ${onDisk.tools.length} tools`), 'the view description counts the matches');
     await wb.screenshot('tools-view-search');
-    await wb.runCommand('ToolFlow: Search Tools…');
+    await paletteCommand(wb, 'ToolFlow: Search Tools…');
     await wb.waitForQuickInput();
     await wb.quickInputBox.fill('');
     await wb.page.keyboard.press('Enter');
@@ -89,33 +89,45 @@ test('Generate Dataset… from the palette: the live transcript fills in, the ru
   try {
     const wb = s.workbench;
     assert.ok(toolSetLabel, 'the import test ran first');
-    await generateFromPalette(wb, { toolSet: toolSetLabel, count: 4, concurrency: 2, noGraph: true, runName: 'run-e2e' });
+    await generateFromPalette(wb, { toolSet: toolSetLabel, count: 6, concurrency: 2, noGraph: true, runName: 'run-e2e' });
     const frame = await liveFrame(wb);
 
     // turns of the three agents appear while the run is going
+    let lastDom: unknown;
     const during = await waitUntil('turns of user, assistant and tool in the live view', async () => {
       const dom = await readLiveDom(frame);
+      lastDom = dom;
       const authors = new Set(dom.turns.map((t) => t.author));
-      return authors.has('user') && authors.has('assistant') && dom.planSteps > 0 ? dom : undefined;
-    }, 60_000, 100);
+      const inFlight = dom.dialogues.some((d) => d.state === 'in-flight' && d.key === dom.selected);
+      return inFlight && authors.has('user') && authors.has('assistant') && dom.planSteps > 0 && dom.currentStep >= 0 ? dom : undefined;
+    }, 60_000, 100).catch((e: unknown) => {
+      throw new Error(`${String(e)}; the live view showed ${JSON.stringify(lastDom).slice(0, 3000)}`);
+    });
     await wb.screenshot('live-transcript-streaming');
     assert.ok(during.selected, 'a dialogue in flight is selected');
+    assert.match(during.runText, /running/);
+    // more turns arrive while we watch the same dialogue
+    const later = await waitUntil('more turns of the same dialogue', async () => {
+      const dom = await readLiveDom(frame);
+      return dom.selected === during.selected && dom.turns.length > during.turns.length ? dom : undefined;
+    }, 60_000, 100);
+    assert.deepEqual(later.turns.slice(0, during.turns.length).map((t) => t.author), during.turns.map((t) => t.author), 'turns are appended, earlier ones stay');
     assert.ok(during.dialogues.length >= 1);
     assert.match(during.runText, /run-e2e/);
 
-    // the run finishes: 4 records on disk, one per index
+    // the run finishes: 6 records on disk, one per index
     const runDir = path.join(runsDir(), 'run-e2e');
     await wb.waitForNotification(/run-e2e finished/, 120_000);
     const records = readRecords(runDir);
-    assert.equal(records.length, 4);
-    assert.deepEqual(records.map((r) => r.index).sort(), [0, 1, 2, 3]);
+    assert.equal(records.length, 6);
+    assert.deepEqual(records.map((r) => r.index).sort(), [0, 1, 2, 3, 4, 5]);
     const accepted = records.filter((r) => r.status === 'accepted').length;
     const rejected = records.length - accepted;
 
     // the live view shows the final state: counts, verdict and the selected dialogue's turns
     const final = await waitUntil('the live view to show the finished run', async () => {
       const dom = await readLiveDom(frame);
-      return /4\/4 done/.test(dom.runText) && dom.verdict.includes('Verdict') ? dom : undefined;
+      return /6\/6 done/.test(dom.runText) && dom.verdict.includes('Verdict') ? dom : undefined;
     });
     assert.match(final.runText, new RegExp(`${accepted} accepted · ${rejected} rejected`));
     const shown = records.find((r) => final.selected?.endsWith(`/${r.id}`))!;
@@ -142,11 +154,11 @@ test('Generate Dataset… from the palette: the live transcript fills in, the ru
     await wb.openViewContainer('ToolFlow');
     const runs = await wb.waitForTreeItem('Runs', 'run-e2e');
     const runRow = runs.find((i) => i.label === 'run-e2e')!;
-    assert.match(runRow.description, new RegExp(`4/4 done · ${accepted} accepted · ${rejected} rejected`));
+    assert.match(runRow.description, new RegExp(`6/6 done · ${accepted} accepted · ${rejected} rejected`));
     await wb.expandTreeItem('Runs', 'run-e2e');
     const rows = await waitUntil('dialogue rows', async () => {
       const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
-      return items.length === 4 ? items : undefined;
+      return items.length === 6 ? items : undefined;
     });
     for (const r of records) {
       const row = rows.find((i) => i.label === r.id);
@@ -157,21 +169,21 @@ test('Generate Dataset… from the palette: the live transcript fills in, the ru
     await wb.screenshot('runs-tree');
 
     // filter: only accepted, then only rejected
-    await wb.runCommand('ToolFlow: Filter Dialogues…');
+    await paletteCommand(wb, 'ToolFlow: Filter Dialogues…');
     await wb.pickQuickItem('Accepted');
     await waitUntil('the accepted filter', async () => {
       const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
       return items.length === accepted && items.every((i) => i.description.startsWith('accepted')) ? true : undefined;
     });
     await wb.screenshot('runs-tree-filtered');
-    await wb.runCommand('ToolFlow: Filter Dialogues…');
+    await paletteCommand(wb, 'ToolFlow: Filter Dialogues…');
     await wb.pickQuickItem('Rejected');
     await waitUntil('the rejected filter', async () => {
       const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
       return items.length === rejected && items.every((i) => i.description.startsWith('rejected')) ? true : undefined;
     });
-    await wb.runCommand('ToolFlow: Clear Dialogue Filter');
-    await waitUntil('the filter to clear', async () => ((await wb.treeItems('Runs')).filter((i) => i.level === 2).length === 4 ? true : undefined));
+    await paletteCommand(wb, 'ToolFlow: Clear Dialogue Filter');
+    await waitUntil('the filter to clear', async () => ((await wb.treeItems('Runs')).filter((i) => i.level === 2).length === 6 ? true : undefined));
 
     // Open Dialogue from the tree shows it in the transcript view
     const target = records[records.length - 1]!;
@@ -193,7 +205,7 @@ test('Cancel Run stops a generation part-way; Resume Run finishes it with no los
     await generateFromPalette(wb, { toolSet: toolSetLabel, count: 12, concurrency: 2, noGraph: true, runName: 'run-cancel' });
     const runDir = path.join(runsDir(), 'run-cancel');
     await waitUntil('two dialogues on disk', () => readRecords(runDir).length >= 2, 120_000, 100);
-    await wb.runCommand('ToolFlow: Cancel Run');
+    await paletteCommand(wb, 'ToolFlow: Cancel Run');
     await wb.waitForNotification(/run-cancel cancelled at \d+\/12/, 60_000);
     const partial = readRecords(runDir);
     assert.ok(partial.length >= 2 && partial.length < 12, `cancelled part-way: ${partial.length}/12`);
@@ -207,7 +219,7 @@ test('Cancel Run stops a generation part-way; Resume Run finishes it with no los
     await wb.screenshot('run-cancelled');
 
     await wb.dismissNotifications();
-    await wb.runCommand('ToolFlow: Resume Run');
+    await paletteCommand(wb, 'ToolFlow: Resume Run');
     await wb.pickQuickItem('run-cancel');
     await wb.waitForNotification(/run-cancel finished/, 180_000);
     const all = readRecords(runDir);

@@ -71,7 +71,7 @@ function renderList(items: DialogueListItem[]): void {
       attrs: { role: 'option', tabindex: '0', 'aria-selected': String(selected), 'data-key': item.key, 'data-state': item.state },
     }, [
       el('span', { className: 'item-id', text: item.id }),
-      el('span', { className: 'item-meta', text: `${stateLabel(item.state)} · ${item.turns} turns` }),
+      el('span', { className: 'item-meta', text: `${item.runName} · ${stateLabel(item.state)} · ${item.turns} turns` }),
     ]);
     const choose = () => post({ kind: 'notification', method: 'live/select', params: { key: item.key } });
     li.addEventListener('click', choose);
@@ -138,6 +138,10 @@ function renderVerdict(d: DialogueView): void {
   if (!verdictBox) return;
   clear(verdictBox);
   if (d.state === 'in-flight') return;
+  if (d.state === 'stopped') {
+    verdictBox.append(el('p', { className: 'stopped', text: 'The run stopped before this dialogue finished; it was not recorded. Resume the run to generate it again.' }));
+    return;
+  }
   verdictBox.append(el('h3', { text: `Verdict: ${d.state}` }));
   if (d.reasons.length) {
     const ul = el('ul', { className: 'reasons' });

@@ -13,9 +13,7 @@ const STEPS = 6;
 /** Asks one quick pick; undefined when the user pressed Escape. */
 async function pickOne<T extends vscode.QuickPickItem>(items: T[], step: number, placeholder: string): Promise<T | undefined> {
   const qp = vscode.window.createQuickPick<T>();
-  qp.title = TITLE;
-  qp.step = step;
-  qp.totalSteps = STEPS;
+  qp.title = `${TITLE} (${step}/${STEPS})`;
   qp.placeholder = placeholder;
   qp.items = items;
   qp.ignoreFocusOut = true;
@@ -34,9 +32,7 @@ async function pickOne<T extends vscode.QuickPickItem>(items: T[], step: number,
 
 async function pickMany<T extends vscode.QuickPickItem>(items: T[], step: number, placeholder: string): Promise<readonly T[] | undefined> {
   const qp = vscode.window.createQuickPick<T>();
-  qp.title = TITLE;
-  qp.step = step;
-  qp.totalSteps = STEPS;
+  qp.title = `${TITLE} (${step}/${STEPS})`;
   qp.placeholder = placeholder;
   qp.canSelectMany = true;
   qp.items = items;

@@ -146,6 +146,14 @@ export class TranscriptStore {
         }
         break;
       case 'run-finished':
+        for (const d of this.dialogues.values()) {
+          if (d.state === 'in-flight' && d.runName === this.runName) {
+            d.state = 'stopped';
+            this.markFinished(d.key);
+            change.dialogues.add(d.key);
+            change.list = true;
+          }
+        }
         if (this.run) {
           Object.assign(this.run, {
             state: event.reason,

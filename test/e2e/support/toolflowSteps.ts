@@ -41,7 +41,7 @@ async function toggleQuickPickRow(wb: Workbench, label: string): Promise<void> {
 
 /** Runs "ToolFlow: Generate Dataset…" and answers each step of the guided flow. */
 export async function generateFromPalette(wb: Workbench, a: GenerateAnswers): Promise<void> {
-  await wb.runCommand('ToolFlow: Generate Dataset…');
+  await paletteCommand(wb, 'ToolFlow: Generate Dataset…');
   await waitForStep(wb, 1);
   await wb.pickQuickItem(a.toolSet, 20_000);
   await typeAndAccept(wb, 2, String(a.count));
@@ -124,4 +124,25 @@ export function readRecords(runDir: string): DialogueRecord[] {
     }
   }
   return out;
+}
+
+/**
+ * Runs a palette command after the previous quick input has closed (opening the palette while the
+ * last one is still closing loses the keystrokes); retries once.
+ */
+export async function paletteCommand(wb: Workbench, title: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await wb.quickInput.waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => {
+      await wb.page.keyboard.press('Escape');
+    });
+    await wb.page.waitForTimeout(200);
+    try {
+      await wb.runCommand(title, 15_000);
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      await wb.page.keyboard.press('Escape');
+      await wb.page.waitForTimeout(500);
+    }
+  }
 }

@@ -106,3 +106,15 @@ describe('live transcript state from pipeline events', () => {
     assert.equal(prettyJson('not json {'), 'not json {');
   });
 });
+
+test('dialogues in flight when a run stops are marked stopped, not left in flight', () => {
+  const store = new TranscriptStore();
+  store.apply({ type: 'run-started', runDir: RUN, manifest: manifest(3), alreadyDone: 0 });
+  const events = dialogueEvents(RUN, record(0));
+  store.apply(events[0]!);
+  store.apply(events[1]!);
+  const change = store.apply({ type: 'run-finished', runDir: RUN, reason: 'aborted', counts: { total: 3, done: 0, accepted: 0, rejected: 0, byReason: {} }, elapsedMs: 10, tokens: 0 });
+  assert.ok(change.dialogues.has('run-x/d000000'));
+  assert.equal(store.get('run-x/d000000')!.state, 'stopped');
+  assert.deepEqual(store.list().map((d) => d.state), ['stopped']);
+});
