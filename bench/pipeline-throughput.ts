@@ -41,6 +41,8 @@ interface ChildResult {
   cpuMs: number;
   peakRssMb: number;
   peakHeapMb: number;
+  /** Mean request latency seen by the client (simulated latency + HTTP + scheduling on this machine). */
+  meanLatencyMs: number;
   /** Heap still in use after the run and a full GC: what the run retained. */
   retainedHeapMb: number;
   baselineHeapMb: number;
@@ -52,8 +54,16 @@ async function child(count: number, url: string): Promise<void> {
   const imported = await importPaths([path.resolve(repoRoot, '..', 'shared', 'data', 'tools', 'mcp', 'mcp_tools.jsonl')]);
   const tools = imported.toolSet.tools.slice(0, 40);
   let requests = 0;
+  let latencySumMs = 0;
+  let latencyCount = 0;
   const model = new LlmClient(singleEndpointConfig({ baseURL: url, apiKey: '', model: 'toolflow-simulator' }, { concurrency, requestTimeoutMs: 30_000 }), {
-    hooks: { onRequest: () => void requests++ },
+    hooks: {
+      onRequest: () => void requests++,
+      onUsage: (e) => {
+        latencySumMs += e.latencyMs;
+        latencyCount++;
+      },
+    },
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-bench-'));
   let peakRss = 0;
@@ -76,7 +86,7 @@ async function child(count: number, url: string): Promise<void> {
   gc?.();
   const retainedHeap = process.memoryUsage().heapUsed;
   fs.rmSync(dir, { recursive: true, force: true });
-  const out: ChildResult = { dialogues: r.counts.done, accepted: r.counts.accepted, requests, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 2 ** 20, peakHeapMb: peakHeap / 2 ** 20, retainedHeapMb: retainedHeap / 2 ** 20, baselineHeapMb: baselineHeap / 2 ** 20 };
+  const out: ChildResult = { dialogues: r.counts.done, accepted: r.counts.accepted, requests, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peakRss / 2 ** 20, peakHeapMb: peakHeap / 2 ** 20, retainedHeapMb: retainedHeap / 2 ** 20, baselineHeapMb: baselineHeap / 2 ** 20, meanLatencyMs: latencySumMs / Math.max(1, latencyCount) };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
@@ -95,6 +105,7 @@ async function parent(): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
   const url = /listening on (\S+)/.exec(simOut)![1]!;
+  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
   console.log(`pipeline throughput: simulator ${url} (separate process), latency ${latencyMs} ms per call, dialogue concurrency ${concurrency}, 40 MCP tools, plans on`);
   const results: ChildResult[] = [];
   for (const count of values.dialogues!.split(',').map(Number)) {
@@ -108,9 +119,11 @@ async function parent(): Promise<void> {
     const r = JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
     results.push(r);
     const ideal = (r.requests * latencyMs) / concurrency;
+    const observedIdeal = (r.requests * r.meanLatencyMs) / concurrency;
     console.log(
       `${String(r.dialogues).padStart(5)} dialogues (${r.accepted} accepted): ${r.requests} LLM requests; wall ${(r.wallMs / 1000).toFixed(2)} s vs ideal ${(ideal / 1000).toFixed(2)} s ` +
         `→ efficiency ${((100 * ideal) / r.wallMs).toFixed(1)} %; engine CPU ${(r.cpuMs / 1000).toFixed(2)} s = ${(r.cpuMs / r.requests).toFixed(3)} ms per request; ` +
+        `mean observed latency ${r.meanLatencyMs.toFixed(1)} ms (bound at that latency ${(observedIdeal / 1000).toFixed(2)} s → ${((100 * observedIdeal) / r.wallMs).toFixed(1)} %); ` +
         `peak RSS ${r.peakRssMb.toFixed(0)} MB, peak heap ${r.peakHeapMb.toFixed(0)} MB, heap after run + GC ${r.retainedHeapMb.toFixed(1)} MB (before ${r.baselineHeapMb.toFixed(1)} MB)`,
     );
   }
