@@ -96,6 +96,37 @@ function hex(rng: SeededRandom, n: number): string {
   return s;
 }
 
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function defaultFits(value: unknown, schema: JsonSchema): boolean {
+  if (Array.isArray(schema.enum)) return schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value));
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  if (types.length === 0) return false;
+  const t = jsonType(value);
+  if (!types.some((want) => want === t || (want === 'integer' && Number.isInteger(value)))) return false;
+  if (typeof value === 'number') {
+    if (typeof schema.minimum === 'number' && value < schema.minimum) return false;
+    if (typeof schema.maximum === 'number' && value > schema.maximum) return false;
+  }
+  if (typeof value === 'string') {
+    if (typeof schema.minLength === 'number' && value.length < schema.minLength) return false;
+    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) return false;
+    if (schema.format !== undefined) return false;
+    if (typeof schema.pattern === 'string') {
+      try {
+        if (!new RegExp(schema.pattern, 'u').test(value)) return false;
+      } catch {
+        return false;
+      }
+    }
+  }
+  return t !== 'object' && t !== 'array';
+}
+
 function fitsType(value: unknown, schema: JsonSchema): boolean {
   if (schema.enum) return schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value));
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
@@ -125,7 +156,11 @@ export function schemaInstance(schema: JsonSchema, rng: SeededRandom, options: I
   }
   if (Array.isArray(schema.allOf) && schema.allOf.length > 0) return schemaInstance(mergeAllOf(schema, schema.allOf), rng, options, root, key, depth + 1);
   if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return rng.pick(schema.enum);
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) {
+    // Prefer members that also have the declared type (some real schemas mix them).
+    const typed = schema.type ? schema.enum.filter((e) => defaultFits(e, { type: schema.type })) : schema.enum;
+    return rng.pick(typed.length > 0 ? typed : schema.enum);
+  }
   const alternatives = schema.oneOf ?? schema.anyOf;
   if (Array.isArray(alternatives) && alternatives.length > 0) {
     const nonNull = alternatives.filter((a) => a.type !== 'null');
@@ -133,7 +168,9 @@ export function schemaInstance(schema: JsonSchema, rng: SeededRandom, options: I
     return schemaInstance({ ...rest, ...(nonNull[0] ?? alternatives[0]!) }, rng, options, root, key, depth + 1);
   }
   if (key && options.known && key in options.known && fitsType(options.known[key], schema)) return options.known[key];
-  if (schema.default !== undefined && rng.chance(0.5)) return schema.default;
+  // Real tool sets have defaults that break their own schema ("false" for a boolean, null for a
+  // string); only a default of the right type is used.
+  if (schema.default !== undefined && defaultFits(schema.default, schema) && rng.chance(0.5)) return schema.default;
 
   let type = schema.type;
   if (Array.isArray(type)) type = type.find((t) => t !== 'null') ?? 'null';
