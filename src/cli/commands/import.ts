@@ -10,7 +10,7 @@ import type { SourceFormat } from '../../engine/model/tool';
 import { SOURCE_FORMATS, importPaths, writeToolSet, type ImportSummary } from '../../engine/import';
 import { UserError, log, parseCommandArgs, writeJson, type CliCommand, type CliIO } from '../cliSupport';
 
-const USAGE = `toolflow import <files or folders...> -o <out.tools.json> [--format ${SOURCE_FORMATS.join('|')}] [--json]`;
+const USAGE = `toolflow import <files or folders...> -o <out.tools.json> [--format ${SOURCE_FORMATS.join('|')}] [--keep-duplicates] [--json]`;
 const MAX_LISTED = 10;
 
 function summaryLines(s: ImportSummary, output: string): string[] {
@@ -20,7 +20,7 @@ function summaryLines(s: ImportSummary, output: string): string[] {
   return [
     `imported ${s.tools} tools (${s.parameters} parameters, ${s.returnFields} return fields; ${s.toolsWithReturns} with a result schema) from ${s.files} file${s.files === 1 ? '' : 's'} in ${(s.durationMs / 1000).toFixed(1)}s`,
     `  per format: ${formats || 'none'}`,
-    `  ${s.errors} errors, ${s.warnings} warnings, ${s.infos} notes; ${s.renamed} renamed, ${s.duplicatesSkipped} identical duplicates skipped, ${s.dropped} items dropped; ${s.missingDescriptions} missing descriptions in ${s.toolsWithMissing} tools`,
+    `  ${s.errors} errors, ${s.warnings} warnings, ${s.infos} notes; ${s.renamed} renamed, ${s.duplicatesSkipped} identical duplicates skipped, ${s.dropped} items and ${s.droppedParameters ?? 0} parameters dropped; ${s.missingDescriptions} missing descriptions in ${s.toolsWithMissing} tools`,
     `  wrote ${output}`,
   ];
 }
@@ -30,7 +30,7 @@ export const importCommand: CliCommand = {
   summary: 'import tool definitions (OpenAI, Anthropic, BFCL, ToolBench, API-Bank, OpenAPI, MCP) into a canonical *.tools.json',
   usage: USAGE,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, format: { type: 'string', short: 'f' }, json: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, format: { type: 'string', short: 'f' }, json: { type: 'boolean' }, 'keep-duplicates': { type: 'boolean' } }, USAGE);
     if (positionals.length === 0) throw new UserError('no input: name one or more tool definition files or folders', `usage: ${USAGE}`);
     if (!values.output) throw new UserError('missing -o <file>: where to write the canonical tool set (e.g. -o tools.tools.json)', `usage: ${USAGE}`);
     let format: SourceFormat | undefined;
@@ -50,6 +50,7 @@ export const importCommand: CliCommand = {
     let lastFileLog = 0;
     const result = await importPaths(positionals, {
       ...(format ? { format } : {}),
+      keepDuplicates: values['keep-duplicates'] === true,
       cwd: io.cwd,
       signal: io.signal,
       onProgress: (p) => {
@@ -90,6 +91,7 @@ export const importCommand: CliCommand = {
         renamed: s.renamed,
         duplicatesSkipped: s.duplicatesSkipped,
         dropped: s.dropped,
+        droppedParameters: s.droppedParameters,
         missingDescriptions: s.missingDescriptions,
         toolsWithMissing: s.toolsWithMissing,
         byFormat: s.byFormat,

@@ -29,6 +29,8 @@ export interface ToolDraft {
 
 export interface ImportSink {
   diagnostic(d: Diagnostic): void;
+  /** How many individual notes of a code were folded into one diagnostic. */
+  counted?(code: string, n: number): void;
   tool(draft: ToolDraft, doc: SourceDocument): void;
 }
 
@@ -78,6 +80,7 @@ export class DocumentContext {
       const severity: Severity = list.some((n) => n.severity === 'error') ? 'error' : list.some((n) => n.severity === 'warning') ? 'warning' : 'info';
       const shown = list.slice(0, MAX_LISTED_NOTES).map((n) => `${n.pointer || '/'}: ${n.text}`);
       const more = list.length > MAX_LISTED_NOTES ? ` (and ${list.length - MAX_LISTED_NOTES} more)` : '';
+      this.sink.counted?.(code, list.length);
       this.report(severity, code, `${toolLabel}: ${list.length === 1 ? shown[0] : `${list.length} conversions: ${shown.join('; ')}${more}`}`, list[0]!.pointer);
     }
     this.notes.clear();

@@ -20,6 +20,12 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Base for relative paths (default: process.cwd()). Paths are reported as given. */
   cwd?: string;
+  /**
+   * Keep definitions identical to one already imported (renamed `_2`, …) instead of skipping them.
+   * Default false: an identical repeat (e.g. the same ToolBench API listed by many queries) is
+   * skipped with a `duplicate-tool` diagnostic.
+   */
+  keepDuplicates?: boolean;
 }
 
 export type ImportProgress =
@@ -50,6 +56,11 @@ export interface ImportSummary {
   duplicatesSkipped: number;
   /** Items that could not become tools (`dropped-item` diagnostics). */
   dropped: number;
+  /**
+   * Parameters left out of their tool (nameless, or a name defined twice): `dropped-parameter`
+   * notes. Always set by importPaths (optional only so older summary literals stay valid).
+   */
+  droppedParameters?: number;
   errors: number;
   warnings: number;
   infos: number;
@@ -223,7 +234,7 @@ async function importFile(entry: FileEntry, builder: ToolSetBuilder, opts: Impor
 export async function importPaths(paths: string[], opts: ImportOptions = {}): Promise<ImportResult> {
   const started = Date.now();
   const cwd = opts.cwd ?? process.cwd();
-  const builder = new ToolSetBuilder();
+  const builder = new ToolSetBuilder(opts.keepDuplicates ?? false);
   opts.signal?.throwIfAborted();
   const files = await listInputs(paths, cwd, builder, opts.signal);
   opts.onProgress?.({ kind: 'files', total: files.length });
@@ -284,6 +295,6 @@ export async function importPaths(paths: string[], opts: ImportOptions = {}): Pr
   return {
     toolSet,
     diagnostics,
-    summary: { files: files.length, filesFailed, tools: tools.length, parameters, returnFields, toolsWithReturns, toolsWithMissing, missingDescriptions, renamed: builder.renamed, duplicatesSkipped: builder.duplicatesSkipped, dropped, errors, warnings, infos, byFormat, durationMs: Date.now() - started },
+    summary: { files: files.length, filesFailed, tools: tools.length, parameters, returnFields, toolsWithReturns, toolsWithMissing, missingDescriptions, renamed: builder.renamed, duplicatesSkipped: builder.duplicatesSkipped, dropped, droppedParameters: builder.noteCounts.get('dropped-parameter') ?? 0, errors, warnings, infos, byFormat, durationMs: Date.now() - started },
   };
 }

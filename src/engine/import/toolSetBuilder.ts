@@ -59,6 +59,15 @@ export class ToolSetBuilder implements ImportSink {
   private readonly holders = new Map<string, string>();
   private readonly fingerprints = new Map<string, string>();
 
+  /** Individual conversion notes by code (several may share one diagnostic). */
+  readonly noteCounts = new Map<string, number>();
+
+  constructor(private readonly keepDuplicates = false) {}
+
+  counted(code: string, n: number): void {
+    this.noteCounts.set(code, (this.noteCounts.get(code) ?? 0) + n);
+  }
+
   stats(file: string): FileStats {
     let s = this.files.get(file);
     if (!s) this.files.set(file, (s = { formats: new Map(), tools: 0, errors: 0, warnings: 0, qualifiedNames: 0 }));
@@ -90,7 +99,7 @@ export class ToolSetBuilder implements ImportSink {
     const pos = doc.line !== undefined ? { line: doc.line } : doc.locate(draft.pointer);
     const here = formatLocation({ file: doc.file, pointer: draft.pointer, ...(pos.line !== undefined ? { line: pos.line } : {}) });
     const first = this.fingerprints.get(fingerprint);
-    if (first !== undefined) {
+    if (first !== undefined && !this.keepDuplicates) {
       this.duplicatesSkipped++;
       this.report('info', 'duplicate-tool', `"${draft.originalName}" is identical to tool "${first}" imported before; skipped`, doc, draft.pointer);
       return;
@@ -109,7 +118,7 @@ export class ToolSetBuilder implements ImportSink {
       this.report('warning', 'duplicate-name', `name "${valid}" is already used by a different tool (${this.holders.get(valid) ?? 'earlier'}); renamed to "${name}"`, doc, draft.pointer, 'give the tools distinct names if the suffix is not wanted');
     }
     this.holders.set(name, here);
-    this.fingerprints.set(fingerprint, name);
+    if (first === undefined) this.fingerprints.set(fingerprint, name);
     const tool: Tool = {
       name,
       description: draft.description,

@@ -97,17 +97,19 @@ describe('real tool definitions from ../shared/data/tools', () => {
     for (const t of r.toolSet.tools) assert.ok(t.provenance.context?.tool && t.provenance.context.category);
   });
 
-  test('ToolBench: all 47,068 APIs of toolenv_all.jsonl.gz (identical repeats skipped and listed)', async () => {
+  test('ToolBench: all 47,068 APIs and 99,852 parameters of toolenv_all.jsonl.gz', async () => {
     const started = Date.now();
-    const r = await importPaths([p('toolbench', 'toolenv_all.jsonl.gz')]);
+    const r = await importPaths([p('toolbench', 'toolenv_all.jsonl.gz')], { keepDuplicates: true });
     const secs = (Date.now() - started) / 1000;
     assertCanonical(r);
-    assert.equal(r.summary.tools + r.summary.duplicatesSkipped, 47068);
-    assert.equal(r.diagnostics.filter((d) => d.code === 'duplicate-tool').length, r.summary.duplicatesSkipped);
-    assert.ok(r.summary.duplicatesSkipped < 1000);
+    assert.equal(r.summary.tools, 47068);
+    // Every parameter is either imported or dropped with a reason (a name defined twice in one API).
+    assert.equal(r.summary.parameters + (r.summary.droppedParameters ?? NaN), 99852);
+    assert.ok(r.summary.droppedParameters! < 1000);
     assert.equal(new Set(r.toolSet.tools.map((t) => t.provenance.line)).size, 10594 - r.diagnostics.filter((d) => d.code === 'empty-source').length);
     // Raw types never survive: no upper-case ToolBench type is left.
     assert.ok(!/"type":"[A-Z]/.test(JSON.stringify(r.toolSet.tools.map((t) => t.parameters))));
+    assert.ok(r.summary.toolsWithReturns > 9000, 'schema/body became returns');
     process.stderr.write(`# all ToolBench: ${r.summary.tools} tools in ${secs.toFixed(1)}s\n`);
   });
 
@@ -148,11 +150,14 @@ describe('real tool definitions from ../shared/data/tools', () => {
     assert.ok(r.diagnostics.some((d) => d.code === 'empty-source'));
   });
 
-  test('the whole shared folder in one batch: no crash, every file accounted for', async () => {
+  test('the whole shared folder in one batch: no crash, every file accounted for, identical repeats skipped and listed', async () => {
     const r = await importPaths([sharedTools]);
     assertCanonical(r);
     assert.ok(r.summary.tools > 50000);
     for (const f of ['bfcl', 'toolbench', 'openapi', 'mcp', 'openai-functions']) assert.ok(f in r.summary.byFormat, f);
+    // Identical definitions (e.g. the same API repeated inside a ToolBench tool, or listed by many queries) are skipped, each with a diagnostic.
+    assert.ok(r.summary.duplicatesSkipped > 0);
+    assert.equal(r.diagnostics.filter((d) => d.code === 'duplicate-tool').length, r.summary.duplicatesSkipped);
     // SOURCES.md is not a tool file: it is listed as skipped.
     assert.ok(r.diagnostics.some((d) => d.code === 'skipped-file' && d.message.includes('SOURCES.md')));
   });
