@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LlmClient } from '../../engine/llm/llmClient';
+import type { LlmClientHooks } from '../../engine/llm/clientEvents';
 import { LlmConfigError, resolveLlmConfig, type LlmConfig } from '../../engine/llm/config';
 import type { LlmRole } from '../../engine/llm/types';
 import { LLM_ROLES, LlmError } from '../../engine/llm/types';
@@ -110,9 +111,9 @@ export const generateCommand: CliCommand = {
         }
         llmConfig.limits.concurrency = concurrencyOpt ?? manifest.options.concurrency;
         const { sampler } = await samplerFor(manifest.options.sampling === 'random', tools, v, io, out, manifest.graphSource);
-        const model = new LlmClient(llmConfig);
+        const model = new LlmClient(llmConfig, { hooks: retryLogger(io, progress) });
         log(io, `resuming ${out}`);
-        result = await resumeRun(out, { model, sampler }, { signal: io.signal, onEvent });
+        result = await resumeRun(out, { model, sampler, ...(concurrencyOpt !== undefined ? { concurrency: concurrencyOpt } : {}) }, { signal: io.signal, onEvent });
       } else {
         const existing = await fs.promises.stat(path.join(out, 'dialogues.jsonl')).catch(() => undefined);
         if (existing && existing.size > 0) throw new UserError(`${out} already holds a run`, 'Add --resume to continue it, or choose another --out folder.');
@@ -126,7 +127,7 @@ export const generateCommand: CliCommand = {
         const concurrency = concurrencyOpt ?? 4;
         llmConfig.limits.concurrency = concurrency;
         const { sampler, graphFile } = await samplerFor(v['no-graph'] === true, set.tools, v, io, out, undefined);
-        const model = new LlmClient(llmConfig);
+        const model = new LlmClient(llmConfig, { hooks: retryLogger(io, progress) });
         let tools = set.tools;
         if (v['no-complete'] !== true) {
           const done = await runCompletionStep({
@@ -181,6 +182,25 @@ export const generateCommand: CliCommand = {
     return 0;
   },
 };
+
+/** Reports the LLM client's retries on stderr, at most one line every 5 s (with the count since). */
+function retryLogger(io: CliIO, progress: ProgressLine): LlmClientHooks {
+  let last = 0;
+  let skipped = 0;
+  return {
+    onRetry(e) {
+      const now = Date.now();
+      if (now - last < 5000) {
+        skipped++;
+        return;
+      }
+      last = now;
+      progress.end();
+      log(io, `warning: ${e.role} request ${e.code} (attempt ${e.attempt}), retrying in ${(e.delayMs / 1000).toFixed(1)} s${skipped > 0 ? ` (+${skipped} more retries)` : ''}`);
+      skipped = 0;
+    },
+  };
+}
 
 async function samplerFor(
   uniform: boolean,

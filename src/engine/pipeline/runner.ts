@@ -122,6 +122,8 @@ export interface ResumeConfig {
   model: ChatModel;
   /** Must be built over the run's own tools (`readRunTools(dir)`); defaults to uniform when the run used `random`. */
   sampler?: ToolSampler;
+  /** Overrides the run's concurrency for this process (scheduling only: dialogues do not change). */
+  concurrency?: number;
 }
 
 /** Continues a run: dialogues already in `dialogues.jsonl` are kept, the missing indices generated. */
@@ -132,6 +134,10 @@ export async function resumeRun(dir: string, config: ResumeConfig, handlers: Run
   const sampler = config.sampler ?? (manifest.options.sampling === 'random' ? uniformSampler(tools) : undefined);
   if (!sampler) throw new RangeError('this run samples tools by graph walk: pass a sampler built from the same graph to resume it');
   if (sampler.strategy !== manifest.options.sampling) throw new RangeError(`the run used "${manifest.options.sampling}" sampling but the sampler given is "${sampler.strategy}"`);
+  if (config.concurrency !== undefined) {
+    if (!Number.isInteger(config.concurrency) || config.concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${config.concurrency}`);
+    manifest.options = { ...manifest.options, concurrency: config.concurrency };
+  }
   const { store, existing } = await RunStore.open(dir);
   const notes: string[] = [];
   const file = path.join(dir, DIALOGUES_FILE);

@@ -137,6 +137,20 @@ describe('toolflow generate', () => {
     assert.equal(readLines(path.join(work, 'run-g')).length, 3);
   });
 
+  test('retries of the LLM client are reported on stderr and the run completes', async () => {
+    const tools = writeTools('r.tools.json', [weatherTool, flightTool]);
+    sim.resetStats();
+    sim.setFaults([{ fault: 'server-error', requests: [1, 2] }]);
+    try {
+      const r = await run(['--tools', tools, '--count', '1', '--out', 'run-r', '--no-graph']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /warning: \w+ request server-error \(attempt 1\), retrying/);
+      assert.equal(readLines(path.join(work, 'run-r')).length, 1);
+    } finally {
+      sim.setFaults([]);
+    }
+  });
+
   test('--resume on a folder that is not a run says so', async () => {
     const r = await run(['--out', 'nothing-here', '--resume']);
     assert.equal(r.code, 1);
