@@ -121,6 +121,7 @@ export class LlmClient implements ChatModel {
   async chat(req: ChatRequest): Promise<ChatResult> {
     const endpoint = this.endpointFor(req.role);
     const body = this.baseBody(endpoint, req.messages, req.temperature, req.maxTokens);
+    if (req.seed !== undefined) body.seed = req.seed;
     if (req.tools && req.tools.length > 0) {
       body.tools = req.tools;
       if (req.toolChoice) body.tool_choice = req.toolChoice;
@@ -151,6 +152,7 @@ export class LlmClient implements ChatModel {
     let mode = this.structuredModes.get(key) ?? 'json_schema';
     for (;;) {
       const body = this.baseBody(endpoint, mode === 'json_schema' ? messages : withSchemaInstruction(messages, req.schemaName, req.schema), req.temperature, req.maxTokens);
+      if (req.seed !== undefined) body.seed = req.seed;
       if (mode === 'json_schema') {
         body.response_format = { type: 'json_schema', json_schema: { name: req.schemaName, schema: req.schema as Record<string, unknown>, strict: req.strict ?? false } };
       } else if (mode === 'json_object') {

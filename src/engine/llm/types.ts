@@ -48,6 +48,8 @@ export interface ChatRequest {
   maxTokens?: number;
   /** Overrides the role's configured temperature for this request. */
   temperature?: number;
+  /** Sampling seed for servers that support it (OpenAI, vLLM, Ollama), for reproducible runs. */
+  seed?: number;
   /** Stream the answer (SSE); the result is the same assembled message. */
   stream?: boolean;
   /** With `stream`, called for every delta as it arrives. */
@@ -87,6 +89,8 @@ export interface StructuredRequest<T> {
   strict?: boolean;
   /** Overrides the role's configured temperature for this request. */
   temperature?: number;
+  /** Sampling seed for servers that support it. */
+  seed?: number;
   maxTokens?: number;
   signal?: AbortSignal;
 }

@@ -13,9 +13,12 @@ import { LlmError } from '../../../src/engine/llm/types';
 
 async function scripted(bodies: Array<{ status?: number; body: string; sse?: boolean }>) {
   let i = 0;
+  const received: string[] = [];
   const server = http.createServer((req, res) => {
-    req.resume();
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
+      received.push(text);
       const next = bodies[Math.min(i++, bodies.length - 1)]!;
       res.writeHead(next.status ?? 200, { 'content-type': next.sse ? 'text/event-stream' : 'application/json' });
       res.end(next.body);
@@ -24,7 +27,7 @@ async function scripted(bodies: Array<{ status?: number; body: string; sse?: boo
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   const client = new LlmClient(singleEndpointConfig({ baseURL: url, apiKey: '', model: 'm' }, { backoffBaseMs: 1, backoffMaxMs: 5, maxRetries: 2 }));
-  return { client, requests: () => i, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { client, requests: () => i, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 const ask = { role: 'assistant' as const, messages: [{ role: 'user' as const, content: 'x' }] };
@@ -88,6 +91,26 @@ test('streamed tool calls without index, with repeated names or object arguments
     assert.deepEqual(a.message.tool_calls?.map((c) => [c.id, c.function.name, c.function.arguments]), [['a', 'f', '{"x":1}'], ['b', 'g', '{"y":2}']]);
     const b = await s.client.chat({ ...ask, stream: true });
     assert.deepEqual(b.message.tool_calls?.map((c) => [c.id, c.function.name, c.function.arguments]), [['c', 'lookup', '{"q":"z"}']]);
+  } finally {
+    await s.close();
+  }
+});
+
+test('seed, temperature, max tokens, tool choice and parallel calls reach the server as OpenAI parameters', async () => {
+  const ok = JSON.stringify({ choices: [{ message: { role: 'assistant', content: '{"a": 1}' }, finish_reason: 'stop' }] });
+  const s = await scripted([{ body: ok }]);
+  try {
+    const tool = { type: 'function' as const, function: { name: 'f', description: 'd', parameters: { type: 'object' as const, properties: {} } } };
+    await s.client.chat({ ...ask, seed: 42, temperature: 0.3, maxTokens: 99, tools: [tool], toolChoice: 'required', parallelToolCalls: false });
+    await s.client.structured({ role: 'planner', messages: [{ role: 'user', content: 'x' }], schemaName: 'obj', schema: { type: 'object' }, validate: (v) => ({ ok: true, value: v }), seed: 7 });
+    const [chat, structured] = s.received.map((b) => JSON.parse(b) as Record<string, unknown>);
+    assert.equal(chat!.seed, 42);
+    assert.equal(chat!.temperature, 0.3);
+    assert.equal(chat!.max_tokens, 99);
+    assert.equal(chat!.tool_choice, 'required');
+    assert.equal(chat!.parallel_tool_calls, false);
+    assert.equal(structured!.seed, 7);
+    assert.deepEqual((structured!.response_format as { type: string }).type, 'json_schema');
   } finally {
     await s.close();
   }
