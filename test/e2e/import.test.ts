@@ -6,11 +6,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
 import { E2ESession, sharedToolsDir, type Problem } from './support';
 
 const mcpFile = path.join(sharedToolsDir, 'mcp', 'mcp_tools.jsonl');
 const spotifyFile = path.join(sharedToolsDir, 'openapi', 'restgpt__spotify_oas.json');
 const toolbenchAll = path.join(sharedToolsDir, 'toolbench', 'toolenv_all.jsonl.gz');
+const openapiFolder = path.join(sharedToolsDir, 'openapi');
 
 /** A tool without a name (dropped, error at line 5) next to a valid one with a name to repair. */
 const namelessTool = `{
@@ -51,7 +53,8 @@ const wrongToolSet = `{
 
 /** Operations in an OpenAPI document, counted independently of the importer. */
 function openApiOperations(file: string): number {
-  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+  const text = fs.readFileSync(file, 'utf8');
+  const doc = (file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text)) as { paths: Record<string, Record<string, unknown>> };
   const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
   return Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).filter((k) => methods.has(k)).length, 0);
 }
@@ -176,6 +179,21 @@ describe('ToolFlow: Import Tools… in a real VS Code', () => {
     const broken = await wb.problems('broken_syntax');
     assert.ok(broken.some((p) => p.severity === 'error' && p.file === 'broken_syntax.json' && /not valid JSON/.test(p.message)), JSON.stringify(broken));
     await wb.screenshot('problems-broken');
+  });
+
+  step('imports a whole folder picked in the file dialog (OpenAPI in JSON and YAML)', async () => {
+    const wb = s.workbench;
+    await wb.dismissNotifications();
+    await wb.runCommand('ToolFlow: Import Tools…');
+    await wb.answerFileDialog(openapiFolder);
+    const specs = fs.readdirSync(openapiFolder).filter((f) => /\.(json|ya?ml)$/.test(f));
+    const operations = specs.reduce((n, f) => n + openApiOperations(path.join(openapiFolder, f)), 0);
+    const note = await wb.waitForNotification(new RegExp(`imported .* from ${specs.length} files`), 60_000);
+    assert.match(note, new RegExp(`imported ${operations} tools from ${specs.length} files \\(openapi ${operations}\\) into \\.toolflow/tools/openapi\\.tools\\.json`));
+    const set = readToolSet(path.join(toolsDir(), 'openapi.tools.json'));
+    assert.equal(set.tools.length, operations);
+    assert.deepEqual(new Set(set.tools.map((t) => path.basename(t.provenance.file))), new Set(specs));
+    await wb.screenshot('folder-imported');
   });
 
   step('cancelling a long import writes nothing', async () => {
