@@ -117,6 +117,8 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         const calls = normalizeCalls(res.message.tool_calls, usedIds);
         const content = typeof res.message.content === 'string' && res.message.content.trim() !== '' ? res.message.content : null;
         push(calls.length > 0 ? { role: 'assistant', content, tool_calls: calls } : { role: 'assistant', content: content ?? '' }, 'assistant');
+        // An empty reply is rejected by the filter (empty-turn); asking the user for more is wasted tokens.
+        if (calls.length === 0 && content === null) break conversation;
         if (calls.length === 0) break;
         const at = messages.length - 1;
         for (const c of calls) emit({ type: 'tool-call', id, call: c });
