@@ -196,7 +196,10 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
       return { content: reply.content, toolCalls: reply.toolCalls };
     }
     const lastUser = textOf([...body.messages].reverse().find((m) => m.role === 'user'));
-    return { content: `This is the ToolFlow LLM simulator. You said: ${lastUser.slice(0, 200)}`, toolCalls: [] };
+    const reply = `This is the ToolFlow LLM simulator. You said: ${lastUser.slice(0, 200)}`;
+    // JSON mode without a schema instruction (another client): still a JSON object.
+    if (body.response_format?.type === 'json_object') return { content: JSON.stringify({ reply }), toolCalls: [] };
+    return { content: reply, toolCalls: [] };
   }
 
   function completionBody(body: ChatCompletionBody, raw: string, a: Answer) {
