@@ -173,6 +173,22 @@ describe('runner', () => {
     assert.deepEqual(llmFailed, [], 'transient faults are retried, not recorded as failures');
   });
 
+  test('fault: 429 on every request -> rate-limited failures recorded per dialogue', async () => {
+    const lines = await runWithFaults([{ fault: 'rate-limit', rate: 1, retryAfterSeconds: 0 }], 2, { maxRetries: 1 });
+    for (const l of lines) {
+      assert.equal(l.reasons[0]!.code, 'llm-failed');
+      assert.ok(['rate-limited', 'retries-exhausted'].includes(l.reasons[0]!.llmCode ?? ''), l.reasons[0]!.llmCode);
+    }
+  });
+
+  test('fault: truncated bodies on every assistant request -> recorded, run finishes', async () => {
+    const lines = await runWithFaults([{ fault: 'truncated-body', rate: 1, target: 'assistant' }], 2, { maxRetries: 1 });
+    for (const l of lines) {
+      assert.equal(l.reasons[0]!.code, 'llm-failed');
+      assert.equal(l.reasons[0]!.role, 'assistant');
+    }
+  });
+
   test('fault: every request hangs -> timeouts recorded per dialogue', async () => {
     const lines = await runWithFaults([{ fault: 'hang', rate: 1 }], 2, { requestTimeoutMs: 150, maxRetries: 1 });
     for (const l of lines) {
