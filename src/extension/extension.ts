@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './common/disposable';
 import { Log } from './common/log';
 import { GenerationService } from './generation/generationService';
+import { runBuildGraph } from './graph/buildGraphCommand';
 import { registerImportCommand } from './import';
 import { runGenerateFlow } from './generation/generateCommand';
 import { LivePanelSerializer } from './live/livePanel';
@@ -34,7 +35,7 @@ export class ToolFlowExtension extends Disposable {
     this.tools = this._register(new ToolsTreeProvider(this.log));
     let generation: GenerationService | undefined;
     this.runs = this._register(new RunsTreeProvider(() => generation?.runsRoot(), () => generation?.runningDir, this.log));
-    this.generation = generation = this._register(new GenerationService(this.store, this.keys, this.runs, this.log));
+    this.generation = generation = this._register(new GenerationService(vscode.Uri.joinPath(context.globalStorageUri, 'embeddings').fsPath, this.store, this.keys, this.runs, this.log));
 
     const toolsView = this._register(vscode.window.createTreeView('toolflow.tools', { treeDataProvider: this.tools, showCollapseAll: true }));
     this.tools.attach(toolsView);
@@ -45,6 +46,7 @@ export class ToolFlowExtension extends Disposable {
     for (const d of registerApiKeyCommands(this.keys)) this._register(d);
     for (const d of registerToolCommands(this.tools)) this._register(d);
     for (const d of registerRunCommands({ extensionUri: context.extensionUri, runs: this.runs, service: this.generation, store: this.store, log: this.log })) this._register(d);
+    this._register(vscode.commands.registerCommand('toolflow.buildGraph', (node?: ToolsNode) => runBuildGraph(this.generation, this.tools, this.log, node)));
     this._register(
       vscode.commands.registerCommand('toolflow.generate', (node?: ToolsNode) => runGenerateFlow(this.generation, this.tools, this.runs, node)),
     );

@@ -25,6 +25,8 @@ before(async () => {
       'toolflow.generation.concurrency': 2,
       'toolflow.generation.toolsPerDialogue': 3,
       'toolflow.generation.planSteps': 3,
+      // the embedded offline model: no download
+      'toolflow.embedding.model': 'toolflow-glove-100d',
     },
   });
 });
@@ -85,11 +87,33 @@ test('import real MCP tools from ../shared/data/tools with Import Tools… and s
 
 let toolSetLabel = '';
 
+test('Build Tool Graph embeds the imported tools with the embedded model and saves the graph beside the tool set', async () => {
+  try {
+    const wb = s.workbench;
+    assert.ok(toolSetLabel, 'the import test ran first');
+    await paletteCommand(wb, 'ToolFlow: Build Tool Graph');
+    await wb.pickQuickItem(toolSetLabel);
+    const text = await wb.waitForNotification(/tool graph built/, 180_000);
+    const m = /(\d+) tools, (\d+) edges/.exec(text);
+    assert.ok(m, text);
+    const graphFile = path.join(s.workspaceDir, '.toolflow', 'tools', toolSetLabel.replace(/\.tools\.json$/, '.graph.json'));
+    const graph = JSON.parse(fs.readFileSync(graphFile, 'utf8')) as { nodes: unknown[]; edges: unknown[] };
+    assert.equal(graph.nodes.length, Number(m[1]), 'the notification counts the saved nodes');
+    assert.equal(graph.edges.length, Number(m[2]), 'the notification counts the saved edges');
+    assert.ok(graph.edges.length > 0, 'related MCP tools are linked');
+    await wb.screenshot('graph-built');
+    await wb.dismissNotifications();
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+});
+
 test('Generate Dataset… from the palette: the live transcript fills in, the run lands on disk and in the Runs tree', async () => {
   try {
     const wb = s.workbench;
     assert.ok(toolSetLabel, 'the import test ran first');
-    await generateFromPalette(wb, { toolSet: toolSetLabel, count: 6, concurrency: 2, noGraph: true, runName: 'run-e2e' });
+    await generateFromPalette(wb, { toolSet: toolSetLabel, count: 6, concurrency: 2, runName: 'run-e2e' });
     const frame = await liveFrame(wb);
 
     // turns of the three agents appear while the run is going
@@ -120,6 +144,10 @@ test('Generate Dataset… from the palette: the live transcript fills in, the ru
     await wb.waitForNotification(/run-e2e finished/, 120_000);
     const records = readRecords(runDir);
     assert.equal(records.length, 6);
+    const manifest = JSON.parse(fs.readFileSync(path.join(runDir, 'manifest.json'), 'utf8')) as { options: { sampling: string; plan: boolean }; graphSource?: string };
+    assert.equal(manifest.options.sampling, 'walk', 'tools sampled by a walk on the tool graph');
+    assert.match(manifest.graphSource ?? '', /\.graph\.json$/);
+    assert.equal(manifest.options.plan, true);
     assert.deepEqual(records.map((r) => r.index).sort(), [0, 1, 2, 3, 4, 5]);
     const accepted = records.filter((r) => r.status === 'accepted').length;
     const rejected = records.length - accepted;

@@ -17,8 +17,10 @@ export interface StartRunParams {
   maxTurns: number;
   useGraph: boolean;
   usePlan: boolean;
-  threshold: number;
+  threshold: number | undefined;
   embeddingModel: string;
+  /** Folder of the persistent embedding cache. */
+  cacheDir: string;
   llm: LlmConfig;
   onEvent: PipelineEventListener;
   signal: AbortSignal;
@@ -36,9 +38,33 @@ export interface RunOutcome {
   counts: RunCounts;
 }
 
+export interface BuildGraphParams {
+  toolsFile: string;
+  /** Where the graph is saved (graphology JSON). */
+  graphFile: string;
+  threshold: number | undefined;
+  embeddingModel: string;
+  cacheDir: string;
+  signal: AbortSignal;
+  onPhase: (message: string) => void;
+}
+
+export interface GraphSummary {
+  graphFile: string;
+  model: string;
+  threshold: number;
+  nodes: number;
+  edges: number;
+  components: number;
+  isolated: number;
+  meanDegree: number;
+  totalMs: number;
+}
+
 export interface EngineGateway {
   startRun(p: StartRunParams): Promise<RunOutcome>;
   resumeRun(p: ResumeRunParams): Promise<RunOutcome>;
+  buildGraph(p: BuildGraphParams): Promise<GraphSummary>;
 }
 
 let loaded: Promise<EngineGateway> | undefined;

@@ -1,15 +1,22 @@
 /**
  * Engine calls behind `loadEngine()` (loaded on first use). Turns the extension's choices into the
- * pipeline's `startRun` / `resumeRun` with an `LlmClient` for the configured endpoint.
+ * pipeline's `startRun` / `resumeRun` with an `LlmClient` for the configured endpoint, and builds
+ * tool graphs for the walk sampler (paper Algorithm 1).
  */
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildToolGraph, loadGraph, OFFLINE_MODEL, saveGraph, type ToolGraph } from '../../engine/graph';
 import { LlmClient } from '../../engine/llm/llmClient';
 import type { LlmConfig } from '../../engine/llm/config';
 import type { LlmRole } from '../../engine/llm/types';
-import { resumeRun, startRun, uniformSampler } from '../../engine/pipeline';
+import type { Tool } from '../../engine/model/tool';
+import { readManifest, readRunTools, resumeRun, startRun, uniformSampler } from '../../engine/pipeline';
+import { graphWalkSampler } from '../../engine/pipeline/sampler';
 import type { RunModelInfo } from '../../engine/pipeline/types';
+import { embeddingModelSpec, graphFileFor } from '../graph/graphLocation';
 import { parseToolSetText } from '../tools/toolSetFile';
-import type { EngineGateway, ResumeRunParams, RunOutcome, StartRunParams } from './engineGateway';
+import type { BuildGraphParams, EngineGateway, GraphSummary, ResumeRunParams, RunOutcome, StartRunParams } from './engineGateway';
 
 function manifestModels(llm: LlmConfig): Partial<Record<LlmRole, RunModelInfo>> {
   const out: Partial<Record<LlmRole, RunModelInfo>> = {};
@@ -26,7 +33,7 @@ export class EngineInputError extends Error {
   }
 }
 
-async function loadTools(file: string) {
+async function loadTools(file: string): Promise<Tool[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -39,20 +46,71 @@ async function loadTools(file: string) {
   return loaded.toolSet.tools;
 }
 
+async function buildAndSave(tools: Tool[], p: Omit<BuildGraphParams, 'toolsFile'>): Promise<{ graph: ToolGraph; summary: GraphSummary }> {
+  const spec = embeddingModelSpec(p.embeddingModel, OFFLINE_MODEL);
+  p.onPhase(`embedding ${tools.length} tools with ${spec.model}…`);
+  const result = await buildToolGraph(tools, {
+    model: spec.model,
+    ...(spec.offline ? { offline: true } : {}),
+    ...(p.threshold !== undefined ? { threshold: p.threshold } : {}),
+    cacheDir: p.cacheDir,
+    signal: p.signal,
+    onProgress: (e) => {
+      if (e.type === 'phase') p.onPhase(`${e.phase}${e.detail ? `: ${e.detail}` : ''}`);
+    },
+  });
+  await mkdir(path.dirname(p.graphFile), { recursive: true });
+  await saveGraph(result.graph, p.graphFile);
+  const s = result.stats;
+  return {
+    graph: result.graph,
+    summary: {
+      graphFile: p.graphFile,
+      model: result.model,
+      threshold: result.threshold,
+      nodes: s.nodes,
+      edges: s.edges,
+      components: s.components,
+      isolated: s.isolated,
+      meanDegree: s.degree.mean,
+      totalMs: result.timings.totalMs,
+    },
+  };
+}
+
+async function buildGraph(p: BuildGraphParams): Promise<GraphSummary> {
+  const tools = await loadTools(p.toolsFile);
+  return (await buildAndSave(tools, p)).summary;
+}
+
 async function start(p: StartRunParams): Promise<RunOutcome> {
   const tools = await loadTools(p.toolsFile);
+  let sampler = uniformSampler(tools);
+  let graphSource: string | undefined;
   if (p.useGraph) {
-    throw new EngineInputError('graph sampling is not available in this build', 'Turn off “Use the tool graph” to sample tools uniformly.');
+    // The graph built by "Build Tool Graph" beside the tool set, else a new one kept in the run folder
+    // (a resume walks the same graph).
+    const beside = graphFileFor(p.toolsFile);
+    let graph: ToolGraph;
+    if (existsSync(beside)) {
+      graph = await loadGraph(beside);
+      graphSource = beside;
+    } else {
+      graphSource = path.join(p.runDir, 'graph.json');
+      graph = (await buildAndSave(tools, { graphFile: graphSource, threshold: p.threshold, embeddingModel: p.embeddingModel, cacheDir: p.cacheDir, signal: p.signal, onPhase: () => undefined })).graph;
+    }
+    sampler = graphWalkSampler(graph, tools);
   }
   const model = new LlmClient(p.llm);
   const result = await startRun(
     {
       dir: p.runDir,
       tools,
-      sampler: uniformSampler(tools),
+      sampler,
       model,
       models: manifestModels(p.llm),
       toolsSource: p.toolsFile,
+      ...(graphSource ? { graphSource } : {}),
       options: {
         count: p.count,
         concurrency: p.concurrency,
@@ -69,9 +127,18 @@ async function start(p: StartRunParams): Promise<RunOutcome> {
 }
 
 async function resume(p: ResumeRunParams): Promise<RunOutcome> {
+  const manifest = await readManifest(p.runDir);
+  const tools = await readRunTools(p.runDir);
+  let sampler = uniformSampler(tools);
+  if (manifest.options.sampling === 'walk') {
+    if (!manifest.graphSource || !existsSync(manifest.graphSource)) {
+      throw new EngineInputError(`${path.join(p.runDir, 'manifest.json')}: the run walked the tool graph ${manifest.graphSource ?? '(unknown)'}, which is gone`, 'Restore the graph file to resume this run.');
+    }
+    sampler = graphWalkSampler(await loadGraph(manifest.graphSource), tools);
+  }
   const model = new LlmClient(p.llm);
-  const result = await resumeRun(p.runDir, { model }, { signal: p.signal, onEvent: p.onEvent });
+  const result = await resumeRun(p.runDir, { model, sampler }, { signal: p.signal, onEvent: p.onEvent });
   return { reason: result.reason, counts: result.counts };
 }
 
-export const engineGateway: EngineGateway = { startRun: start, resumeRun: resume };
+export const engineGateway: EngineGateway = { startRun: start, resumeRun: resume, buildGraph };

@@ -36,6 +36,8 @@ export class GenerationService extends Disposable {
   readonly onDidFinishRun = this.finished.event;
 
   constructor(
+    /** Folder of the persistent embedding cache (in the extension's global storage). */
+    readonly embeddingCacheDir: string,
     private readonly store: TranscriptStore,
     private readonly keys: ApiKeyStore,
     private readonly runs: RunsTreeProvider,
@@ -122,6 +124,7 @@ export class GenerationService extends Disposable {
         usePlan: choices.usePlan,
         threshold: settings.threshold,
         embeddingModel: settings.embeddingModel,
+        cacheDir: this.embeddingCacheDir,
         llm: llmForRun,
         onEvent,
         signal,
@@ -162,7 +165,7 @@ export class GenerationService extends Disposable {
         { location: vscode.ProgressLocation.Notification, title: `ToolFlow: ${title}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
-          progress.report({ message: 'loading the engine…' });
+          progress.report({ message: 'loading the engine (and building the tool graph if needed)…' });
           const engine = await loadEngine();
           let lastDone = 0;
           const onEvent = (event: PipelineEvent) => {

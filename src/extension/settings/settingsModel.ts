@@ -19,7 +19,8 @@ export interface ToolFlowSettings {
   planSteps: number;
   maxTurns: number;
   seed: number;
-  threshold: number;
+  /** undefined: the embedding model's own default. */
+  threshold: number | undefined;
   embeddingModel: string;
   runsDirectory: string;
 }
@@ -87,7 +88,7 @@ export function parseSettings(read: SettingReader): ToolFlowSettings {
     planSteps: num(read, 'generation.planSteps', 4, 1, 50, true),
     maxTurns,
     seed: num(read, 'generation.seed', 1, -2_147_483_648, 2_147_483_647, true),
-    threshold: num(read, 'graph.threshold', 0.82, -1, 1, false),
+    threshold: read('graph.threshold') === null || read('graph.threshold') === undefined ? undefined : num(read, 'graph.threshold', 0.82, -1, 1, false),
     embeddingModel: str(read, 'embedding.model', 'Xenova/all-MiniLM-L6-v2') || 'Xenova/all-MiniLM-L6-v2',
     runsDirectory,
   };

@@ -11,7 +11,9 @@ describe('settings model', () => {
     assert.equal(s.origin, 'https://api.openai.com');
     assert.equal(s.models.planner, 'gpt-4o-mini');
     assert.equal(s.models.tool, 'gpt-4o-mini');
-    assert.equal(s.threshold, 0.82);
+    assert.equal(s.threshold, undefined, 'no threshold: the model default applies');
+    assert.equal(parseSettings(reader({ 'graph.threshold': 0.7 })).threshold, 0.7);
+    assert.throws(() => parseSettings(reader({ 'graph.threshold': 1.5 })), /toolflow\.graph\.threshold/);
   });
 
   test('a role model overrides the default model for that role only', () => {

@@ -1,0 +1,67 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { errorMessage, isAbortError } from '../common/errors';
+import type { Log } from '../common/log';
+import { loadEngine } from '../generation/engineGateway';
+import type { GenerationService } from '../generation/generationService';
+import { readSettings } from '../settings/settings';
+import type { ToolsNode, ToolsTreeProvider } from '../tools/toolsTreeProvider';
+import { graphFileFor } from './graphLocation';
+
+/** "ToolFlow: Build Tool Graph": embeds the tool set's fields and saves the graph beside it. */
+export async function runBuildGraph(service: GenerationService, tools: ToolsTreeProvider, log: Log, node?: ToolsNode): Promise<void> {
+  let toolsFile = node && (node.kind === 'toolset' || node.kind === 'tool') ? node.set.file : undefined;
+  if (!toolsFile) {
+    await tools.refresh();
+    const sets = tools.toolSets.filter((s) => s.toolSet && s.toolSet.tools.length > 0);
+    if (sets.length === 0) {
+      void vscode.window.showWarningMessage('ToolFlow: no tool set in the workspace. Import tools first (ToolFlow: Import Tools…).');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      sets.map((s) => ({ label: path.basename(s.file), description: `${s.toolSet!.tools.length} tools`, detail: vscode.workspace.asRelativePath(s.file), file: s.file })),
+      { title: 'ToolFlow: Build Tool Graph', placeHolder: 'Tool set to build the graph of' },
+    );
+    if (!picked) return;
+    toolsFile = picked.file;
+  }
+  let settings;
+  try {
+    settings = readSettings();
+  } catch (e) {
+    void vscode.window.showErrorMessage(errorMessage(e));
+    return;
+  }
+  const graphFile = graphFileFor(toolsFile);
+  const controller = new AbortController();
+  try {
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `ToolFlow: building the tool graph of ${path.basename(toolsFile)}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
+        progress.report({ message: 'loading the engine…' });
+        const engine = await loadEngine();
+        return engine.buildGraph({
+          toolsFile: toolsFile!,
+          graphFile,
+          threshold: settings.threshold,
+          embeddingModel: settings.embeddingModel,
+          cacheDir: service.embeddingCacheDir,
+          signal: controller.signal,
+          onPhase: (message) => progress.report({ message }),
+        });
+      },
+    );
+    const line = `${summary.nodes} tools, ${summary.edges} edges, ${summary.components} components, ${summary.isolated} isolated (model ${summary.model}, threshold ${summary.threshold}, ${(summary.totalMs / 1000).toFixed(1)} s)`;
+    log.info(`Tool graph of ${toolsFile}: ${line} → ${graphFile}`);
+    void vscode.window.showInformationMessage(`ToolFlow: tool graph built: ${line}. Generation walks it.`);
+  } catch (e) {
+    if (controller.signal.aborted && (isAbortError(e) || controller.signal.aborted)) {
+      void vscode.window.showInformationMessage('ToolFlow: building the tool graph was cancelled.');
+      return;
+    }
+    const hint = (e as { hint?: unknown }).hint;
+    log.error(`Building the tool graph of ${toolsFile} failed: ${errorMessage(e)}${typeof hint === 'string' ? ` (${hint})` : ''}`);
+    void vscode.window.showErrorMessage(`ToolFlow: building the tool graph failed: ${errorMessage(e)}${typeof hint === 'string' ? ` ${hint}` : ''}`);
+  }
+}
