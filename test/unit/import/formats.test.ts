@@ -118,6 +118,17 @@ describe('format detection and conversion', () => {
     assert.deepEqual(tool('get_search').missing, ['/description']);
   });
 
+  test('Swagger 2.0 (best effort): typed parameters, body parameter, response schema, server URL', async () => {
+    const { r, tool } = await byName('swagger2-users.json');
+    assert.ok(r.diagnostics.some((d) => d.code === 'swagger-2'));
+    const get = tool('getUser');
+    assert.deepEqual(get.parameters.properties.id, { type: 'integer', description: 'User id' });
+    assert.deepEqual(get.parameters.required, ['id']);
+    assert.equal(get.returns?.properties?.name?.type, 'string');
+    assert.equal(get.provenance.context?.server, 'https://api.example.com/v1');
+    assert.deepEqual(Object.keys(tool('post_users_id').parameters.properties), ['name', 'friends']);
+  });
+
   test('MCP tools/list JSON-RPC result: $defs inlined, anyOf-null collapsed, snake-case input_schema', async () => {
     const { r, tool } = await byName('mcp-tools-list.json');
     assert.deepEqual(r.summary.byFormat, { mcp: { files: 1, tools: 2 } });
@@ -151,7 +162,7 @@ describe('format detection and conversion', () => {
 
   test('a folder of mixed formats imports each by its own format in one set with unique names', async () => {
     const r = await importPaths([importFixtures]);
-    assert.equal(r.summary.files, 8);
+    assert.equal(r.summary.files, 9);
     assert.equal(Object.keys(r.summary.byFormat).length, 7);
     assert.equal(new Set(r.toolSet.tools.map((t) => t.name)).size, r.toolSet.tools.length);
     // get_stock_price appears in two formats: the second one is renamed and reported.

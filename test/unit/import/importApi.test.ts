@@ -8,9 +8,9 @@ import { importFixtures, sharedTools } from '../../support/importData';
 test('progress: files, then each file in order, then done with the totals', async () => {
   const events: ImportProgress[] = [];
   const r = await importPaths([importFixtures], { onProgress: (p) => events.push(p) });
-  assert.deepEqual(events[0], { kind: 'files', total: 8 });
+  assert.deepEqual(events[0], { kind: 'files', total: 9 });
   const files = events.filter((e) => e.kind === 'file');
-  assert.deepEqual(files.map((e) => (e.kind === 'file' ? e.index : -1)), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(files.map((e) => (e.kind === 'file' ? e.index : -1)), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
   assert.deepEqual(events.at(-1), { kind: 'done', tools: r.summary.tools, diagnostics: r.diagnostics.length });
 });
 

@@ -40,6 +40,7 @@ export function importOpenApi(spec: Record<string, unknown>, base: string, ctx: 
   }
   const resolve = (v: unknown, ptr: string): unknown => resolveRefs(v, spec, ptr, ctx, base);
   const title = isRecord(spec.info) ? textOf(spec.info.title) : '';
+  const firstServer = Array.isArray(spec.servers) && isRecord(spec.servers[0]) ? textOf(spec.servers[0].url) : typeof spec.host === 'string' ? `${textOf(spec.schemes && Array.isArray(spec.schemes) ? spec.schemes[0] : 'https')}://${spec.host}${textOf(spec.basePath)}` : '';
   for (const [path, rawItem] of Object.entries(paths)) {
     if (ctx.signal?.aborted) return;
     const pp = `${base}/paths/${esc(path)}`;
@@ -60,12 +61,18 @@ export function importOpenApi(spec: Record<string, unknown>, base: string, ctx: 
         ctx.drop(op_, `operation ${method.toUpperCase()} ${path} is not an object`);
         continue;
       }
-      importOperation(op, op_, method, path, pathParams, `${pp}/parameters`, swagger2, title, ctx);
+      importOperation(op, op_, method, path, pathParams, `${pp}/parameters`, swagger2, { api: title, server: firstServer }, ctx);
     }
   }
 }
 
-function importOperation(op: Record<string, unknown>, ptr: string, method: string, path: string, pathParams: unknown[], pathParamsPtr: string, swagger2: boolean, apiTitle: string, ctx: DocumentContext): void {
+/** A Swagger 2 non-body parameter carries its schema keywords (type, items, enum, …) itself. */
+function swaggerParamSchema(p: Record<string, unknown>): Record<string, unknown> {
+  const { name: _n, in: _i, required: _r, description: _d, ...schema } = p;
+  return schema;
+}
+
+function importOperation(op: Record<string, unknown>, ptr: string, method: string, path: string, pathParams: unknown[], pathParamsPtr: string, swagger2: boolean, api: { api: string; server: string }, ctx: DocumentContext): void {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   const seen = new Map<string, string>(); // name -> "in"
@@ -108,8 +115,18 @@ function importOperation(op: Record<string, unknown>, ptr: string, method: strin
     }
     seen.set(name, where);
     if (key !== name) ctx.note('renamed-parameter', 'info', pptr, `"${name}" appears both in ${prev} and ${where}; the ${where} one is called "${key}"`);
-    const rawSchema = p.schema !== undefined ? p.schema : swagger2 ? { ...p, name: undefined, in: undefined, required: undefined } : undefined;
-    const schema = rawSchema !== undefined ? normalizeSchema(rawSchema, `${pptr}/schema`, ctx, 1) : {};
+    // OpenAPI 3 puts the type under `schema` (or under `content` for complex values); Swagger 2 on the parameter itself.
+    const paramContent = p.schema === undefined ? pickContent(p.content) : undefined;
+    const [rawSchema, schemaPtr] =
+      p.schema !== undefined
+        ? [p.schema, `${pptr}/schema`]
+        : paramContent
+          ? [paramContent[1].schema, `${pptr}/content/${esc(paramContent[0])}/schema`]
+          : swagger2
+            ? [swaggerParamSchema(p), pptr]
+            : [undefined, pptr];
+    const schema = rawSchema !== undefined ? normalizeSchema(rawSchema, schemaPtr, ctx, 1) : {};
+    if (rawSchema === undefined) ctx.note('invalid-schema', 'warning', pptr, `parameter "${name}" has no schema; left without a type`);
     const description = textOf(p.description);
     properties[key] = { ...schema, ...(description ? { description } : {}) };
     if ((p.required === true || where === 'path') && !required.includes(key)) required.push(key);
@@ -166,6 +183,6 @@ function importOperation(op: Record<string, unknown>, ptr: string, method: strin
     format: 'openapi',
     pointer: ptr,
     source: op,
-    context: { method: method.toUpperCase(), path, ...(apiTitle ? { api: apiTitle } : {}) },
+    context: { method: method.toUpperCase(), path, ...(api.api ? { api: api.api } : {}), ...(api.server ? { server: api.server } : {}) },
   });
 }
