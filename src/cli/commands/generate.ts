@@ -12,7 +12,7 @@ import type { LlmRole } from '../../engine/llm/types';
 import { LLM_ROLES, LlmError } from '../../engine/llm/types';
 import type { Tool } from '../../engine/model/tool';
 import { readManifest, readRunTools, RunFolderError, toolSetHash } from '../../engine/pipeline/runStore';
-import { resumeRun, startRun, type RunResult } from '../../engine/pipeline/runner';
+import { DEFAULT_OPTIONS, resumeRun, startRun, type RunResult } from '../../engine/pipeline/runner';
 import type { PipelineEvent } from '../../engine/pipeline/events';
 import type { RunModelInfo } from '../../engine/pipeline/types';
 import { uniformSampler, type ToolSampler } from '../../engine/pipeline/sampler';
@@ -25,7 +25,7 @@ import { runCompletionStep } from './generate/completionStep';
 const USAGE =
   'toolflow generate --tools tools.json [--graph graph.json] --count N --out DIR [--concurrency C] [--seed S] ' +
   '[--base-url URL] [--model M] [--api-key K] [--request-timeout SECONDS] [--resume] [--no-graph] [--no-plan] [--offline] ' +
-  '[--tool-error-rate P] [--max-turns T] [--max-tokens BUDGET] [--no-complete] [--review-completion] [--json]';
+  '[--tools-per-dialogue MIN-MAX] [--plan-steps MIN-MAX] [--tool-error-rate P] [--max-turns T] [--max-tokens BUDGET] [--no-complete] [--review-completion] [--json]';
 
 const OPTIONS = {
   tools: { type: 'string' },
@@ -43,6 +43,8 @@ const OPTIONS = {
   'no-plan': { type: 'boolean' },
   offline: { type: 'boolean' },
   'tool-error-rate': { type: 'string' },
+  'tools-per-dialogue': { type: 'string' },
+  'plan-steps': { type: 'string' },
   'max-turns': { type: 'string' },
   'max-tokens': { type: 'string' },
   'no-complete': { type: 'boolean' },
@@ -126,12 +128,14 @@ export const generateCommand: CliCommand = {
         const seed = v.seed === undefined ? 1 : numberOption(v.seed, 'seed', 1, 0, 2 ** 32 - 1);
         const concurrency = concurrencyOpt ?? 4;
         llmConfig.limits.concurrency = concurrency;
+        const toolsPerDialogue = rangeOption(v['tools-per-dialogue'], 'tools-per-dialogue', DEFAULT_OPTIONS.toolsPerDialogue);
+        const planSteps = rangeOption(v['plan-steps'], 'plan-steps', DEFAULT_OPTIONS.planSteps);
         const { sampler, graphFile } = await samplerFor(v['no-graph'] === true, set.tools, v, io, out, undefined);
         const model = new LlmClient(llmConfig, { hooks: retryLogger(io, progress) });
         let tools = set.tools;
         if (v['no-complete'] !== true) {
           const done = await runCompletionStep({
-            tools, toolsFile, outDir: out, sampler, count, seed: Math.trunc(seed), model, modelName: llmConfig.roles.converter.model,
+            tools, toolsFile, outDir: out, sampler, count, seed: Math.trunc(seed), toolsPerDialogue, model, modelName: llmConfig.roles.converter.model,
             concurrency, signal: io.signal, log: (line) => log(io, line),
           });
           tools = done.tools;
@@ -156,6 +160,8 @@ export const generateCommand: CliCommand = {
               seed: Math.trunc(seed),
               concurrency,
               plan: v['no-plan'] !== true,
+              toolsPerDialogue,
+              planSteps,
               ...(v['tool-error-rate'] !== undefined ? { toolErrorRate: numberOption(v['tool-error-rate'], 'tool-error-rate', 0.1, 0, 1) } : {}),
               ...(v['max-turns'] !== undefined ? { maxTurns: Math.trunc(numberOption(v['max-turns'], 'max-turns', 12, 1)) } : {}),
               ...(v['max-tokens'] !== undefined ? { maxTokens: numberOption(v['max-tokens'], 'max-tokens', 0, 1) } : {}),
@@ -182,6 +188,16 @@ export const generateCommand: CliCommand = {
     return 0;
   },
 };
+
+/** `3` or `2-4`: an inclusive range of whole numbers ≥ 1. */
+function rangeOption(value: string | undefined, name: string, fallback: { min: number; max: number }): { min: number; max: number } {
+  if (value === undefined) return fallback;
+  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(value);
+  const min = m ? Number(m[1]) : NaN;
+  const max = m ? Number(m[2] ?? m[1]) : NaN;
+  if (!m || min < 1 || max < min) throw new UserError(`--${name} must be N or MIN-MAX with 1 ≤ MIN ≤ MAX, got "${value}"`);
+  return { min, max };
+}
 
 /** Reports the LLM client's retries on stderr, at most one line every 5 s (with the count since). */
 function retryLogger(io: CliIO, progress: ProgressLine): LlmClientHooks {

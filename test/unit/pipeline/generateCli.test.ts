@@ -71,6 +71,9 @@ describe('toolflow generate', () => {
     r = await run(['--tools', tools, '--count', 'many', '--out', 'x', '--no-graph']);
     assert.equal(r.code, 1);
     assert.match(r.err, /--count/);
+    r = await run(['--tools', tools, '--count', '2', '--out', 'x', '--no-graph', '--plan-steps', '4-2']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--plan-steps must be N or MIN-MAX/);
   });
 
   test('completes missing tool fields (reviewable diff, cached), then generates N dialogues; --json summary', async () => {
@@ -85,7 +88,7 @@ describe('toolflow generate', () => {
     const converterCalls = sim.stats.bySchema['tool_completion'] ?? 0;
     assert.ok(converterCalls >= 1);
 
-    const r = await run(['--tools', tools, '--count', '6', '--out', 'run-c', '--no-graph', '--seed', '3', '--concurrency', '3', '--json']);
+    const r = await run(['--tools', tools, '--count', '6', '--out', 'run-c', '--no-graph', '--seed', '3', '--concurrency', '3', '--tools-per-dialogue', '2-3', '--plan-steps', '2', '--json']);
     assert.equal(r.code, 0, r.err);
     assert.equal(sim.stats.bySchema['tool_completion'] ?? 0, converterCalls, 'the second run takes completions from the cache');
     const summary = JSON.parse(r.out) as { done: number; total: number; reason: string };
@@ -93,6 +96,7 @@ describe('toolflow generate', () => {
     assert.match(r.err, /6\/6 dialogues/);
     const lines = readLines(path.join(work, 'run-c')) as unknown as DialogueRecord[];
     assert.equal(lines.length, 6);
+    for (const l of lines) assert.ok(l.tools.length >= 2 && l.tools.length <= 3);
     const runTools = JSON.parse(fs.readFileSync(path.join(work, 'run-c', 'tools.json'), 'utf8')) as { tools: Tool[] };
     const hotel = runTools.tools.find((t) => t.name === 'book_hotel')!;
     assert.ok(hotel.description.length > 0 && hotel.returns, 'the run uses the completed tool');

@@ -13,7 +13,7 @@ import { completeTools } from '../../../engine/pipeline/completion/completeTools
 import { CompletionCache } from '../../../engine/pipeline/completion/completionCache';
 import { formatCompletionReview } from '../../../engine/pipeline/completion/completionReview';
 import { findMissing } from '../../../engine/pipeline/completion/missingFields';
-import { DEFAULT_OPTIONS, sampleDialogueTools } from '../../../engine/pipeline/runner';
+import { sampleDialogueTools } from '../../../engine/pipeline/runner';
 import type { ToolSampler } from '../../../engine/pipeline/sampler';
 
 export interface CompletionStepInput {
@@ -23,6 +23,7 @@ export interface CompletionStepInput {
   sampler: ToolSampler;
   count: number;
   seed: number;
+  toolsPerDialogue: { min: number; max: number };
   model: ChatModel;
   modelName: string;
   concurrency: number;
@@ -44,7 +45,7 @@ export async function runCompletionStep(input: CompletionStepInput): Promise<Com
   // Only the tools this run will offer: sampling depends on (seed, index) alone.
   const used = new Set<string>();
   for (let i = 0; i < input.count && used.size < input.tools.length; i++) {
-    for (const t of await sampleDialogueTools(input.sampler, { seed: input.seed, toolsPerDialogue: DEFAULT_OPTIONS.toolsPerDialogue }, i)) used.add(t.name);
+    for (const t of await sampleDialogueTools(input.sampler, { seed: input.seed, toolsPerDialogue: input.toolsPerDialogue }, i)) used.add(t.name);
   }
   const todo = input.tools.filter((t) => used.has(t.name) && findMissing(t).length > 0);
   if (todo.length === 0) return { tools: input.tools, completedTools: 0 };
