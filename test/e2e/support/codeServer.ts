@@ -46,6 +46,13 @@ const liveProcesses = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const p of liveProcesses) killTree(p);
 });
+// The test runner ends a test file that hangs with a signal: take code-server's process group along.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const p of liveProcesses) killTree(p, 'SIGKILL');
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+  });
+}
 
 function killTree(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
   if (p.pid === undefined) return;

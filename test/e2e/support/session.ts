@@ -35,7 +35,15 @@ export const chromiumArgs = [
   '--disable-default-apps',
   '--no-first-run',
   '--no-default-browser-check',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
 ];
+
+/** Session folders still on disk; removed when the process ends, also when a signal ends it. */
+const liveSessionDirs = new Set<string>();
+process.once('exit', () => {
+  for (const d of liveSessionDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 export class E2ESession {
   readonly consoleMessages: string[] = [];
@@ -62,6 +70,7 @@ export class E2ESession {
     fs.rmSync(artifactDir, { recursive: true, force: true });
     fs.mkdirSync(artifactDir, { recursive: true });
     const sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), `toolflow-e2e-${options.name}-`));
+    liveSessionDirs.add(sessionDir);
     const workspaceDir = path.join(sessionDir, 'workspace');
     fs.mkdirSync(workspaceDir, { recursive: true });
     for (const [rel, content] of Object.entries(options.workspaceFiles ?? {})) {
@@ -137,6 +146,7 @@ export class E2ESession {
     fs.writeFileSync(path.join(this.artifactDir, 'browser-console.log'), this.consoleMessages.join('\n'));
     copyLogs(this.server.logsDir(), path.join(this.artifactDir, 'logs'));
     fs.rmSync(this.sessionDir, { recursive: true, force: true });
+    liveSessionDirs.delete(this.sessionDir);
   }
 }
 
