@@ -130,6 +130,18 @@ export const generateCommand: CliCommand = {
         llmConfig.limits.concurrency = concurrency;
         const toolsPerDialogue = rangeOption(v['tools-per-dialogue'], 'tools-per-dialogue', DEFAULT_OPTIONS.toolsPerDialogue);
         const planSteps = rangeOption(v['plan-steps'], 'plan-steps', DEFAULT_OPTIONS.planSteps);
+        // All options are checked before the (slow) graph build and completion.
+        const options = {
+          count,
+          seed: Math.trunc(seed),
+          concurrency,
+          plan: v['no-plan'] !== true,
+          toolsPerDialogue,
+          planSteps,
+          ...(v['tool-error-rate'] !== undefined ? { toolErrorRate: numberOption(v['tool-error-rate'], 'tool-error-rate', 0.1, 0, 1) } : {}),
+          ...(v['max-turns'] !== undefined ? { maxTurns: Math.trunc(numberOption(v['max-turns'], 'max-turns', 12, 1)) } : {}),
+          ...(v['max-tokens'] !== undefined ? { maxTokens: numberOption(v['max-tokens'], 'max-tokens', 0, 1) } : {}),
+        };
         const { sampler, graphFile } = await samplerFor(v['no-graph'] === true, set.tools, v, io, out, undefined);
         const model = new LlmClient(llmConfig, { hooks: retryLogger(io, progress) });
         let tools = set.tools;
@@ -155,17 +167,7 @@ export const generateCommand: CliCommand = {
             models: modelsOf(llmConfig),
             toolsSource: toolsFile,
             ...(graphFile ? { graphSource: graphFile } : {}),
-            options: {
-              count,
-              seed: Math.trunc(seed),
-              concurrency,
-              plan: v['no-plan'] !== true,
-              toolsPerDialogue,
-              planSteps,
-              ...(v['tool-error-rate'] !== undefined ? { toolErrorRate: numberOption(v['tool-error-rate'], 'tool-error-rate', 0.1, 0, 1) } : {}),
-              ...(v['max-turns'] !== undefined ? { maxTurns: Math.trunc(numberOption(v['max-turns'], 'max-turns', 12, 1)) } : {}),
-              ...(v['max-tokens'] !== undefined ? { maxTokens: numberOption(v['max-tokens'], 'max-tokens', 0, 1) } : {}),
-            },
+            options,
           },
           { signal: io.signal, onEvent },
         );
