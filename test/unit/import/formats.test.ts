@@ -169,3 +169,18 @@ describe('format detection and conversion', () => {
     assert.ok(r.toolSet.tools.some((t) => t.name === 'get_stock_price_2'));
   });
 });
+
+test('a $ref explosion (each schema referencing the next four times, 12 levels) is cut, fast', async () => {
+  const schemas: Record<string, unknown> = { L12: { type: 'string' } };
+  for (let i = 0; i < 12; i++) schemas[`L${i}`] = { type: 'object', properties: Object.fromEntries(['a', 'b', 'c', 'd'].map((k) => [k, { $ref: `#/components/schemas/L${i + 1}` }])) };
+  const spec = { openapi: '3.1.0', info: { title: 'bomb', version: '1' }, paths: { '/x': { get: { operationId: 'x', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/L0' } } } } } } } }, components: { schemas } };
+  const dir = mkdtempSync(path.join(tmpdir(), 'tf-import-'));
+  const f = path.join(dir, 'bomb.json');
+  writeFileSync(f, JSON.stringify(spec));
+  const started = Date.now();
+  const r = await importPaths([f]);
+  assert.equal(r.summary.tools, 1);
+  assert.ok(r.diagnostics.some((d) => d.code === 'schema-truncated' && d.severity === 'warning'));
+  assert.ok(JSON.stringify(r.toolSet.tools[0]).length < 2_000_000);
+  assert.ok(Date.now() - started < 10000);
+});
