@@ -24,14 +24,12 @@ test('the packaged extension installs, stays inactive at startup and activates o
 
     const commandStarted = Date.now();
     await wb.runCommand('ToolFlow: Import Tools…');
-    // the command reacts with a quick input (file picker) or a notification
-    await wb.page
-      .locator('.quick-input-widget .quick-input-box input:visible, .notifications-toasts .notification-toast')
-      .first()
-      .waitFor({ state: 'visible', timeout: 30_000 });
+    // the command reacts with its file picker
+    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Import Tools' }).waitFor({ state: 'visible', timeout: 30_000 });
     const commandReactedMs = Date.now() - commandStarted;
     await wb.screenshot('command-ran');
     await wb.page.keyboard.press('Escape');
+    await wb.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
 
     const after = await wb.runningExtensions();
     const ours = after.find((e) => e.name === extensionName);

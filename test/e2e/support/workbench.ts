@@ -85,6 +85,17 @@ export class Workbench {
       }
     }
     await row.click();
+    // the palette closes (or the command reuses the quick input for its own question)
+    await this.page
+      .waitForFunction(
+        (typed) => {
+          const input = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
+          return !input || input.offsetParent === null || input.value !== typed;
+        },
+        `>${title}`,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
   }
 
   /** Is a command with this title offered by the palette at all? */
