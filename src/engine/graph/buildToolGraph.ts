@@ -219,7 +219,7 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
   const t3 = performance.now();
 
   progress?.({ type: 'phase', phase: 'edges' });
-  const table = collectToolEdges(index, pp, rp, signal);
+  const table = await collectToolEdges(index, pp, rp, { ...(opts.threads ? { threads: opts.threads } : {}), ...(signal ? { signal } : {}) });
   const kept = opts.maxDegree !== undefined ? capDegree(table, index.tools.length, opts.maxDegree) : undefined;
   const edgeCount = kept ? kept.length : table.count;
   const limit = opts.maxEdges ?? 5_000_000;

@@ -76,7 +76,7 @@ export async function calibrateThreshold(input: ToolSet | readonly Tool[], opts:
     await created?.dispose();
   }
   const { pp, rp } = await findTextPairs(index, embedded.vectors, embedded.dimensions, floor, opts.signal ? { signal: opts.signal } : {});
-  const table = collectToolEdges(index, pp, rp, opts.signal);
+  const table = await collectToolEdges(index, pp, rp, opts.signal ? { signal: opts.signal } : {});
   const best = Float64Array.from(table.sim.subarray(0, table.count)).sort();
   const scale = m > 1 ? (all.length - 1) / (m - 1) : 1;
   const countAbove = (tau: number) => {

@@ -1,7 +1,7 @@
 /** Public API of the tool graph (paper 3.1), used by the CLI, the pipeline and the extension. */
 export { buildToolGraph, findTextPairs, toGraphology, defaultCacheDir, GraphTooLargeError, type BuildToolGraphOptions, type BuildToolGraphResult, type GraphBuildEvent, type GraphBuildTimings } from './buildToolGraph';
 export { buildFieldIndex, GENERIC_PARAMS, normalizeParamName, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
-export { collectToolEdges, capDegree, ToolEdgeTable, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs } from './toolEdges';
+export { collectToolEdges, capDegree, ToolEdgeTable, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type CollectEdgesOptions } from './toolEdges';
 export { computeGraphStats, type GraphStats } from './graphStats';
 export { saveGraph, loadGraph, parseGraph, serializeGraph, graphToGexf, saveGexf, GraphFileError } from './graphFiles';
 export { calibrateThreshold, type CalibrationOptions, type CalibrationResult } from './calibrate';

@@ -3,16 +3,19 @@
  * return-parameter pair of their fields has cosine similarity > tau. Each edge keeps the best
  * (most similar) field pair, its kind and, for R-P, its direction.
  *
- * Edges live in struct-of-arrays typed arrays behind an open-addressing hash table, so millions
- * of edges (ToolBench has generic parameters shared by hundreds of tools) fit in little memory.
+ * Edges live in struct-of-arrays typed arrays, so millions of edges (ToolBench has generic
+ * parameters shared by hundreds of tools) fit in little memory.
  */
+import os from 'node:os';
 import type { FieldIndex } from './fieldIndex';
+import { rangeJobs, runOnWorkers, shared, WORKER_PRELUDE } from './parallel/workerJobs';
 
 /** Edge kinds: P-P, or R-P with the return on tool `a` (A_TO_B) or on tool `b` (B_TO_A). */
 export const KIND_PP = 0;
 export const KIND_RP_A_TO_B = 1;
 export const KIND_RP_B_TO_A = 2;
 
+/** Tool edges in struct-of-arrays form, ordered by (a, b) with a < b. */
 export class ToolEdgeTable {
   count = 0;
   a = new Int32Array(1024);
@@ -22,49 +25,10 @@ export class ToolEdgeTable {
   /** Text numbers of the best pair: the field on tool a, the field on tool b. */
   textA = new Int32Array(1024);
   textB = new Int32Array(1024);
-  private slots = new Int32Array(2048).fill(-1);
-  private mask = 2047;
 
-  private static hash(a: number, b: number): number {
-    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-  }
-
-  /**
-   * Records that field `textU` of tool `u` and field `textV` of tool `v` have similarity `s`.
-   * `uReturnFeedsV` marks an R-P pair whose return field is on `u`; otherwise the pair is P-P.
-   */
-  add(u: number, v: number, s: number, uReturnFeedsV: boolean, textU: number, textV: number): void {
-    if (u === v) return;
-    let a = u;
-    let b = v;
-    let ta = textU;
-    let tb = textV;
-    let kind = uReturnFeedsV ? KIND_RP_A_TO_B : KIND_PP;
-    if (u > v) {
-      a = v;
-      b = u;
-      ta = textV;
-      tb = textU;
-      if (uReturnFeedsV) kind = KIND_RP_B_TO_A;
-    }
-    let slot = ToolEdgeTable.hash(a, b) & this.mask;
-    for (;;) {
-      const e = this.slots[slot]!;
-      if (e === -1) break;
-      if (this.a[e] === a && this.b[e] === b) {
-        if (s > this.sim[e]!) this.set(e, a, b, s, kind, ta, tb);
-        return;
-      }
-      slot = (slot + 1) & this.mask;
-    }
-    if (this.count === this.a.length) this.growArrays();
+  push(a: number, b: number, s: number, kind: number, ta: number, tb: number): void {
+    if (this.count === this.a.length) this.grow();
     const e = this.count++;
-    this.set(e, a, b, s, kind, ta, tb);
-    this.slots[slot] = e;
-    if (this.count * 2 > this.slots.length) this.rehash();
-  }
-
-  private set(e: number, a: number, b: number, s: number, kind: number, ta: number, tb: number): void {
     this.a[e] = a;
     this.b[e] = b;
     this.sim[e] = s;
@@ -73,33 +37,44 @@ export class ToolEdgeTable {
     this.textB[e] = tb;
   }
 
-  private growArrays(): void {
-    const n = this.a.length * 2;
-    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
-      const next = make(n);
+  private grow(): void {
+    const n = Math.ceil(this.a.length * 1.5);
+    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, next: T): T => {
       next.set(old);
       return next;
     };
-    this.a = grow(this.a, (n) => new Int32Array(n));
-    this.b = grow(this.b, (n) => new Int32Array(n));
-    this.sim = grow(this.sim, (n) => new Float32Array(n));
-    this.kind = grow(this.kind, (n) => new Uint8Array(n));
-    this.textA = grow(this.textA, (n) => new Int32Array(n));
-    this.textB = grow(this.textB, (n) => new Int32Array(n));
+    this.a = grow(this.a, new Int32Array(n));
+    this.b = grow(this.b, new Int32Array(n));
+    this.sim = grow(this.sim, new Float32Array(n));
+    this.kind = grow(this.kind, new Uint8Array(n));
+    this.textA = grow(this.textA, new Int32Array(n));
+    this.textB = grow(this.textB, new Int32Array(n));
   }
 
-  private rehash(): void {
-    const size = this.slots.length * 2;
-    this.slots = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-    for (let e = 0; e < this.count; e++) {
-      let slot = ToolEdgeTable.hash(this.a[e]!, this.b[e]!) & this.mask;
-      while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.slots[slot] = e;
+  static fromChunks(chunks: EdgeChunk[]): ToolEdgeTable {
+    const t = new ToolEdgeTable();
+    const total = chunks.reduce((n, c) => n + c.a.length, 0);
+    t.a = new Int32Array(total);
+    t.b = new Int32Array(total);
+    t.sim = new Float32Array(total);
+    t.kind = new Uint8Array(total);
+    t.textA = new Int32Array(total);
+    t.textB = new Int32Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      t.a.set(c.a, at);
+      t.b.set(c.b, at);
+      t.sim.set(c.sim, at);
+      t.kind.set(c.kind, at);
+      t.textA.set(c.textA, at);
+      t.textB.set(c.textB, at);
+      at += c.a.length;
     }
+    t.count = total;
+    return t;
   }
 
-  /** Edge numbers in order of decreasing similarity (ties: insertion order). */
+  /** Edge numbers in order of decreasing similarity (ties: edge order). */
   bySimilarity(): Int32Array {
     const order = new Int32Array(this.count);
     for (let i = 0; i < this.count; i++) order[i] = i;
@@ -114,42 +89,251 @@ export interface TextPairs {
   sims: Float32Array;
 }
 
-/**
- * Expands text pairs into tool edges. `pp` are param-param pairs (text numbers, i != j), `rp`
- * return-param pairs (return text, param text); identical texts shared by several tools are
- * added here with similarity 1 (a text's cosine with itself).
- */
-export function collectToolEdges(index: FieldIndex, pp: TextPairs, rp: TextPairs, signal?: AbortSignal): ToolEdgeTable {
-  const { paramOffsets: po, paramTools: pt, returnOffsets: ro, returnTools: rt } = index;
-  const table = new ToolEdgeTable();
-  const check = (n: number) => {
-    if ((n & 0xffff) === 0 && signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+interface Adjacency {
+  offsets: Int32Array;
+  targets: Int32Array;
+  sims: Float32Array;
+}
+
+/** CSR adjacency over `n` texts from (from, to, sim) triples produced by `each`. */
+function adjacency(n: number, each: (emit: (from: number, to: number, s: number) => void) => void): Adjacency {
+  const offsets = new Int32Array(n + 1);
+  each((from) => offsets[from + 1]!++);
+  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
+  const fill = offsets.slice(0, n);
+  const targets = new Int32Array(offsets[n]!);
+  const sims = new Float32Array(offsets[n]!);
+  each((from, to, s) => {
+    const k = fill[from]!++;
+    targets[k] = to;
+    sims[k] = s;
+  });
+  return { offsets, targets, sims };
+}
+
+/** Inverts text -> tools (CSR) into tool -> texts (CSR). */
+function invert(textOffsets: Int32Array, textTools: Int32Array, tools: number): { offsets: Int32Array; texts: Int32Array } {
+  const offsets = new Int32Array(tools + 1);
+  for (const t of textTools) offsets[t + 1]!++;
+  for (let i = 0; i < tools; i++) offsets[i + 1]! += offsets[i]!;
+  const fill = offsets.slice(0, tools);
+  const texts = new Int32Array(textTools.length);
+  for (let text = 0; text + 1 < textOffsets.length; text++) {
+    for (let k = textOffsets[text]!; k < textOffsets[text + 1]!; k++) texts[fill[textTools[k]!]!++] = text;
+  }
+  return { offsets, texts };
+}
+
+/** Everything the expansion reads, as typed arrays (shareable with worker threads). */
+export interface EdgeInputs {
+  nTools: number;
+  /** text -> tools using it as a parameter / a return field (sorted). */
+  po: Int32Array;
+  pt: Int32Array;
+  ro: Int32Array;
+  rt: Int32Array;
+  /** Similar parameter texts of a parameter text. */
+  ppOff: Int32Array;
+  ppTgt: Int32Array;
+  ppSim: Float32Array;
+  /** Return texts similar to a parameter text (incl. itself when it is also a return text). */
+  parOff: Int32Array;
+  parTgt: Int32Array;
+  parSim: Float32Array;
+  /** Parameter texts similar to a return text (incl. itself when it is also a parameter text). */
+  retOff: Int32Array;
+  retTgt: Int32Array;
+  retSim: Float32Array;
+  /** tool -> its parameter texts / return texts. */
+  tpOff: Int32Array;
+  tpTxt: Int32Array;
+  trOff: Int32Array;
+  trTxt: Int32Array;
+}
+
+export interface EdgeChunk {
+  a: Int32Array;
+  b: Int32Array;
+  sim: Float32Array;
+  kind: Uint8Array;
+  textA: Int32Array;
+  textB: Int32Array;
+}
+
+export function prepareEdgeInputs(index: FieldIndex, pp: TextPairs, rp: TextPairs): EdgeInputs {
+  const nTexts = index.texts.length;
+  const nTools = index.tools.length;
+  const isParam = new Uint8Array(nTexts);
+  for (const t of index.paramTexts) isParam[t] = 1;
+  const ppAdj = adjacency(nTexts, (emit) => {
+    for (let k = 0; k < pp.sims.length; k++) {
+      emit(pp.pairs[2 * k]!, pp.pairs[2 * k + 1]!, pp.sims[k]!);
+      emit(pp.pairs[2 * k + 1]!, pp.pairs[2 * k]!, pp.sims[k]!);
+    }
+  });
+  // A text that is both a return field and a parameter matches itself with similarity 1.
+  const rpEach = (reverse: boolean) => (emit: (from: number, to: number, s: number) => void) => {
+    for (const t of index.returnTexts) if (isParam[t]) emit(t, t, 1);
+    for (let k = 0; k < rp.sims.length; k++) {
+      const r = rp.pairs[2 * k]!;
+      const p = rp.pairs[2 * k + 1]!;
+      if (r === p) continue;
+      if (reverse) emit(p, r, rp.sims[k]!);
+      else emit(r, p, rp.sims[k]!);
+    }
   };
-  // Identical parameter texts.
-  for (const t of index.paramTexts) {
-    for (let x = po[t]!; x < po[t + 1]!; x++) for (let y = x + 1; y < po[t + 1]!; y++) table.add(pt[x]!, pt[y]!, 1, false, t, t);
+  const retAdj = adjacency(nTexts, rpEach(false));
+  const parAdj = adjacency(nTexts, rpEach(true));
+  const tp = invert(index.paramOffsets, index.paramTools, nTools);
+  const tr = invert(index.returnOffsets, index.returnTools, nTools);
+  return {
+    nTools,
+    po: index.paramOffsets,
+    pt: index.paramTools,
+    ro: index.returnOffsets,
+    rt: index.returnTools,
+    ppOff: ppAdj.offsets,
+    ppTgt: ppAdj.targets,
+    ppSim: ppAdj.sims,
+    parOff: parAdj.offsets,
+    parTgt: parAdj.targets,
+    parSim: parAdj.sims,
+    retOff: retAdj.offsets,
+    retTgt: retAdj.targets,
+    retSim: retAdj.sims,
+    tpOff: tp.offsets,
+    tpTxt: tp.texts,
+    trOff: tr.offsets,
+    trTxt: tr.texts,
+  };
+}
+
+/**
+ * Edges (a, b) with aStart <= a < aEnd and b > a, by Gustavson's sparse product: for tool a,
+ * every tool reachable through a similar field pair is scored in a dense scratch row (best
+ * similarity wins, first seen on ties), then the row is emitted in order of b.
+ *
+ * IMPORTANT: also run inside worker threads from its source text: no outside references.
+ */
+export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): EdgeChunk {
+  const { nTools, po, pt, ro, rt, ppOff, ppTgt, ppSim, parOff, parTgt, parSim, retOff, retTgt, retSim, tpOff, tpTxt, trOff, trTxt } = inp;
+  const stamp = new Int32Array(nTools).fill(-1);
+  const best = new Float32Array(nTools);
+  const kind = new Uint8Array(nTools);
+  const textA = new Int32Array(nTools);
+  const textB = new Int32Array(nTools);
+  const touched = new Int32Array(nTools);
+  let cap = 1024;
+  let count = 0;
+  let oa = new Int32Array(cap);
+  let ob = new Int32Array(cap);
+  let os = new Float32Array(cap);
+  let ok = new Uint8Array(cap);
+  let ota = new Int32Array(cap);
+  let otb = new Int32Array(cap);
+  let a = 0;
+  let nTouched = 0;
+  const scoreAll = (list: Int32Array, from: number, to: number, s: number, k: number, ta: number, tb: number) => {
+    // Lists are sorted: binary-search the first tool after a (pairs with smaller tools were done).
+    let lo = from;
+    let hi = to;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]! > a) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let y = lo; y < to; y++) {
+      const b = list[y]!;
+      if (stamp[b] !== a) {
+        stamp[b] = a;
+        touched[nTouched++] = b;
+      } else if (!(s > best[b]!)) continue;
+      best[b] = s;
+      kind[b] = k;
+      textA[b] = ta;
+      textB[b] = tb;
+    }
+  };
+  for (a = aStart; a < aEnd; a++) {
+    nTouched = 0;
+    for (let x = tpOff[a]!; x < tpOff[a + 1]!; x++) {
+      const t = tpTxt[x]!;
+      scoreAll(pt, po[t]!, po[t + 1]!, 1, 0, t, t); // identical parameter text (P-P)
+      for (let k = ppOff[t]!; k < ppOff[t + 1]!; k++) scoreAll(pt, po[ppTgt[k]!]!, po[ppTgt[k]! + 1]!, ppSim[k]!, 0, t, ppTgt[k]!);
+      // Another tool's return field feeds this parameter (R-P, return on b).
+      for (let k = parOff[t]!; k < parOff[t + 1]!; k++) scoreAll(rt, ro[parTgt[k]!]!, ro[parTgt[k]! + 1]!, parSim[k]!, 2, t, parTgt[k]!);
+    }
+    // This tool's return field feeds another tool's parameter (R-P, return on a).
+    for (let x = trOff[a]!; x < trOff[a + 1]!; x++) {
+      const r = trTxt[x]!;
+      for (let k = retOff[r]!; k < retOff[r + 1]!; k++) scoreAll(pt, po[retTgt[k]!]!, po[retTgt[k]! + 1]!, retSim[k]!, 1, r, retTgt[k]!);
+    }
+    const row = touched.subarray(0, nTouched).sort();
+    if (count + nTouched > cap) {
+      cap = Math.max(cap * 2, count + nTouched);
+      const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, next: T): T => {
+        next.set(old.subarray(0, count));
+        return next;
+      };
+      oa = grow(oa, new Int32Array(cap));
+      ob = grow(ob, new Int32Array(cap));
+      os = grow(os, new Float32Array(cap));
+      ok = grow(ok, new Uint8Array(cap));
+      ota = grow(ota, new Int32Array(cap));
+      otb = grow(otb, new Int32Array(cap));
+    }
+    for (let i = 0; i < nTouched; i++) {
+      const b = row[i]!;
+      oa[count] = a;
+      ob[count] = b;
+      os[count] = best[b]!;
+      ok[count] = kind[b]!;
+      ota[count] = textA[b]!;
+      otb[count] = textB[b]!;
+      count++;
+    }
   }
-  // A return field whose text is exactly another tool's parameter text.
-  for (const t of index.returnTexts) {
-    if (po[t] === po[t + 1]) continue;
-    for (let x = ro[t]!; x < ro[t + 1]!; x++) for (let y = po[t]!; y < po[t + 1]!; y++) table.add(rt[x]!, pt[y]!, 1, true, t, t);
+  return { a: oa.slice(0, count), b: ob.slice(0, count), sim: os.slice(0, count), kind: ok.slice(0, count), textA: ota.slice(0, count), textB: otb.slice(0, count) };
+}
+
+const EDGE_WORKER_SOURCE = `${WORKER_PRELUDE}
+const expandEdgeRange = (${expandEdgeRange.toString()});
+parentPort.on('message', (job) => {
+  const r = expandEdgeRange(workerData, job.start, job.end);
+  parentPort.postMessage({ id: job.id, ...r }, [r.a.buffer, r.b.buffer, r.sim.buffer, r.kind.buffer, r.textA.buffer, r.textB.buffer]);
+});
+`;
+
+export interface CollectEdgesOptions {
+  /** Worker threads (default: available parallelism, at most 8); 1 = this thread. */
+  threads?: number;
+  /** Below this many tools the expansion stays in this thread (default 5,000). */
+  minParallelTools?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Expands text pairs into tool edges. `pp` are param-param pairs (text numbers), `rp`
+ * return-param pairs (return text, param text); identical texts count as similarity 1 (a text's
+ * cosine with itself). Tool ranges run on worker threads; the result does not depend on them.
+ */
+export async function collectToolEdges(index: FieldIndex, pp: TextPairs, rp: TextPairs, opts: CollectEdgesOptions = {}): Promise<ToolEdgeTable> {
+  const inputs = prepareEdgeInputs(index, pp, rp);
+  const n = inputs.nTools;
+  const threads = Math.max(1, Math.min(opts.threads ?? Math.min(8, os.availableParallelism()), 64));
+  let chunks: EdgeChunk[];
+  if (threads === 1 || n < (opts.minParallelTools ?? 5000)) {
+    chunks = [];
+    for (let s = 0; s < n; s += 2048) {
+      if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
+      chunks.push(expandEdgeRange(inputs, s, Math.min(n, s + 2048)));
+    }
+  } else {
+    const sharedInputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, typeof v === 'number' ? v : shared(v as Int32Array)]));
+    // Small ranges at the start, where each tool has the most partners (b > a), keep both busy.
+    chunks = await runOnWorkers<EdgeChunk>(EDGE_WORKER_SOURCE, sharedInputs, rangeJobs(n, 512), threads, opts.signal ? { signal: opts.signal } : {});
   }
-  for (let k = 0; k < pp.sims.length; k++) {
-    check(k);
-    const t = pp.pairs[2 * k]!;
-    const u = pp.pairs[2 * k + 1]!;
-    const s = pp.sims[k]!;
-    for (let x = po[t]!; x < po[t + 1]!; x++) for (let y = po[u]!; y < po[u + 1]!; y++) table.add(pt[x]!, pt[y]!, s, false, t, u);
-  }
-  for (let k = 0; k < rp.sims.length; k++) {
-    check(k);
-    const r = rp.pairs[2 * k]!;
-    const p = rp.pairs[2 * k + 1]!;
-    if (r === p) continue; // identical text: added above with similarity 1
-    const s = rp.sims[k]!;
-    for (let x = ro[r]!; x < ro[r + 1]!; x++) for (let y = po[p]!; y < po[p + 1]!; y++) table.add(rt[x]!, pt[y]!, s, true, r, p);
-  }
-  return table;
+  return ToolEdgeTable.fromChunks(chunks);
 }
 
 /**

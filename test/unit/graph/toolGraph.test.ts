@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createEmbedder, type Embedder } from '../../../src/engine/embedding/embedder';
 import { OFFLINE_MODEL } from '../../../src/engine/embedding/modelRegistry';
 import { toolFieldTexts } from '../../../src/engine/embedding/fieldTexts';
-import { buildToolGraph, GENERIC_PARAMS, GraphTooLargeError } from '../../../src/engine/graph';
+import { buildFieldIndex, buildToolGraph, collectToolEdges, findTextPairs, GENERIC_PARAMS, GraphTooLargeError } from '../../../src/engine/graph';
 import { importPaths } from '../../../src/engine/import';
 import type { Tool } from '../../../src/engine/model/tool';
 import { aTool, sharedTools, tempDir } from '../../support/graphData';
@@ -70,6 +70,16 @@ describe('buildToolGraph', () => {
     for (const [k, s] of expected) assert.ok(Math.abs(actual.get(k)! - s) < 1e-5, `${k}: ${actual.get(k)} vs ${s}`);
     assert.equal(stats.edges, expected.size);
     assert.ok(stats.rpEdges > 0 && stats.ppEdges > 0);
+  });
+
+  test('tool edges expanded on worker threads equal the in-thread expansion, edge for edge', async () => {
+    const index = buildFieldIndex(realTools);
+    const vectors = await embedder.embed(index.texts);
+    const { pp, rp } = await findTextPairs(index, vectors, embedder.dimensions, 0.85);
+    const one = await collectToolEdges(index, pp, rp, { threads: 1 });
+    const two = await collectToolEdges(index, pp, rp, { threads: 2, minParallelTools: 0 });
+    assert.ok(one.count > 1000);
+    for (const k of ['a', 'b', 'sim', 'kind', 'textA', 'textB'] as const) assert.deepEqual(two[k].subarray(0, two.count), one[k].subarray(0, one.count), k);
   });
 
   test('each edge names its kind, direction and the field pair that links the tools', async () => {

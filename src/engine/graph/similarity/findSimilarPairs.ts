@@ -5,8 +5,8 @@
  * symmetric case stays balanced); inputs live in SharedArrayBuffers, nothing is copied per worker.
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { computeProjection, projectRows } from './projection';
+import { rangeJobs, runOnWorkers, shared, WORKER_PRELUDE } from '../parallel/workerJobs';
 import { scanBlock, type ScanParams, type ScanSide } from './scanKernel';
 import { makeWasmScanner, wasmKernelModule, type BlockScanner } from './wasmScan';
 
@@ -35,21 +35,12 @@ export interface PairSearchResult {
 
 const SMALL_WORK = 4_000_000; // pairs; below this, worker start-up costs more than it saves
 
-function shared<T extends Float32Array | Float64Array>(arr: T): T {
-  const buf = new SharedArrayBuffer(arr.byteLength);
-  const copy = new (arr.constructor as { new (b: SharedArrayBuffer): T })(buf);
-  copy.set(arr);
-  return copy;
-}
-
 function shareSide(s: ScanSide): ScanSide {
   return { x: shared(s.x), z: shared(s.z), c: shared(s.c), tail8: shared(s.tail8), tail16: shared(s.tail16), tail32: shared(s.tail32), rows: s.rows };
 }
 
-// Function sources are inlined; \`__name\` is the helper some TypeScript loaders insert for names.
-const WORKER_SOURCE = `
-var __name = (f) => f;
-const { parentPort, workerData } = require('node:worker_threads');
+// The worker runs the kernels from their source text (see WORKER_PRELUDE).
+const WORKER_SOURCE = `${WORKER_PRELUDE}
 const scanBlock = (${scanBlock.toString()});
 const makeWasmScanner = (${makeWasmScanner.toString()});
 const { a, b, params, module } = workerData;
@@ -87,8 +78,7 @@ export async function findSimilarPairs(
   const sideB = symmetric ? sideA : projectRows(b, proj);
   const params: ScanParams = { dims, tau, margin: 1e-4, symmetric, tile: module ? 4096 : 1024 };
   const blockRows = Math.max(1, opts.blockRows ?? 64);
-  const jobs: Array<{ id: number; start: number; end: number }> = [];
-  for (let s = 0; s < aRows; s += blockRows) jobs.push({ id: jobs.length, start: s, end: Math.min(aRows, s + blockRows) });
+  const jobs = rangeJobs(aRows, blockRows);
   const work = symmetric ? (aRows * (aRows - 1)) / 2 : aRows * bRows;
   const threads = Math.max(1, Math.min(opts.threads ?? Math.min(8, os.availableParallelism()), jobs.length));
   const results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number } | undefined> = new Array(jobs.length);
@@ -106,43 +96,11 @@ export async function findSimilarPairs(
 
   const sa = shareSide(sideA);
   const sb = symmetric ? sa : shareSide(sideB);
-  const workers: Worker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let done = 0;
-      let failed = false;
-      const fail = (e: Error) => {
-        if (!failed) {
-          failed = true;
-          reject(e);
-        }
-      };
-      const onAbort = () => fail(abortError(opts.signal!));
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      const feed = (w: Worker) => {
-        if (next < jobs.length) w.postMessage(jobs[next++]);
-      };
-      for (let t = 0; t < threads; t++) {
-        const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { a: sa, b: sb, params, module } });
-        workers.push(w);
-        w.on('message', (m: { id: number; pairs: Int32Array; sims: Float32Array; bounded: number }) => {
-          results[m.id] = { pairs: m.pairs, sims: m.sims, bounded: m.bounded };
-          done++;
-          opts.onProgress?.(done, jobs.length);
-          if (done === jobs.length) {
-            opts.signal?.removeEventListener('abort', onAbort);
-            resolve();
-          } else feed(w);
-        });
-        w.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
-        feed(w);
-      }
-      if (opts.signal?.aborted) onAbort();
-    });
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+  const done = await runOnWorkers<{ pairs: Int32Array; sims: Float32Array; bounded: number }>(WORKER_SOURCE, { a: sa, b: sb, params, module }, jobs, threads, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  done.forEach((r, i) => (results[i] = r));
   return merge(results, threads, kernel);
 }
 
