@@ -63,23 +63,45 @@ function lines(dir: string): DialogueRecord[] {
     .map((l) => JSON.parse(l) as DialogueRecord);
 }
 
-/** Spawns the CLI; kills it with SIGKILL after `killAfterMs` (measured from its first stderr output when `afterOutput`). */
-function runChild(args: string[], killAfterMs: number | null, afterOutput: boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+type KillPlan =
+  /** SIGKILL this long after spawn (may hit start-up, graph loading, or generation). */
+  | { after: 'spawn'; ms: number }
+  /** SIGKILL `ms` after the run folder holds `lines` dialogues (hits generation mid-run). */
+  | { after: 'lines'; lines: number; ms: number }
+  | null;
+
+function lineCount(dir: string): number {
+  try {
+    return fs.readFileSync(path.join(dir, 'dialogues.jsonl'), 'utf8').split('\n').length - 1;
+  } catch {
+    return 0;
+  }
+}
+
+/** Spawns the CLI and kills it with SIGKILL as planned. */
+function runChild(args: string[], dir: string, plan: KillPlan): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: repoRoot, env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      if (killAfterMs !== null && !timer) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    let poll: NodeJS.Timeout | undefined;
+    const kill = (ms: number) => {
+      timer ??= setTimeout(() => child.kill('SIGKILL'), ms);
     };
-    if (!afterOutput) arm();
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (afterOutput) arm();
-    });
+    if (plan?.after === 'spawn') kill(plan.ms);
+    if (plan?.after === 'lines') {
+      poll = setInterval(() => {
+        if (lineCount(dir) >= plan.lines) {
+          clearInterval(poll);
+          kill(plan.ms);
+        }
+      }, 20);
+    }
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
+      if (poll) clearInterval(poll);
       resolve({ code, signal, stderr });
     });
   });
@@ -112,10 +134,15 @@ test(`SIGKILL ${KILLS}x at random moments + --resume gives exactly N dialogues w
       assert.ok(spawns++ < KILLS * 4, 'too many spawns');
       const started = fs.existsSync(path.join(dir, 'manifest.json'));
       const last = kills >= KILLS;
-      // Half the kills count from spawn (may hit start-up), half from the first output (hit generation).
-      const fromOutput = rng() < 0.5;
-      const delay = fromOutput ? 300 + Math.floor(rng() * 2000) : 1500 + Math.floor(rng() * 4000);
-      const r = await runChild([...common(dir), ...(started ? ['--resume'] : [])], last ? null : delay, fromOutput);
+      // A third of the kills land at a random moment after spawn (often start-up), the rest a random
+      // few ms after a random number of further dialogues was written (mid-generation).
+      const now = lineCount(dir);
+      const plan: KillPlan = last
+        ? null
+        : rng() < 1 / 3
+          ? { after: 'spawn', ms: 200 + Math.floor(rng() * 4000) }
+          : { after: 'lines', lines: Math.min(N - 1, now + 1 + Math.floor(rng() * 4)), ms: Math.floor(rng() * 150) };
+      const r = await runChild([...common(dir), ...(started ? ['--resume'] : [])], dir, plan);
       if (r.signal === 'SIGKILL') {
         kills++;
         const file = path.join(dir, 'dialogues.jsonl');
