@@ -9,9 +9,11 @@ import * as vscode from 'vscode';
 import type { Log } from '../common/log';
 import { ImportDiagnostics } from './importDiagnostics';
 import { importSummaryLog, importSummaryMessage, nothingImportedMessage, toolSetOutputPath } from './importPlan';
-import { diagnosticLogLine } from './problemMarkers';
+import { diagnosticCodeCounts, diagnosticLogLine } from './problemMarkers';
 
 export const IMPORT_COMMAND = 'toolflow.importTools';
+/** Errors and warnings written to the log one by one; the rest are counted. */
+const LOGGED_DIAGNOSTICS = 300;
 
 /** What the command returns (for other commands and tests): the written file and counts. */
 export interface ImportCommandResult {
@@ -108,12 +110,15 @@ export class ImportCommand implements vscode.Disposable {
       abort.signal.throwIfAborted();
       const { summary, diagnostics } = result;
       this.diagnostics.publish(output, diagnostics, cwd);
-      for (const d of diagnostics) {
-        const line = diagnosticLogLine(d);
-        if (d.severity === 'error') this.log.error(line);
-        else if (d.severity === 'warning') this.log.warn(line);
-        else this.log.debug(line);
+      // Errors and warnings one per line (up to a limit: all of ToolBench yields thousands); every
+      // diagnostic is in the Problems panel and in the tool set file.
+      const serious = diagnostics.filter((d) => d.severity !== 'info');
+      for (const d of serious.slice(0, LOGGED_DIAGNOSTICS)) {
+        if (d.severity === 'error') this.log.error(diagnosticLogLine(d));
+        else this.log.warn(diagnosticLogLine(d));
       }
+      if (serious.length > LOGGED_DIAGNOSTICS) this.log.warn(`… ${serious.length - LOGGED_DIAGNOSTICS} more errors and warnings in the Problems panel`);
+      if (diagnostics.length > 0) this.log.info(`Diagnostics: ${diagnosticCodeCounts(diagnostics).join(', ')}`);
       if (summary.tools === 0) {
         this.log.warn(`No tools imported from ${paths.join(', ')}`);
         void this.notify(nothingImportedMessage(summary), undefined, summary.errors > 0, true);

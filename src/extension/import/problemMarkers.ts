@@ -47,3 +47,10 @@ export function markersByFile(diagnostics: readonly Diagnostic[], cwd: string): 
 export function diagnosticLogLine(d: Diagnostic): string {
   return `${formatLocation(d.location)}: ${d.severity} [${d.code}] ${d.message}`;
 }
+
+/** Diagnostics counted per severity and code, most frequent first: `warning duplicate-name ×2143`. */
+export function diagnosticCodeCounts(diagnostics: readonly Diagnostic[]): string[] {
+  const counts = new Map<string, number>();
+  for (const d of diagnostics) counts.set(`${d.severity} ${d.code}`, (counts.get(`${d.severity} ${d.code}`) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ×${n}`);
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ImportSummary } from '../../../src/engine/import';
 import type { Diagnostic } from '../../../src/engine/model/diagnostic';
 import { importSummaryMessage, nothingImportedMessage, toolSetName, toolSetOutputPath } from '../../../src/extension/import/importPlan';
-import { markersByFile } from '../../../src/extension/import/problemMarkers';
+import { diagnosticCodeCounts, markersByFile } from '../../../src/extension/import/problemMarkers';
 
 function summary(over: Partial<ImportSummary>): ImportSummary {
   return {
@@ -57,5 +57,15 @@ describe('problem markers', () => {
     // no line known: first line, and the pointer says where
     assert.deepEqual(a[1], { severity: 'warning', line: 0, column: 0, message: 'no description (at /tools/3)', code: 'missing-description' });
     assert.equal(markers.get('/abs/b.yaml')![0]!.severity, 'info');
+  });
+
+  test('diagnostics are counted per severity and code for the log, most frequent first', () => {
+    const loc = { file: 'a.json' };
+    const counts = diagnosticCodeCounts([
+      d({ severity: 'info', code: 'renamed-tool', location: loc }),
+      d({ severity: 'warning', code: 'duplicate-name', location: loc }),
+      d({ severity: 'info', code: 'renamed-tool', location: loc }),
+    ]);
+    assert.deepEqual(counts, ['info renamed-tool ×2', 'warning duplicate-name ×1']);
   });
 });
