@@ -13,7 +13,7 @@ import { dialogueId, DialogueStopped, generateDialogue } from './dialogue';
 import { safeListener, type PipelineEventListener, type RunStopReason } from './events';
 import { TokenMeter } from './meteredModel';
 import { createRng, dialogueSeed, intBetween } from './random';
-import { addToCounts, countRecords, readDialogues, readManifest, readRunTools, redactBaseUrl, RunStore, toolSetHash, DIALOGUES_FILE } from './runStore';
+import { addToCounts, countRecords, readDialogues, readManifest, readRunTools, redactBaseUrl, RunStore, toolSetHash, DIALOGUES_FILE, MANIFEST_FILE } from './runStore';
 import { uniformSampler, type ToolSampler } from './sampler';
 import type { DialogueRecord, RunCounts, RunGenerationOptions, RunManifest, RunModelInfo } from './types';
 import path from 'node:path';
@@ -68,6 +68,7 @@ export interface RunResult {
 }
 
 function checkOptions(o: RunGenerationOptions): void {
+  if (!o || typeof o !== 'object' || !o.toolsPerDialogue || !o.planSteps) throw new RangeError('invalid run options: toolsPerDialogue and planSteps are required');
   const bad = (what: string) => {
     throw new RangeError(`invalid run option: ${what}`);
   };
@@ -129,6 +130,11 @@ export interface ResumeConfig {
 /** Continues a run: dialogues already in `dialogues.jsonl` are kept, the missing indices generated. */
 export async function resumeRun(dir: string, config: ResumeConfig, handlers: RunHandlers = {}): Promise<RunResult> {
   const manifest = await readManifest(dir);
+  try {
+    checkOptions(manifest.options);
+  } catch (e) {
+    throw new RangeError(`${path.join(dir, MANIFEST_FILE)}#/options: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const tools = await readRunTools(dir);
   if (toolSetHash(tools) !== manifest.toolSetHash) throw new RangeError(`${path.join(dir, 'tools.json')} was changed since the run started (its hash differs from the manifest)`);
   const sampler = config.sampler ?? (manifest.options.sampling === 'random' ? uniformSampler(tools) : undefined);
