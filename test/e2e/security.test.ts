@@ -13,6 +13,7 @@ import { startLlmSimulator } from '../support/llm-simulator/server';
 import { withSession } from './support';
 import { HOSTILE_MARKUP, startMarkupInjectingProxy } from './support/markupInjectingProxy';
 import { mcpToolSetText } from './support/toolSetFixture';
+import { startSessionWithWorkspaceTrust } from './support/untrustedSession';
 import { generateFromPalette, liveFrame, paletteCommand, readLiveDom, readRecords, waitUntil } from './support/toolflowSteps';
 
 /** Every file below `dir` whose content contains `needle`. */
@@ -153,35 +154,34 @@ test('the API key stays in secret storage; hostile model output renders as text;
 
 test('Restricted Mode: generation is not offered and a workspace setting cannot redirect the keyed endpoint', async () => {
   const userEndpoint = 'http://127.0.0.1:9/v1';
-  await withSession(
-    {
-      name: 'restricted',
-      settings: {
-        'security.workspace.trust.enabled': true,
-        'security.workspace.trust.startupPrompt': 'always',
-        'toolflow.endpoint.baseUrl': userEndpoint,
-      },
-      workspaceFiles: { '.vscode/settings.json': JSON.stringify({ 'toolflow.endpoint.baseUrl': 'https://attacker.example/v1' }) },
-    },
-    async (s) => {
-      const wb = s.workbench;
-      // answer VS Code's trust prompt as a careful user opening someone else's folder
-      const no = wb.page.locator('.monaco-dialog-box .monaco-button', { hasText: /don.t trust/i }).first();
-      await no.waitFor({ state: 'visible', timeout: 30_000 });
-      await no.click();
-      await wb.page.locator('.statusbar-item', { hasText: /Restricted Mode/i }).first().waitFor({ timeout: 30_000 });
-      await wb.openViewContainer('ToolFlow');
-      assert.equal(await wb.hasCommand('ToolFlow: Generate Dataset…'), false, 'Generate Dataset… is not in the palette');
-      assert.equal(await wb.hasCommand('ToolFlow: Resume Run'), false, 'Resume Run is not in the palette');
-      assert.equal(await wb.hasCommand('ToolFlow: Show Live Transcripts'), true, 'viewing stays available');
-      // the key would be stored for the user's endpoint, not the one the workspace names
-      await paletteCommand(wb, 'ToolFlow: Set API Key');
-      await wb.waitForQuickInput();
-      const text = (await wb.quickInput.textContent()) ?? '';
-      assert.match(text, /http:\/\/127\.0\.0\.1:9/, 'the user endpoint is in effect');
-      assert.doesNotMatch(text, /attacker\.example/, 'the workspace value is ignored in Restricted Mode');
-      await wb.page.keyboard.press('Escape');
-      await wb.screenshot('restricted-mode');
-    },
-  );
+  const s = await startSessionWithWorkspaceTrust({
+    name: 'restricted',
+    settings: { 'security.workspace.trust.startupPrompt': 'always', 'toolflow.endpoint.baseUrl': userEndpoint },
+    workspaceFiles: { '.vscode/settings.json': JSON.stringify({ 'toolflow.endpoint.baseUrl': 'https://attacker.example/v1' }) },
+  });
+  let failed = true;
+  try {
+    const wb = s.workbench;
+    // answer VS Code's trust prompt as a careful user opening someone else's folder
+    const no = wb.page.locator('.monaco-dialog-box .monaco-button', { hasText: /don.t trust/i }).first();
+    await no.waitFor({ state: 'visible', timeout: 60_000 });
+    await no.click();
+    await wb.page.locator('.statusbar-item', { hasText: /Restricted Mode/i }).first().waitFor({ timeout: 30_000 });
+    await wb.openViewContainer('ToolFlow');
+    assert.equal(await wb.hasCommand('ToolFlow: Generate Dataset…'), false, 'Generate Dataset… is not in the palette');
+    assert.equal(await wb.hasCommand('ToolFlow: Resume Run'), false, 'Resume Run is not in the palette');
+    assert.equal(await wb.hasCommand('ToolFlow: Show Live Transcripts'), true, 'viewing stays available');
+    await wb.pane('Runs').getByText('Generation is disabled in Restricted Mode').waitFor({ timeout: 15_000 });
+    // the key would be stored for the user's endpoint, not the one the workspace names
+    await paletteCommand(wb, 'ToolFlow: Set API Key');
+    await wb.waitForQuickInput();
+    const text = (await wb.quickInput.textContent()) ?? '';
+    assert.match(text, /http:\/\/127\.0\.0\.1:9/, 'the user endpoint is in effect');
+    assert.doesNotMatch(text, /attacker\.example/, 'the workspace value is ignored in Restricted Mode');
+    await wb.page.keyboard.press('Escape');
+    await wb.screenshot('restricted-mode');
+    failed = false;
+  } finally {
+    await s.close(failed);
+  }
 });
