@@ -41,7 +41,7 @@ interface ChildResult {
   cpuMs: number;
   peakRssMb: number;
   peakHeapMb: number;
-  /** Mean request latency seen by the client (simulated latency + HTTP + scheduling on this machine). */
+  /** Mean time a request holds a client slot: simulated latency + HTTP + SDK work + scheduling delays on this machine. */
   meanLatencyMs: number;
   /** Heap still in use after the run and a full GC: what the run retained. */
   retainedHeapMb: number;
@@ -123,7 +123,7 @@ async function parent(): Promise<void> {
     console.log(
       `${String(r.dialogues).padStart(5)} dialogues (${r.accepted} accepted): ${r.requests} LLM requests; wall ${(r.wallMs / 1000).toFixed(2)} s vs ideal ${(ideal / 1000).toFixed(2)} s ` +
         `→ efficiency ${((100 * ideal) / r.wallMs).toFixed(1)} %; engine CPU ${(r.cpuMs / 1000).toFixed(2)} s = ${(r.cpuMs / r.requests).toFixed(3)} ms per request; ` +
-        `mean observed latency ${r.meanLatencyMs.toFixed(1)} ms (bound at that latency ${(observedIdeal / 1000).toFixed(2)} s → ${((100 * observedIdeal) / r.wallMs).toFixed(1)} %); ` +
+        `mean slot time per request ${r.meanLatencyMs.toFixed(1)} ms (bound at that time ${(observedIdeal / 1000).toFixed(2)} s → ${((100 * observedIdeal) / r.wallMs).toFixed(1)} %); ` +
         `peak RSS ${r.peakRssMb.toFixed(0)} MB, peak heap ${r.peakHeapMb.toFixed(0)} MB, heap after run + GC ${r.retainedHeapMb.toFixed(1)} MB (before ${r.baselineHeapMb.toFixed(1)} MB)`,
     );
   }
