@@ -101,7 +101,9 @@ export function validatePlan(value: unknown, toolNames: readonly string[], targe
       }
     }
     if ((kind === 'tool' || kind === 'chitchat') && typeof request === 'string') {
-      steps.push(kind === 'tool' && names ? { kind, request: request.trim(), tools: names } : { kind, request: request.trim() });
+      // One line per step in the user agent's prompt: newlines in model output must not forge steps.
+      const text = request.replace(/\s+/g, ' ').trim();
+      steps.push(kind === 'tool' && names ? { kind, request: text, tools: [...new Set(names)] } : { kind, request: text });
     }
   });
   if (toolNames.length > 0 && !steps.some((s) => s.kind === 'tool')) errors.push('the plan needs at least one "tool" step');
