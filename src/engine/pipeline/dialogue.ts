@@ -7,7 +7,7 @@
  */
 import { LlmError, type ChatMessage, type ChatModel, type ToolCall } from '../llm/types';
 import { toOpenAITool, type Tool } from '../model/tool';
-import { assistantTurn } from './agents/assistant';
+import { ASSISTANT_SYSTEM_PROMPT, assistantTurn } from './agents/assistant';
 import { USER_STYLES } from './agents/styles';
 import { simulateTool } from './agents/toolSimulator';
 import { userTurn, type UserContext } from './agents/user';
@@ -17,7 +17,6 @@ import { MeteredModel, type TokenMeter } from './meteredModel';
 import { makePlan, PlanUnusableError } from './plan';
 import { createRng, intBetween, pick } from './random';
 import type { DialoguePlan, DialogueRecord, RejectionReason, RunGenerationOptions } from './types';
-import { ASSISTANT_SYSTEM_PROMPT } from './agents/assistant';
 
 /** Assistant tool-calling rounds allowed in answer to one user message. */
 export const MAX_TOOL_ROUNDS_PER_TURN = 4;
