@@ -177,6 +177,10 @@ export const generateCommand: CliCommand = {
       if (e instanceof RunFolderError) throw new UserError(e.message, e.hint);
       if (e instanceof RangeError) throw new UserError(e.message);
       if (e instanceof LlmError && e.code !== 'aborted') throw new UserError(`the model endpoint failed: ${e.message}`, 'Check --base-url, --model and the API key (OPENAI_API_KEY).');
+      const sysErr = e as NodeJS.ErrnoException;
+      if (sysErr && typeof sysErr.code === 'string' && typeof sysErr.syscall === 'string') {
+        throw new UserError(`cannot ${sysErr.syscall} ${sysErr.path ?? out}: ${sysErr.code}`, 'Check the --out folder (permissions, free space); finished dialogues are kept, continue with --resume.');
+      }
       throw e;
     }
     progress.end();

@@ -155,6 +155,15 @@ describe('toolflow generate', () => {
     }
   });
 
+  test('an output folder that cannot be written is a one-line user error', async () => {
+    const tools = writeTools('w.tools.json', [weatherTool, flightTool]);
+    fs.writeFileSync(path.join(work, 'a-file'), 'x');
+    const r = await run(['--tools', tools, '--count', '1', '--out', 'a-file/run', '--no-graph', '--no-complete']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /cannot \w+ .*a-file.*(ENOTDIR|EEXIST)/);
+    assert.doesNotMatch(r.err, /internal error/);
+  });
+
   test('--resume on a folder that is not a run says so', async () => {
     const r = await run(['--out', 'nothing-here', '--resume']);
     assert.equal(r.code, 1);
