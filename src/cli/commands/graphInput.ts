@@ -4,7 +4,7 @@ import path from 'node:path';
 import { importPaths } from '../../engine/import';
 import { formatLocation } from '../../engine/model/diagnostic';
 import type { ToolSet } from '../../engine/model/tool';
-import { ModelFilesMissingError } from '../../engine/embedding/modelRegistry';
+import { ModelFilesMissingError, ModelLoadError } from '../../engine/embedding/modelRegistry';
 import { GraphTooLargeError } from '../../engine/graph';
 import { UserError, log, type CliIO } from '../cliSupport';
 
@@ -37,7 +37,7 @@ export function listOption(value: string | undefined): string[] | undefined {
 
 /** Engine errors caused by the user's setup become one-line UserErrors. */
 export function asUserError(e: unknown): unknown {
-  if (e instanceof ModelFilesMissingError) return new UserError(e.message, e.hint);
+  if (e instanceof ModelFilesMissingError || e instanceof ModelLoadError) return new UserError(e.message, e.hint);
   if (e instanceof GraphTooLargeError) {
     return new UserError(`${e.message}; such a graph does not fit in memory`, 'raise --threshold, add --ignore-generic or --ignore-params, or cap hubs with --max-degree');
   }

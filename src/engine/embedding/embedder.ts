@@ -6,6 +6,7 @@
 import {
   DEFAULT_MODEL,
   ModelFilesMissingError,
+  ModelLoadError,
   missingModelFiles,
   modelFingerprint,
   resolveModel,
@@ -27,6 +28,11 @@ export interface EmbedderOptions {
   /** Resolves relative model folders. */
   cwd?: string;
   dtype?: 'fp32' | 'q8';
+  /**
+   * Model host for hub downloads (a Hugging Face mirror), e.g. `https://hf-mirror.example/`.
+   * transformers.js keeps this setting process-wide.
+   */
+  remoteHost?: string;
   /** Texts per inference batch (default 64). */
   batchSize?: number;
   signal?: AbortSignal;
@@ -82,17 +88,31 @@ export async function createEmbedder(opts: EmbedderOptions): Promise<Embedder> {
   }
   throwIfAborted(opts.signal);
   const transformers = await import('@huggingface/transformers');
+  if (opts.remoteHost) transformers.env.remoteHost = opts.remoteHost.endsWith('/') ? opts.remoteHost : `${opts.remoteHost}/`;
   const onProgress = opts.onProgress;
-  const extractor = (await transformers.pipeline('feature-extraction', model.location, {
-    dtype: model.dtype,
-    cache_dir: opts.cacheDir,
-    local_files_only: localOnly,
-    progress_callback: (info: ProgressInfo) => {
-      if (info.status === 'progress' && onProgress && info.file) {
-        onProgress({ type: 'model-download', model: spec, file: info.file, loaded: info.loaded ?? 0, total: info.total ?? 0 });
-      }
-    },
-  })) as unknown as FeaturePipeline;
+  let extractor: FeaturePipeline;
+  try {
+    extractor = (await transformers.pipeline('feature-extraction', model.location, {
+      dtype: model.dtype,
+      cache_dir: opts.cacheDir,
+      local_files_only: localOnly,
+      progress_callback: (info: ProgressInfo) => {
+        if (info.status === 'progress' && onProgress && info.file) {
+          onProgress({ type: 'model-download', model: spec, file: info.file, loaded: info.loaded ?? 0, total: info.total ?? 0 });
+        }
+      },
+    })) as unknown as FeaturePipeline;
+  } catch (e) {
+    throwIfAborted(opts.signal);
+    const cause = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
+    if (model.kind === 'hub') {
+      throw new ModelLoadError(
+        `could not download model ${spec} (${cause.split('\n')[0]})`,
+        `check the network or proxy, or put the files of https://huggingface.co/${spec} in ${model.folder} and use --offline, or use --model toolflow-glove-100d (embedded, no download)`,
+      );
+    }
+    throw new ModelLoadError(`could not load model folder ${model.folder} (${cause.split('\n')[0]})`, 'the folder must hold a transformers.js feature-extraction model (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx)');
+  }
   const probe = await extractor(['probe'], { pooling: 'mean', normalize: true });
   const dimensions = probe.dims[probe.dims.length - 1]!;
   onProgress?.({ type: 'model-ready', model: spec, dimensions });

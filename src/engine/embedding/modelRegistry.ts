@@ -104,6 +104,17 @@ export class ModelFilesMissingError extends Error {
   }
 }
 
+/** A model could not be downloaded or loaded; `hint` says what to do. */
+export class ModelLoadError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'ModelLoadError';
+  }
+}
+
 /** Lists required files missing from the model's folder (relative names). */
 export function missingModelFiles(model: ResolvedModel): string[] {
   return requiredModelFiles(model.dtype).filter((f) => !fs.existsSync(path.join(model.folder, f)));
