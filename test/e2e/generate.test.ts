@@ -263,7 +263,18 @@ test('Cancel Run stops a generation part-way; Resume Run finishes it with no los
     });
     const acc = all.filter((r) => r.status === 'accepted').length;
     assert.match(done.description, new RegExp(`12/12 done · ${acc} accepted · ${12 - acc} rejected`));
+    // the status bar item shows the last run's figures and opens the live view
+    const status = wb.page.locator('.statusbar-item', { hasText: /ToolFlow \d+\/\d+/ }).first();
+    assert.match((await status.textContent()) ?? '', new RegExp(`ToolFlow 12/12 · ${12 - acc} rejected · [\\d.]+k? tokens`));
     await wb.screenshot('run-resumed');
+
+    // Delete Run… from the context menu asks first, then removes the folder and the tree row
+    await wb.treeItemContextAction('Runs', 'run-e2e', 'Delete Run…');
+    const confirm = wb.page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Delete$/ }).first();
+    await confirm.waitFor({ state: 'visible', timeout: 15_000 });
+    await confirm.click();
+    await waitUntil('run-e2e to be deleted', async () => (!fs.existsSync(path.join(runsDir(), 'run-e2e')) && !(await wb.treeItems('Runs')).some((i) => i.label === 'run-e2e') ? true : undefined));
+    assert.ok(fs.existsSync(path.join(runsDir(), 'run-cancel', 'dialogues.jsonl')), 'the other run stays');
   } catch (e) {
     failed = true;
     throw e;

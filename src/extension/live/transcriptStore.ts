@@ -242,7 +242,12 @@ export class TranscriptStore {
         // The record is the truth: it holds every message, including any we never saw streamed.
         const view = dialogueViewFromRecord(this.runName, event.record);
         const before = this.dialogues.get(key);
-        if (before) view.tokens = Math.max(view.tokens, before.tokens);
+        if (before) {
+          view.tokens = Math.max(view.tokens, before.tokens);
+          // The record does not say which simulated tool results were errors; the stream did.
+          const ok = new Map(before.turns.filter((t) => t.toolCallId && t.ok !== undefined).map((t) => [t.toolCallId!, t.ok!]));
+          for (const t of view.turns) if (t.toolCallId && ok.has(t.toolCallId)) t.ok = ok.get(t.toolCallId)!;
+        }
         this.dialogues.set(key, view);
         this.toolNames.delete(key);
         this.markFinished(key);

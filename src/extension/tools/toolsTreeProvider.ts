@@ -25,6 +25,7 @@ export class ToolsTreeProvider extends Disposable implements vscode.TreeDataProv
   private search = '';
   private view: vscode.TreeView<ToolsNode> | undefined;
   private loading: Promise<void> | undefined;
+  private reloadQueued = false;
 
   constructor(private readonly log: Log) {
     super();
@@ -54,23 +55,21 @@ export class ToolsTreeProvider extends Disposable implements vscode.TreeDataProv
     return this.search;
   }
 
+  /** Re-reads the tool sets; a call made while a read is in progress reads again after it. */
   refresh(): Promise<void> {
-    if (this.loading) return this.loading;
+    if (this.loading) {
+      this.reloadQueued = true;
+      return this.loading;
+    }
     this.loading = (async () => {
       try {
-        const uris = await vscode.workspace.findFiles(TOOL_SET_GLOB, '**/node_modules/**', 500);
-        const loaded = await Promise.all(
-          uris.map(async (uri) => {
-            try {
-              const bytes = await vscode.workspace.fs.readFile(uri);
-              return parseToolSetText(uri.fsPath, Buffer.from(bytes).toString('utf8'));
-            } catch (e) {
-              return { file: uri.fsPath, problem: `${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}` };
-            }
-          }),
-        );
-        this.sets = loaded.sort((a, b) => a.file.localeCompare(b.file));
+        do {
+          this.reloadQueued = false;
+          this.sets = await this.load();
+        } while (this.reloadQueued);
         for (const s of this.sets) if (s.problem) this.log.warn(s.problem);
+      } catch (e) {
+        this.log.error(`Reading tool sets failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
         this.loading = undefined;
       }
@@ -78,6 +77,21 @@ export class ToolsTreeProvider extends Disposable implements vscode.TreeDataProv
       this.changed.fire(undefined);
     })();
     return this.loading;
+  }
+
+  private async load(): Promise<LoadedToolSet[]> {
+    const uris = await vscode.workspace.findFiles(TOOL_SET_GLOB, '**/node_modules/**', 500);
+    const loaded = await Promise.all(
+      uris.map(async (uri): Promise<LoadedToolSet> => {
+        try {
+          const bytes = await vscode.workspace.fs.readFile(uri);
+          return parseToolSetText(uri.fsPath, Buffer.from(bytes).toString('utf8'));
+        } catch (e) {
+          return { file: uri.fsPath, problem: `${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}` };
+        }
+      }),
+    );
+    return loaded.sort((a, b) => a.file.localeCompare(b.file));
   }
 
   private updateView(): void {
