@@ -28,6 +28,28 @@ const outFile = path.join(root, 'src', 'engine', 'graph', 'similarity', 'wasmKer
 const globals = ['aZ', 'aT8', 'aT16', 'aT32', 'aC', 'aX', 'bZT', 'bZ', 'bT8', 'bT16', 'bT32', 'bC', 'bX', 'dimsP'];
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
+
+/** Stage 2 and per-lane finishing for one row of A (`r` = 'a' for row i, 'b' for row k). */
+const stage2 = (r, row, acc, mask, ti16, rhs, jMin) => `
+        (if (local.get ${mask})
+          (then
+            (local.set ${acc}
+${range(8).map(() => '              (f32x4.add').join('\n')}
+                (local.get ${acc})
+${range(8).map((d) => `                (f32x4.mul (local.get $${r}${d + 8}) (v128.load offset=${128 + 16 * d} (local.get $p))))`).join('\n')})
+            (local.set ${mask}
+              (i32.and (local.get ${mask})
+                (i32x4.bitmask
+                  (f32x4.ge
+                    (f32x4.add (local.get ${acc}) (f32x4.mul (local.get ${ti16}) (v128.load (i32.add (global.get $bT16) (i32.shl (local.get $j) (i32.const 2))))))
+                    (local.get ${rhs})))))
+${range(4)
+  .map(
+    (l) => `            (if (i32.and (i32.and (i32.shr_u (local.get ${mask}) (i32.const ${l})) (i32.const 1)) (i32.ge_s (i32.add (local.get $j) (i32.const ${l})) (local.get ${jMin})))
+              (then (local.set $cnt (call $finish (local.get ${row}) (i32.add (local.get $j) (i32.const ${l})) (f32x4.extract_lane ${l} (local.get ${acc})) (local.get $out) (local.get $cnt)))))`,
+  )
+  .join('\n')}))`;
+
 export const KERNEL_WAT = `(module
   (import "env" "memory" (memory 1))
 ${globals.map((g) => `  (global $${g} (mut i32) (i32.const 0))`).join('\n')}
@@ -135,6 +157,46 @@ ${range(4)
               (then (local.set $cnt (call $finish (local.get $i) (i32.add (local.get $j) (i32.const ${l})) (f32x4.extract_lane ${l} (local.get $acc)) (local.get $out) (local.get $cnt)))))`,
   )
   .join('\n')}))
+        (local.set $p (i32.add (local.get $p) (i32.const 256)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $quads)))
+    (local.get $cnt))
+
+  ;; Rows i and k = i + 1 of A together (each loaded quad of B serves both); row k skips j < jMinK.
+  (func (export "scanRow2") (param $i i32) (param $j0 i32) (param $j1 i32) (param $jMin i32) (param $jMinK i32) (param $out i32) (result i32)
+    ${range(16).map((d) => `(local $a${d} v128) (local $b${d} v128)`).join(' ')}
+    (local $k i32) (local $zi i32) (local $zk i32) (local $ti v128) (local $tk v128) (local $ti16 v128) (local $tk16 v128)
+    (local $gi v128) (local $gk v128) (local $rhsI v128) (local $rhsK v128) (local $accI v128) (local $accK v128) (local $v v128) (local $cj v128) (local $tj v128)
+    (local $maskI i32) (local $maskK i32) (local $p i32) (local $j i32) (local $cnt i32)
+    (local.set $k (i32.add (local.get $i) (i32.const 1)))
+    (local.set $zi (i32.add (global.get $aZ) (i32.shl (local.get $i) (i32.const 7))))
+    (local.set $zk (i32.add (global.get $aZ) (i32.shl (local.get $k) (i32.const 7))))
+${range(16).map((d) => `    (local.set $a${d} (f32x4.splat (f32.load offset=${4 * d} (local.get $zi))))\n    (local.set $b${d} (f32x4.splat (f32.load offset=${4 * d} (local.get $zk))))`).join('\n')}
+    (local.set $ti (f32x4.splat (f32.load (i32.add (global.get $aT8) (i32.shl (local.get $i) (i32.const 2))))))
+    (local.set $tk (f32x4.splat (f32.load (i32.add (global.get $aT8) (i32.shl (local.get $k) (i32.const 2))))))
+    (local.set $ti16 (f32x4.splat (f32.load (i32.add (global.get $aT16) (i32.shl (local.get $i) (i32.const 2))))))
+    (local.set $tk16 (f32x4.splat (f32.load (i32.add (global.get $aT16) (i32.shl (local.get $k) (i32.const 2))))))
+    (local.set $gi (f32x4.splat (f32.sub (global.get $tauB) (f32.load (i32.add (global.get $aC) (i32.shl (local.get $i) (i32.const 2)))))))
+    (local.set $gk (f32x4.splat (f32.sub (global.get $tauB) (f32.load (i32.add (global.get $aC) (i32.shl (local.get $k) (i32.const 2)))))))
+    (local.set $p (i32.add (global.get $bZT) (i32.shl (local.get $j0) (i32.const 6))))
+    (local.set $j (local.get $j0))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $j) (local.get $j1)))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $accI (f32x4.mul (local.get $a0) (local.get $v)))
+        (local.set $accK (f32x4.mul (local.get $b0) (local.get $v)))
+${range(7).map((d) => `        (local.set $v (v128.load offset=${16 * (d + 1)} (local.get $p)))
+        (local.set $accI (f32x4.add (local.get $accI) (f32x4.mul (local.get $a${d + 1}) (local.get $v))))
+        (local.set $accK (f32x4.add (local.get $accK) (f32x4.mul (local.get $b${d + 1}) (local.get $v))))`).join('\n')}
+        (local.set $cj (v128.load (i32.add (global.get $bC) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $tj (v128.load (i32.add (global.get $bT8) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $rhsI (f32x4.sub (local.get $gi) (local.get $cj)))
+        (local.set $rhsK (f32x4.sub (local.get $gk) (local.get $cj)))
+        (local.set $maskI (i32x4.bitmask (f32x4.ge (f32x4.add (local.get $accI) (f32x4.mul (local.get $ti) (local.get $tj))) (local.get $rhsI))))
+        (local.set $maskK (i32x4.bitmask (f32x4.ge (f32x4.add (local.get $accK) (f32x4.mul (local.get $tk) (local.get $tj))) (local.get $rhsK))))
+${stage2('a', '$i', '$accI', '$maskI', '$ti16', '$rhsI', '$jMin')}
+${stage2('b', '$k', '$accK', '$maskK', '$tk16', '$rhsK', '$jMinK')}
         (local.set $p (i32.add (local.get $p) (i32.const 256)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $quads)))

@@ -39,6 +39,8 @@ export interface ScanParams {
   symmetric: boolean;
   /** Columns of B per cache tile. */
   tile: number;
+  /** Rows of A per SIMD kernel call (2 = register-blocked pair of rows; default). */
+  rowsPerCall?: 1 | 2;
 }
 
 /** Returns flat [i, j, i, j, ...] (local row numbers) and the similarities. */

@@ -67,13 +67,15 @@ export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p:
   const aT32 = symmetric ? bT32 : alloc(rowsA * 4);
   const aC = symmetric ? bC : alloc(rowsA * 4);
   const aX = symmetric ? bX : alloc(rowsA * dimsP * 4);
-  const out = alloc(tile * 12 + 64);
+  const out = alloc(2 * tile * 12 + 64); // scanRow2 writes up to two rows of a tile
   const memory = new api.Memory({ initial: Math.ceil(at / 65536) + 1 });
   const instance = new api.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as {
     setup: (...args: number[]) => void;
     scanRow: (i: number, j0: number, j1: number, jMin: number, out: number) => number;
+    scanRow2: (i: number, j0: number, j1: number, jMin: number, jMinK: number, out: number) => number;
   };
+  const twoRows = p.rowsPerCall !== 1;
   const f32 = new Float32Array(memory.buffer);
   const i32 = new Int32Array(memory.buffer);
   const fill = (side: ScanSide, rows: number, z: number, t8: number, t16: number, t32: number, c: number, x: number, zT: number) => {
@@ -102,16 +104,20 @@ export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p:
     let candidates = 0;
     for (let jt = symmetric ? (iStart + 1) & ~3 : 0; jt < rowsBP; jt += tile) {
       const jEnd = Math.min(rowsBP, jt + tile);
-      for (let i = iStart; i < iEnd; i++) {
+      for (let i = iStart; i < iEnd; i += twoRows ? 2 : 1) {
         const jMin = symmetric ? i + 1 : 0;
         const j0 = Math.max(jt, jMin & ~3);
         if (j0 >= jEnd) continue;
-        const n = exports.scanRow(i, j0, jEnd, jMin, out);
+        const n =
+          twoRows && i + 1 < iEnd
+            ? exports.scanRow2(i, j0, jEnd, jMin, symmetric ? i + 2 : 0, out)
+            : exports.scanRow(i, j0, jEnd, jMin, out);
         candidates += n;
         for (let k = 0; k < n; k++) {
+          const row = i32[out / 4 + 3 * k]!;
           const j = i32[out / 4 + 3 * k + 1]!;
           let exact = 0;
-          for (let d = 0; d < dims; d++) exact += ax[i * dims + d]! * bx[j * dims + d]!;
+          for (let d = 0; d < dims; d++) exact += ax[row * dims + d]! * bx[j * dims + d]!;
           if (!(exact > tau)) continue;
           if (count === sims.length) {
             const grownPairs = new Int32Array(pairs.length * 2);
@@ -121,7 +127,7 @@ export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p:
             grownSims.set(sims);
             sims = grownSims;
           }
-          pairs[2 * count] = i;
+          pairs[2 * count] = row;
           pairs[2 * count + 1] = j;
           sims[count] = exact;
           count++;
