@@ -45,7 +45,13 @@ function countFiles(dir: string): number {
 
 test('the API key stays in secret storage; hostile model output renders as text; the live view survives hide and reload', async () => {
   const key = `sk-toolflow-e2e-${crypto.randomBytes(12).toString('hex')}`;
-  const sim = await startLlmSimulator({ latencyMs: 20, seed: 'e2e-security', apiKey: key });
+  // two failures early on: the client retries and the log reports it (error texts must not carry the key)
+  const sim = await startLlmSimulator({
+    latencyMs: 20,
+    seed: 'e2e-security',
+    apiKey: key,
+    faults: [{ fault: 'rate-limit', requests: [3], retryAfterSeconds: 1 }, { fault: 'server-error', requests: [6] }],
+  });
   const proxy = await startMarkupInjectingProxy(sim.url);
   const fixture = await mcpToolSetText();
   try {
@@ -136,7 +142,9 @@ test('the API key stays in secret storage; hostile model output renders as text;
         assert.deepEqual(filesContaining(path.dirname(userSettings), key).filter((f) => f.endsWith('.json')), [], 'no settings file holds the key');
         const logs = s.server.logsDir();
         assert.ok(countFiles(logs) > 3, 'VS Code wrote logs');
-        assert.ok(s.toolflowLog().includes('API key stored in secret storage'), 'the ToolFlow log was written');
+        const toolflowLog = s.toolflowLog();
+        assert.ok(toolflowLog.includes('API key stored in secret storage'), 'the ToolFlow log was written');
+        assert.match(toolflowLog, /attempt 1 failed with (rate-limited|server-error)/, 'retries are logged');
         assert.deepEqual(filesContaining(logs, key), [], 'no log holds the key');
         assert.ok(countFiles(runDir) >= 3, 'the run folder has its files');
         assert.deepEqual(filesContaining(s.workspaceDir, key), [], 'no file of the workspace (run folder included) holds the key');

@@ -6,7 +6,11 @@ import type { LlmConfig } from '../../engine/llm/config';
 import type { PipelineEventListener, RunStopReason } from '../../engine/pipeline/events';
 import type { RunCounts } from '../../engine/pipeline/types';
 
+/** Where the engine's own diagnostics (LLM retries, structured-output fallbacks) go. */
+export type EngineLog = (level: 'debug' | 'info' | 'warn', line: string) => void;
+
 export interface StartRunParams {
+  log: EngineLog;
   toolsFile: string;
   runDir: string;
   count: number;
@@ -27,6 +31,7 @@ export interface StartRunParams {
 }
 
 export interface ResumeRunParams {
+  log: EngineLog;
   runDir: string;
   llm: LlmConfig;
   onEvent: PipelineEventListener;

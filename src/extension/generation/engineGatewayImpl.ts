@@ -16,7 +16,18 @@ import { graphWalkSampler } from '../../engine/pipeline/sampler';
 import type { RunModelInfo } from '../../engine/pipeline/types';
 import { embeddingModelSpec, graphFileFor } from '../graph/graphLocation';
 import { parseToolSetText } from '../tools/toolSetFile';
-import type { BuildGraphParams, EngineGateway, GraphSummary, ResumeRunParams, RunOutcome, StartRunParams } from './engineGateway';
+import type { BuildGraphParams, EngineGateway, EngineLog, GraphSummary, ResumeRunParams, RunOutcome, StartRunParams } from './engineGateway';
+
+/** The LLM client with its retries, fallbacks and re-asks reported to the log (texts come redacted). */
+function llmClient(llm: LlmConfig, log: EngineLog): LlmClient {
+  return new LlmClient(llm, {
+    hooks: {
+      onRetry: (e) => log('warn', `${e.role} (${e.model}): attempt ${e.attempt} failed with ${e.code}: ${e.message}; retrying in ${Math.round(e.delayMs)} ms`),
+      onFallback: (e) => log('info', `${e.role} (${e.model}): structured output ${e.from} not supported, using ${e.to} (${e.reason})`),
+      onRepair: (e) => log('debug', `${e.role}: re-asking for ${e.schemaName} (${e.repair}): ${e.problems.slice(0, 3).join('; ')}`),
+    },
+  });
+}
 
 function manifestModels(llm: LlmConfig): Partial<Record<LlmRole, RunModelInfo>> {
   const out: Partial<Record<LlmRole, RunModelInfo>> = {};
@@ -101,7 +112,7 @@ async function start(p: StartRunParams): Promise<RunOutcome> {
     }
     sampler = graphWalkSampler(graph, tools);
   }
-  const model = new LlmClient(p.llm);
+  const model = llmClient(p.llm, p.log);
   const result = await startRun(
     {
       dir: p.runDir,
@@ -136,7 +147,7 @@ async function resume(p: ResumeRunParams): Promise<RunOutcome> {
     }
     sampler = graphWalkSampler(await loadGraph(manifest.graphSource), tools);
   }
-  const model = new LlmClient(p.llm);
+  const model = llmClient(p.llm, p.log);
   const result = await resumeRun(p.runDir, { model, sampler }, { signal: p.signal, onEvent: p.onEvent });
   return { reason: result.reason, counts: result.counts };
 }

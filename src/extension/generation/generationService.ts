@@ -48,6 +48,12 @@ export class GenerationService extends Disposable {
     this._register({ dispose: () => this.active?.controller.abort(new Error('extension deactivated')) });
   }
 
+  private readonly engineLog = (level: 'debug' | 'info' | 'warn', line: string): void => {
+    if (level === 'warn') this.log.warn(line);
+    else if (level === 'info') this.log.info(line);
+    else this.log.debug(line);
+  };
+
   get runningDir(): string | undefined {
     return this.active?.runDir;
   }
@@ -112,6 +118,7 @@ export class GenerationService extends Disposable {
     const llmForRun = { ...llm, limits: { ...llm.limits, concurrency: Math.max(1, choices.concurrency * 2) } };
     await this.run(runDir, `Generating ${choices.count} dialogues`, async (engine, onEvent, signal) =>
       engine.startRun({
+        log: this.engineLog,
         toolsFile: choices.toolsFile,
         runDir,
         count: choices.count,
@@ -137,7 +144,7 @@ export class GenerationService extends Disposable {
     const settings = readSettings();
     const llm = await this.llmConfig(settings, settings.models);
     if (!llm) return;
-    await this.run(runDir, `Resuming ${path.basename(runDir)}`, (engine, onEvent, signal) => engine.resumeRun({ runDir, llm, onEvent, signal }));
+    await this.run(runDir, `Resuming ${path.basename(runDir)}`, (engine, onEvent, signal) => engine.resumeRun({ log: this.engineLog, runDir, llm, onEvent, signal }));
   }
 
   cancel(): boolean {
