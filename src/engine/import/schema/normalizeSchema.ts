@@ -60,6 +60,22 @@ function applyType(out: JsonSchema, rawType: unknown, ptr: string, ctx: Document
 }
 
 /** Normalises one schema node found at `ptr`. Strings are read as type names. */
+/** A JSON Schema numeric keyword value: a finite number, or a string holding one. */
+function numericKeyword(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+function isValidPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function normalizeSchema(raw: unknown, ptr: string, ctx: DocumentContext, depth = 0, inAllOf = false): JsonSchema {
   if (typeof raw === 'string') {
     const out: JsonSchema = {};
@@ -132,6 +148,58 @@ export function normalizeSchema(raw: unknown, ptr: string, ctx: DocumentContext,
         if (Array.isArray(value)) out.enum = value;
         else ctx.note('invalid-schema', 'warning', kp, `"enum" is ${describe(value)}, not a list; dropped`);
         break;
+      case 'minimum':
+      case 'maximum':
+      case 'multipleOf':
+      case 'minLength':
+      case 'maxLength':
+      case 'minItems':
+      case 'maxItems':
+      case 'minProperties':
+      case 'maxProperties': {
+        // Validators refuse to compile a schema whose bounds are not numbers (Spotify's OpenAPI
+        // writes `"maximum": "50"`), which would make every call of the tool fail validation.
+        const n = numericKeyword(value);
+        if (n !== undefined) {
+          out[key] = n;
+          if (typeof value === 'string') ctx.note('invalid-schema', 'info', kp, `"${key}" is the string ${JSON.stringify(value)}; read as the number ${n}`);
+        } else ctx.note('invalid-schema', 'warning', kp, `"${key}" is ${describe(value)}, not a number; dropped`);
+        break;
+      }
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        // Draft-04 / OpenAPI 3.0 booleans are resolved after the loop, once minimum/maximum are known.
+        if (typeof value === 'boolean') break;
+        if (numericKeyword(value) !== undefined) out[key] = numericKeyword(value);
+        else ctx.note('invalid-schema', 'warning', kp, `"${key}" is ${describe(value)}, not a number; dropped`);
+        break;
+      case 'title':
+      case 'format':
+      case '$comment':
+      case 'contentMediaType':
+      case 'contentEncoding':
+        if (typeof value === 'string') out[key] = value;
+        else ctx.note('invalid-schema', 'info', kp, `"${key}" is ${describe(value)}, not a string; dropped`);
+        break;
+      case 'uniqueItems':
+      case 'readOnly':
+      case 'writeOnly':
+      case 'deprecated':
+        if (typeof value === 'boolean') out[key] = value;
+        else if (value === 'true' || value === 'false') out[key] = value === 'true';
+        else ctx.note('invalid-schema', 'info', kp, `"${key}" is ${describe(value)}, not a boolean; dropped`);
+        break;
+      case 'examples':
+        out.examples = Array.isArray(value) ? value : [value];
+        break;
+      case 'nullable':
+        // OpenAPI 3.0's `nullable` is not JSON Schema; it becomes a `null` type after the loop.
+        if (typeof value !== 'boolean') ctx.note('invalid-schema', 'warning', kp, `"nullable" is ${describe(value)}, not a boolean; dropped`);
+        break;
+      case 'pattern':
+        if (typeof value === 'string' && isValidPattern(value)) out.pattern = value;
+        else ctx.note('invalid-schema', 'warning', kp, `"pattern" ${JSON.stringify(value)} is not a valid regular expression; dropped`);
+        break;
       case '$ref':
         ctx.note('unresolved-ref', 'warning', kp, `reference ${JSON.stringify(value)} could not be resolved; left without a schema`);
         break;
@@ -139,8 +207,19 @@ export function normalizeSchema(raw: unknown, ptr: string, ctx: DocumentContext,
         out[key] = value;
     }
   }
+  for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+    if (raw[flag] === true && typeof out[bound] === 'number') {
+      out[flag] = out[bound];
+      delete out[bound];
+      ctx.note('converted-type', 'info', `${ptr}/${flag}`, `draft-04 boolean "${flag}" became the number ${String(out[flag])}`);
+    }
+  }
   applyType(out, raw.type, ptr, ctx, depth);
   if (raw.type === undefined && out.properties && out.type === undefined) out.type = 'object';
+  if (raw.nullable === true && typeof out.type === 'string' && out.type !== 'null') {
+    out.type = [out.type, 'null'];
+    ctx.note('converted-type', 'info', `${ptr}/nullable`, `OpenAPI "nullable": true became the type list ["${out.type[0]}", "null"]`);
+  }
 
   // anyOf/oneOf with a null branch (pydantic Optional[X]): keep the non-null branch.
   for (const key of ['anyOf', 'oneOf'] as const) {
