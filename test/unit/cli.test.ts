@@ -24,5 +24,5 @@ test('unknown subcommand is a one-line user error with exit 1', async () => {
 test('--help lists every subcommand', async () => {
   const t = io();
   assert.equal(await main(['--help'], t.io), 0);
-  for (const name of ['import', 'graph', 'sample', 'generate']) assert.match(t.out(), new RegExp(`\\b${name}\\b`));
+  for (const name of ['import', 'graph', 'calibrate', 'sample', 'generate']) assert.match(t.out(), new RegExp(`\\b${name}\\b`));
 });

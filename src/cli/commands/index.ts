@@ -1,8 +1,9 @@
 import type { CliCommand } from '../cliSupport';
 import { importCommand } from './import';
 import { graphCommand } from './graph';
+import { calibrateCommand } from './calibrate';
 import { sampleCommand } from './sample';
 import { generateCommand } from './generate';
 
 /** Every `toolflow` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [importCommand, graphCommand, sampleCommand, generateCommand];
+export const commands: CliCommand[] = [importCommand, graphCommand, calibrateCommand, sampleCommand, generateCommand];
