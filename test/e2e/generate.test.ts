@@ -210,6 +210,22 @@ test('Generate Dataset… from the palette: the live transcript fills in, the ru
       const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
       return items.length === rejected && items.every((i) => i.description.startsWith('rejected')) ? true : undefined;
     });
+    // search by a tool name: only the dialogues that were offered that tool
+    const tool = records[0]!.tools[0]!.function.name;
+    const withTool = records.filter((r) => r.tools.some((x) => x.function.name.toLowerCase().includes(tool.toLowerCase()))).map((r) => r.id).sort();
+    await paletteCommand(wb, 'ToolFlow: Clear Dialogue Filter');
+    await paletteCommand(wb, 'ToolFlow: Filter Dialogues…');
+    await wb.pickQuickItem('Search…');
+    await wb.waitForQuickInput();
+    await wb.quickInput.locator('.quick-input-title', { hasText: 'Search Dialogues' }).waitFor({ timeout: 10_000 });
+    await wb.quickInputBox.fill(tool);
+    await wb.page.keyboard.press('Enter');
+    await waitUntil(`the search for ${tool}`, async () => {
+      const ids = (await wb.treeItems('Runs')).filter((i) => i.level === 2).map((i) => i.label).sort();
+      return JSON.stringify(ids) === JSON.stringify(withTool) ? true : undefined;
+    });
+    const header = (await wb.pane('Runs').locator('.pane-header').textContent()) ?? '';
+    assert.match(header, new RegExp(`${withTool.length} of 6 dialogues`), 'the view description counts the matches');
     await paletteCommand(wb, 'ToolFlow: Clear Dialogue Filter');
     await waitUntil('the filter to clear', async () => ((await wb.treeItems('Runs')).filter((i) => i.level === 2).length === 6 ? true : undefined));
 
