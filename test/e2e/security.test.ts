@@ -114,6 +114,12 @@ test('the API key stays in secret storage; hostile model output renders as text;
         }
         await wb.page.waitForTimeout(500);
         assert.deepEqual(dialogs, [], 'no alert() dialog fired');
+        // the page runs under the strict policy, and nothing ran into it
+        const csp = (await frame.evaluate(`document.querySelector('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')`)) as string;
+        assert.match(csp, /default-src 'none'/);
+        assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'(;|$)/);
+        assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+        assert.deepEqual(s.consoleMessages.filter((m) => /Content Security Policy|Refused to (load|execute|apply)/i.test(m)), [], 'no CSP violation');
         await wb.screenshot('xss-inert-text');
 
         // hide the panel behind another editor, then show it again: the same dialogue is shown
