@@ -12,7 +12,7 @@ import { DEFAULT_MODEL, modelDefaults, modelFingerprint, resolveModel } from '..
 import type { Tool, ToolSet } from '../model/tool';
 import { buildFieldIndex, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
 import { findSimilarPairs } from './similarity/findSimilarPairs';
-import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, type TextPairs, type ToolEdgeTable } from './toolEdges';
+import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type ToolEdgeTable } from './toolEdges';
 import { computeGraphStats, type GraphStats } from './graphStats';
 import { GRAPH_FORMAT, GRAPH_VERSION, type ToolGraph, type ToolGraphAttributes, type ToolEdgeAttributes, type ToolNodeAttributes } from './graphTypes';
 
@@ -144,27 +144,26 @@ export function toGraphology(index: FieldIndex, table: ToolEdgeTable, kept: Int3
   const graph: ToolGraph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
   graph.replaceAttributes(attrs);
   for (const tool of index.tools) graph.addNode(tool.name, nodeAttributes(tool));
-  const describe = (tool: number, text: number, role: 'param' | 'return') => {
-    const f = index.fieldOf(tool, text, role);
-    return { tool: index.tools[tool]!.name, role, field: f?.path ?? '', text: index.texts[text]! };
-  };
+  const path = (tool: number, text: number, role: 'param' | 'return') => index.fieldOf(tool, text, role)?.path ?? '';
   const n = kept ? kept.length : table.count;
   for (let k = 0; k < n; k++) {
     const e = kept ? kept[k]! : k;
     const a = table.a[e]!;
     const b = table.b[e]!;
     const kind = table.kind[e]!;
-    const roleA = kind === KIND_RP_A_TO_B ? 'return' : 'param';
-    const roleB = kind === KIND_PP || kind === KIND_RP_A_TO_B ? 'param' : 'return';
-    const fieldA = describe(a, table.textA[e]!, roleA);
-    const fieldB = describe(b, table.textB[e]!, roleB);
+    const sourceField = path(a, table.textA[e]!, kind === KIND_RP_A_TO_B ? 'return' : 'param');
+    const targetField = path(b, table.textB[e]!, kind === KIND_RP_B_TO_A ? 'return' : 'param');
+    // float32 similarity, rounded for a compact file (the threshold test was done in float64)
+    const similarity = Math.round(table.sim[e]! * 1e6) / 1e6;
+    const nameA = index.tools[a]!.name;
+    const nameB = index.tools[b]!.name;
     const edge: ToolEdgeAttributes =
       kind === KIND_PP
-        ? { kind: 'P-P', similarity: table.sim[e]!, fields: [fieldA, fieldB] }
+        ? { kind: 'P-P', similarity, sourceField, targetField }
         : kind === KIND_RP_A_TO_B
-          ? { kind: 'R-P', similarity: table.sim[e]!, from: fieldA.tool, to: fieldB.tool, fields: [fieldA, fieldB] }
-          : { kind: 'R-P', similarity: table.sim[e]!, from: fieldB.tool, to: fieldA.tool, fields: [fieldB, fieldA] };
-    graph.addEdgeWithKey(`e${k}`, index.tools[a]!.name, index.tools[b]!.name, edge);
+          ? { kind: 'R-P', similarity, from: nameA, to: nameB, sourceField, targetField }
+          : { kind: 'R-P', similarity, from: nameB, to: nameA, sourceField, targetField };
+    graph.addEdgeWithKey(`e${k}`, nameA, nameB, edge);
   }
   return graph;
 }

@@ -24,9 +24,42 @@ export function serializeGraph(graph: ToolGraph): string {
   return JSON.stringify(graph.export());
 }
 
+/**
+ * Writes `graph.export()` as JSON, streaming node and edge entries so a graph of millions of
+ * edges never becomes one giant string. Written to a temporary file, then renamed.
+ */
 export async function saveGraph(graph: ToolGraph, file: string): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
-  await fs.writeFile(tmp, serializeGraph(graph));
+  const handle = await fs.open(tmp, 'w');
+  try {
+    let chunk = '';
+    const put = async (text: string) => {
+      chunk += text;
+      if (chunk.length > 1 << 20) {
+        await handle.write(chunk);
+        chunk = '';
+      }
+    };
+    const options = { type: graph.type, multi: graph.multi, allowSelfLoops: graph.allowSelfLoops };
+    await put(`{"options":${JSON.stringify(options)},"attributes":${JSON.stringify(graph.getAttributes())},"nodes":[`);
+    let first = true;
+    for (const { node, attributes } of graph.nodeEntries()) {
+      await put((first ? '' : ',') + JSON.stringify(Object.keys(attributes).length ? { key: node, attributes } : { key: node }));
+      first = false;
+    }
+    await put('],"edges":[');
+    first = true;
+    for (const { edge, attributes, source, target } of graph.edgeEntries()) {
+      const entry: Record<string, unknown> = { key: edge, source, target };
+      if (Object.keys(attributes).length) entry.attributes = attributes;
+      await put((first ? '' : ',') + JSON.stringify(entry));
+      first = false;
+    }
+    await put(']}');
+    await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
   await fs.rename(tmp, file);
 }
 
@@ -87,8 +120,8 @@ export function graphToGexf(graph: ToolGraph): string {
         kind: attrs.kind,
         similarity: attrs.similarity,
         from: attrs.kind === 'R-P' ? attrs.from : '',
-        fieldA: `${attrs.fields[0].tool}.${attrs.fields[0].field}`,
-        fieldB: `${attrs.fields[1].tool}.${attrs.fields[1].field}`,
+        sourceField: attrs.sourceField,
+        targetField: attrs.targetField,
       },
     }),
   });

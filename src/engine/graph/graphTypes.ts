@@ -17,19 +17,15 @@ export interface ToolNodeAttributes {
   [key: string]: unknown;
 }
 
-export interface EdgeField {
-  tool: string;
-  role: 'param' | 'return';
-  /** Path of the field in the parameters / return schema, e.g. `city` or `results[].id`. */
-  field: string;
-  /** The embedded text, `"{name}: {description}"`. */
-  text: string;
-}
-
-/** Why two tools are linked: the most similar field pair. For R-P, `from`'s return feeds `to`. */
+/**
+ * Why two tools are linked: their most similar field pair. `sourceField` / `targetField` are the
+ * paths (e.g. `city`, `results[].id`) of that pair's field on the edge's source / target tool. For
+ * P-P both are parameters; for R-P the field on `from` is a return field that feeds the parameter
+ * of `to`. The fields' texts ("{name}: {description}") are in the tool set.
+ */
 export type ToolEdgeAttributes =
-  | { kind: 'P-P'; similarity: number; fields: [EdgeField, EdgeField]; [key: string]: unknown }
-  | { kind: 'R-P'; similarity: number; from: string; to: string; fields: [EdgeField, EdgeField]; [key: string]: unknown };
+  | { kind: 'P-P'; similarity: number; sourceField: string; targetField: string; [key: string]: unknown }
+  | { kind: 'R-P'; similarity: number; from: string; to: string; sourceField: string; targetField: string; [key: string]: unknown };
 
 export interface ToolGraphAttributes {
   format: typeof GRAPH_FORMAT;

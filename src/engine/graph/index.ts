@@ -6,6 +6,6 @@ export { computeGraphStats, type GraphStats } from './graphStats';
 export { saveGraph, loadGraph, parseGraph, serializeGraph, graphToGexf, saveGexf, GraphFileError } from './graphFiles';
 export { calibrateThreshold, type CalibrationOptions, type CalibrationResult } from './calibrate';
 export { findSimilarPairs, type PairSearchOptions, type PairSearchResult } from './similarity/findSimilarPairs';
-export { GRAPH_FORMAT, GRAPH_VERSION, type ToolGraph, type ToolNodeAttributes, type ToolEdgeAttributes, type ToolGraphAttributes, type EdgeField } from './graphTypes';
+export { GRAPH_FORMAT, GRAPH_VERSION, type ToolGraph, type ToolNodeAttributes, type ToolEdgeAttributes, type ToolGraphAttributes } from './graphTypes';
 export { DEFAULT_MODEL, OFFLINE_MODEL, modelDefaults, ModelFilesMissingError, ModelLoadError } from '../embedding/modelRegistry';
 export { createEmbedder, type Embedder, type EmbedderOptions, type EmbedderEvent } from '../embedding/embedder';
