@@ -65,8 +65,9 @@ export function findBundledModelDir(name = OFFLINE_MODEL, from = __dirname): str
   }
 }
 
-function looksLikePath(spec: string): boolean {
-  return path.isAbsolute(spec) || spec.startsWith('.') || spec.includes(path.sep) && fs.existsSync(spec);
+/** Absolute, `./relative`, or an existing folder; anything else is a hub id such as `Xenova/all-MiniLM-L6-v2`. */
+function looksLikePath(spec: string, cwd: string): boolean {
+  return path.isAbsolute(spec) || spec.startsWith('.') || fs.existsSync(path.resolve(cwd, spec, 'config.json'));
 }
 
 /**
@@ -86,7 +87,7 @@ export function resolveModel(spec: string, opts: { cwd?: string; cacheDir: strin
     }
     return { spec, kind: 'bundled', location: folder, folder, dtype: 'fp32' };
   }
-  if (looksLikePath(spec)) {
+  if (looksLikePath(spec, opts.cwd ?? process.cwd())) {
     const folder = path.resolve(opts.cwd ?? process.cwd(), spec);
     return { spec, kind: 'local', location: folder, folder, dtype };
   }
