@@ -148,6 +148,11 @@ test('Generate Dataset… from the palette: the live transcript fills in, the ru
     assert.equal(manifest.options.sampling, 'walk', 'tools sampled by a walk on the tool graph');
     assert.match(manifest.graphSource ?? '', /\.graph\.json$/);
     assert.equal(manifest.options.plan, true);
+    // the tool-JSON completion step ran first: generated values marked in the run's tools, reviewable as a diff
+    const diff = fs.readFileSync(path.join(runDir, 'completion.diff'), 'utf8');
+    assert.ok(diff.length > 0, 'completion.diff written');
+    const runTools = JSON.parse(fs.readFileSync(path.join(runDir, 'tools.json'), 'utf8')) as unknown;
+    assert.match(JSON.stringify(runTools), /"generated":\[/, 'completed values are marked as generated');
     assert.deepEqual(records.map((r) => r.index).sort(), [0, 1, 2, 3, 4, 5]);
     const accepted = records.filter((r) => r.status === 'accepted').length;
     const rejected = records.length - accepted;
@@ -246,11 +251,12 @@ test('Cancel Run stops a generation part-way; Resume Run finishes it with no los
   try {
     const wb = s.workbench;
     await wb.dismissNotifications();
-    await generateFromPalette(wb, { toolSet: toolSetLabel, count: 12, concurrency: 2, noGraph: true, runName: 'run-cancel' });
+    await generateFromPalette(wb, { toolSet: toolSetLabel, count: 12, concurrency: 2, noGraph: true, noComplete: true, runName: 'run-cancel' });
     const runDir = path.join(runsDir(), 'run-cancel');
     await waitUntil('two dialogues on disk', () => readRecords(runDir).length >= 2, 120_000, 100);
     await paletteCommand(wb, 'ToolFlow: Cancel Run');
     await wb.waitForNotification(/run-cancel cancelled at \d+\/12/, 60_000);
+    assert.equal(fs.existsSync(path.join(runDir, 'completion.diff')), false, 'completion switched off');
     const partial = readRecords(runDir);
     assert.ok(partial.length >= 2 && partial.length < 12, `cancelled part-way: ${partial.length}/12`);
     await wb.openViewContainer('ToolFlow');

@@ -21,6 +21,8 @@ export interface StartRunParams {
   maxTurns: number;
   useGraph: boolean;
   usePlan: boolean;
+  /** Complete missing tool descriptions and return schemas with the converter model first (paper 3.4). */
+  completeTools: boolean;
   threshold: number | undefined;
   embeddingModel: string;
   /** Folder of the persistent embedding cache. */

@@ -14,6 +14,7 @@ import type { Tool } from '../../engine/model/tool';
 import { readManifest, readRunTools, resumeRun, startRun, uniformSampler } from '../../engine/pipeline';
 import { graphWalkSampler } from '../../engine/pipeline/sampler';
 import type { RunModelInfo } from '../../engine/pipeline/types';
+import { runCompletionStep } from '../../cli/commands/generate/completionStep';
 import { embeddingModelSpec, graphFileFor } from '../graph/graphLocation';
 import { parseToolSetText } from '../tools/toolSetFile';
 import type { BuildGraphParams, EngineGateway, EngineLog, GraphSummary, ResumeRunParams, RunOutcome, StartRunParams } from './engineGateway';
@@ -113,10 +114,22 @@ async function start(p: StartRunParams): Promise<RunOutcome> {
     sampler = graphWalkSampler(graph, tools);
   }
   const model = llmClient(p.llm, p.log);
+  const toolsPerDialogue = { min: Math.min(2, p.toolsPerDialogue), max: p.toolsPerDialogue };
+  let runTools = tools;
+  if (p.completeTools) {
+    // Same step as `toolflow generate`: only the tools this run will sample; cached beside the tool set;
+    // the generated values are written to <run>/completion.diff for review.
+    const done = await runCompletionStep({
+      tools, toolsFile: p.toolsFile, outDir: p.runDir, sampler, count: p.count, seed: p.seed, toolsPerDialogue,
+      model, modelName: p.llm.roles.converter.model, concurrency: p.concurrency, signal: p.signal, log: (line) => p.log('info', line),
+    });
+    runTools = done.tools;
+    if (done.reviewFile) p.log('info', `completed ${done.completedTools} tool(s); review the generated values in ${done.reviewFile}`);
+  }
   const result = await startRun(
     {
       dir: p.runDir,
-      tools,
+      tools: runTools,
       sampler,
       model,
       models: manifestModels(p.llm),
@@ -126,7 +139,7 @@ async function start(p: StartRunParams): Promise<RunOutcome> {
         count: p.count,
         concurrency: p.concurrency,
         seed: p.seed,
-        toolsPerDialogue: { min: Math.min(2, p.toolsPerDialogue), max: p.toolsPerDialogue },
+        toolsPerDialogue,
         planSteps: { min: Math.min(2, p.planSteps), max: p.planSteps },
         maxTurns: p.maxTurns,
         plan: p.usePlan,

@@ -116,7 +116,8 @@ export async function runGenerateFlow(service: GenerationService, tools: ToolsTr
   // 5. ablations
   const graphItem = { label: 'Use the tool graph', description: 'random-walk tool sampling (off: uniform sampling, the paper\'s “w/o graph”)', picked: true, id: 'graph' };
   const planItem = { label: 'Use a dialogue plan', description: 'plan each dialogue first (off: the paper\'s “w/o plan”)', picked: true, id: 'plan' };
-  const switches = await pickMany([graphItem, planItem], 5, 'Pipeline switches (the paper\'s ablations); press Enter to accept');
+  const completeItem = { label: 'Complete missing tool descriptions', description: 'fill missing descriptions and return schemas with the converter model first (paper 3.4); reviewable in completion.diff', picked: true, id: 'complete' };
+  const switches = await pickMany([graphItem, planItem, completeItem], 5, 'Pipeline switches (the paper\'s ablations); press Enter to accept');
   if (!switches) return;
 
   // 6. run name
@@ -131,6 +132,7 @@ export async function runGenerateFlow(service: GenerationService, tools: ToolsTr
     ...(model ? { model } : {}),
     useGraph: switches.some((s) => s.id === 'graph'),
     usePlan: switches.some((s) => s.id === 'plan'),
+    completeTools: switches.some((s) => s.id === 'complete'),
     runName: runName.trim(),
   };
   try {

@@ -14,6 +14,8 @@ export interface GenerateChoices {
   useGraph: boolean;
   /** false = the paper's "without plan" ablation. */
   usePlan: boolean;
+  /** Complete missing tool descriptions / return schemas with the converter model (paper 3.4). */
+  completeTools: boolean;
   runName: string;
 }
 

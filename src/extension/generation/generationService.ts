@@ -129,6 +129,7 @@ export class GenerationService extends Disposable {
         maxTurns: settings.maxTurns,
         useGraph: choices.useGraph,
         usePlan: choices.usePlan,
+        completeTools: choices.completeTools,
         threshold: settings.threshold,
         embeddingModel: settings.embeddingModel,
         cacheDir: this.embeddingCacheDir,

@@ -14,6 +14,8 @@ export interface GenerateAnswers {
   /** Turn the tool graph off (the paper's "w/o graph" ablation). */
   noGraph?: boolean;
   noPlan?: boolean;
+  /** Skip the tool-JSON completion step (paper 3.4). */
+  noComplete?: boolean;
   runName: string;
 }
 
@@ -52,6 +54,7 @@ export async function generateFromPalette(wb: Workbench, a: GenerateAnswers): Pr
   await wb.quickInputRows().filter({ hasText: 'Use the tool graph' }).first().waitFor({ state: 'visible' });
   if (a.noGraph) await toggleQuickPickRow(wb, 'Use the tool graph');
   if (a.noPlan) await toggleQuickPickRow(wb, 'Use a dialogue plan');
+  if (a.noComplete) await toggleQuickPickRow(wb, 'Complete missing tool descriptions');
   await wb.quickInputBox.focus();
   await wb.page.keyboard.press('Enter');
   await typeAndAccept(wb, 6, a.runName);
