@@ -4,19 +4,14 @@
  * dialogue is the same whatever the concurrency and across resumes.
  */
 
+import { createRandom } from '../sampling/seededRandom';
+
 /** A uniform float in [0, 1). */
 export type Rng = () => number;
 
-/** mulberry32: small, fast, good enough for sampling decisions (not for cryptography). */
+/** The same seeded PRNG as tool sampling (mulberry32), as a plain function. */
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 /** splitmix32-style mix of the run seed and the dialogue index into a 32-bit dialogue seed. */

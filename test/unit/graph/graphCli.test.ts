@@ -7,29 +7,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli/main';
-import { calibrateCommand } from '../../../src/cli/commands/calibrate';
-import type { CliIO } from '../../../src/cli/cliSupport';
 import { loadGraph } from '../../../src/engine/graph';
 import { sharedTools, tempDir } from '../../support/graphData';
+import { runCli } from '../../support/cliRun';
 
-function capture(cwd: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const io: CliIO = { stdout, stderr, env: {}, cwd, signal: new AbortController().signal };
-  return { io, out: () => out, err: () => err };
-}
-
-async function run(args: string[], cwd: string) {
-  const t = capture(cwd);
-  const code = await main(args, t.io);
-  return { code, out: t.out(), err: t.err() };
-}
+const run = (args: string[], cwd: string) => runCli(args, { cwd });
 
 describe('toolflow graph / sample', () => {
   const dir = tempDir();
@@ -84,10 +66,9 @@ describe('toolflow graph / sample', () => {
   });
 
   test('calibrate proposes a threshold and prints the degree table', async () => {
-    const t = capture(dir);
-    const code = await calibrateCommand.run([tools, '--offline', '--cache-dir', cache, '--json'], t.io);
-    assert.equal(code, 0);
-    const j = JSON.parse(t.out()) as { proposedThreshold: number; table: Array<{ threshold: number; meanDegree: number }> };
+    const r = await run(['calibrate', tools, '--offline', '--cache-dir', cache, '--json'], dir);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as { proposedThreshold: number; table: Array<{ threshold: number; meanDegree: number }> };
     assert.ok(j.proposedThreshold > 0 && j.proposedThreshold < 1);
     const degrees = j.table.map((r) => r.meanDegree);
     assert.deepEqual(degrees, [...degrees].sort((a, b) => b - a), 'mean degree falls as the threshold rises');

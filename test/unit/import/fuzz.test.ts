@@ -13,22 +13,13 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { importPaths } from '../../../src/engine/import';
 import { OPENAI_NAME_PATTERN } from '../../../src/engine/model/tool';
+import { createRandom } from '../../../src/engine/sampling/seededRandom';
 import { importFixtures, isLocated, sharedTools } from '../../support/importData';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20251122);
 const COUNT = Number(process.env.FUZZ_COUNT ?? 3000);
 
-/** mulberry32: small, fast, seedable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number) => createRandom(seed).next;
 
 interface Seed {
   ext: string;

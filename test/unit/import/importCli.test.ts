@@ -8,21 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli/main';
 import { readToolSet } from '../../../src/engine/import';
 import { importFixtures, repoRoot, sharedTools } from '../../support/importData';
+import { runCli } from '../../support/cliRun';
 
-async function run(args: string[], cwd = process.cwd()) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['import', ...args], { stdout, stderr, env: {}, cwd, signal: new AbortController().signal });
-  return { code, out, err };
-}
+const run = (args: string[], cwd = process.cwd()) => runCli(['import', ...args], { cwd });
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'tf-cli-'));
 

@@ -4,11 +4,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli/main';
 import { startLlmSimulator, type LlmSimulator } from '../../support/llm-simulator/server';
 import { flightTool, tool, weatherTool } from '../../support/pipeline/builders';
 import { readLines } from '../../support/pipeline/harness';
+import { runCli } from '../../support/cliRun';
 import type { DialogueRecord } from '../../../src/engine/pipeline/types';
 import type { Tool } from '../../../src/engine/model/tool';
 
@@ -35,16 +34,7 @@ function writeTools(name: string, tools: Tool[]): string {
   return file;
 }
 
-async function run(args: string[], env: Record<string, string> = { OPENAI_BASE_URL: sim.url, TOOLFLOW_MODEL: 'sim' }) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['generate', ...args], { stdout, stderr, env, cwd: work, signal: new AbortController().signal });
-  return { code, out, err };
-}
+const run = (args: string[], env: Record<string, string> = { OPENAI_BASE_URL: sim.url, TOOLFLOW_MODEL: 'sim' }) => runCli(['generate', ...args], { cwd: work, env });
 
 describe('toolflow generate', () => {
   test('with no endpoint it explains how to point at OpenAI or a local server', async () => {
