@@ -48,10 +48,14 @@ export class GenerationService extends Disposable {
     this._register({ dispose: () => this.active?.controller.abort(new Error('extension deactivated')) });
   }
 
+  /** The progress notification of the running generation (engine steps before the run report there). */
+  private progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+
   private readonly engineLog = (level: 'debug' | 'info' | 'warn', line: string): void => {
     if (level === 'warn') this.log.warn(line);
     else if (level === 'info') this.log.info(line);
     else this.log.debug(line);
+    if (level === 'info' && this.progress && !this.store.run) this.progress.report({ message: line.trim() });
   };
 
   get runningDir(): string | undefined {
@@ -173,6 +177,8 @@ export class GenerationService extends Disposable {
         { location: vscode.ProgressLocation.Notification, title: `ToolFlow: ${title}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
+          this.progress = progress;
+          this.store.run = null;
           progress.report({ message: 'loading the engine (and building the tool graph if needed)…' });
           const engine = await loadEngine();
           let lastDone = 0;
@@ -214,6 +220,7 @@ export class GenerationService extends Disposable {
       }
     } finally {
       this.active = undefined;
+      this.progress = undefined;
       resolveDone();
       await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
       this.statusBar.update(this.store.run);
