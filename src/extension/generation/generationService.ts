@@ -8,7 +8,7 @@ import { resolveLlmConfig, type LlmConfig } from '../../engine/llm/config';
 import type { LlmRole } from '../../engine/llm/types';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 import { readSettings } from '../settings/settings';
-import type { ToolFlowSettings } from '../settings/settingsModel';
+import { isLocalOrigin, type ToolFlowSettings } from '../settings/settingsModel';
 import type { TranscriptStore } from '../live/transcriptStore';
 import { LivePanel } from '../live/livePanel';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
@@ -259,14 +259,5 @@ export class GenerationService extends Disposable {
   override dispose(): void {
     if (this.treeTimer) clearTimeout(this.treeTimer);
     super.dispose();
-  }
-}
-
-export function isLocalOrigin(origin: string): boolean {
-  try {
-    const host = new URL(origin).hostname;
-    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
-  } catch {
-    return false;
   }
 }

@@ -93,3 +93,13 @@ export function parseSettings(read: SettingReader): ToolFlowSettings {
     runsDirectory,
   };
 }
+
+/** Servers on this machine (Ollama, vLLM, LM Studio, the simulator) usually need no key: no prompt for one. */
+export function isLocalOrigin(origin: string): boolean {
+  try {
+    const host = new URL(origin).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+  } catch {
+    return false;
+  }
+}

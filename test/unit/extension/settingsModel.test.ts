@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endpointOrigin, parseSettings, SettingsError } from '../../../src/extension/settings/settingsModel';
+import { endpointOrigin, isLocalOrigin, parseSettings, SettingsError } from '../../../src/extension/settings/settingsModel';
 
 const reader = (values: Record<string, unknown>) => (key: string) => values[key];
 
@@ -36,5 +36,10 @@ describe('settings model', () => {
   test('keys are per origin: path and trailing parts do not change the origin, host and port do', () => {
     assert.equal(endpointOrigin('https://api.openai.com/v1/'), endpointOrigin('https://api.openai.com/other'));
     assert.notEqual(endpointOrigin('http://127.0.0.1:8000/v1'), endpointOrigin('http://127.0.0.1:8001/v1'));
+  });
+
+  test('local servers are recognised (no key prompt); remote ones are not', () => {
+    for (const o of ['http://localhost:11434', 'http://127.0.0.1:8000', 'http://[::1]:1234', 'http://ollama.localhost']) assert.ok(isLocalOrigin(o), o);
+    for (const o of ['https://api.openai.com', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example', 'not a url']) assert.ok(!isLocalOrigin(o), o);
   });
 });
