@@ -9,7 +9,8 @@ import { GenerationService } from './generation/generationService';
 import { runBuildGraph } from './graph/buildGraphCommand';
 import { registerImportCommand } from './import';
 import { runGenerateFlow } from './generation/generateCommand';
-import { LivePanelSerializer } from './live/livePanel';
+import { LivePanel, LivePanelSerializer } from './live/livePanel';
+import { readDialogueRecord } from './runsView/runFolder';
 import { TranscriptStore } from './live/transcriptStore';
 import { registerRunCommands } from './runsView/runCommands';
 import { RunsTreeProvider } from './runsView/runsTreeProvider';
@@ -50,6 +51,16 @@ export class ToolFlowExtension extends Disposable {
     this._register(
       vscode.commands.registerCommand('toolflow.generate', (node?: ToolsNode) => runGenerateFlow(this.generation, this.tools, this.runs, node)),
     );
+    LivePanel.loadFromDisk = async (key) => {
+      const [runName, id] = key.split('/');
+      await this.runs.refresh();
+      const run = this.runs.currentRuns.find((r) => r.name === runName);
+      const d = run?.dialogues.find((x) => x.id === id);
+      if (!run || !d) return false;
+      this.store.addRecord(run.name, await readDialogueRecord(run.dir, d));
+      return true;
+    };
+    this._register({ dispose: () => (LivePanel.loadFromDisk = undefined) });
     this._register(vscode.window.registerWebviewPanelSerializer(LIVE_VIEW_TYPE, new LivePanelSerializer(context.extensionUri, this.store, this.log)));
     this._register(onDidChangeSettings(() => void this.runs.refresh()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.log.info('Workspace trusted: generation enabled')));

@@ -140,6 +140,13 @@ test('the API key stays in secret storage; hostile model output renders as text;
           return dom.selected === before.selected && dom.turns.length === before.turns.length ? true : undefined;
         }, 60_000);
         await wb.screenshot('live-view-after-reload');
+        // the restored list stays usable: another dialogue is read back from its run folder
+        const other = records.find((r) => !before.selected?.endsWith(`/${r.id}`))!;
+        await revived.locator(`#dialogue-list li.item[data-key$="/${other.id}"]`).click();
+        await waitUntil('a dialogue of the restored list to open from disk', async () => {
+          const dom = await readLiveDom(revived);
+          return dom.selected?.endsWith(`/${other.id}`) && dom.turns.length === other.messages.length ? true : undefined;
+        });
 
         // the key is nowhere on disk but in secret storage: not in settings, logs, the workspace or the run
         await wb.page.waitForTimeout(1500); // let the log channels flush

@@ -14,6 +14,11 @@ const UPDATE_INTERVAL_MS = 100;
  */
 export class LivePanel extends Disposable {
   private static current: LivePanel | undefined;
+  /**
+   * Loads a finished dialogue from its run folder into the store, for dialogues the webview still
+   * lists (restored state) but this extension host has not seen. Set by the composition root.
+   */
+  static loadFromDisk: ((key: string) => Promise<boolean>) | undefined;
   private selectedKey: string | null = null;
   private pending: { run: boolean; list: boolean; selected: boolean } = { run: false, list: false, selected: false };
   private timer: NodeJS.Timeout | undefined;
@@ -141,7 +146,9 @@ export class LivePanel extends Disposable {
       this.log.debug('live transcripts view ready');
     } else if (m.method === 'live/select') {
       const key = (m.params as { key?: unknown }).key;
-      if (typeof key === 'string' && this.store.get(key)) this.select(key);
+      if (typeof key !== 'string') return;
+      if (this.store.get(key)) this.select(key);
+      else void LivePanel.loadFromDisk?.(key).then((ok) => ok && this.select(key));
     }
   }
 
