@@ -5,8 +5,16 @@
  * does). Prints events/s, µs per event, cost per webview update and heap retained after GC for
  * 1,000 vs 5,000 dialogues (goal: flat, the store keeps a bounded window of finished dialogues).
  *
+ * Then the Runs view's refresh of a 5,000-dialogue run folder: a full read against the incremental
+ * read (only the lines appended since the last refresh), which the view does every second while a
+ * run writes.
+ *
  *   node --expose-gc --import tsx bench/live-transcripts.ts
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DialogueIndexCache, readRunSummary } from '../src/extension/runsView/runFolder';
 import type { ChatMessage } from '../src/engine/llm/types';
 import type { PipelineEvent } from '../src/engine/pipeline/events';
 import type { DialogueRecord, RunManifest } from '../src/engine/pipeline/types';
@@ -96,3 +104,40 @@ for (const n of [1000, 5000]) {
       `${r.updates} webview updates, ${(r.updateMs / r.updates).toFixed(3)} ms each; heap after GC ${r.heapMb.toFixed(1)} MB\n`,
   );
 }
+
+async function runsRefresh(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-bench-runs-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest(5010)));
+    const line = (i: number) => {
+      const events = [...eventsOf(i)];
+      const verdict = events[events.length - 1] as Extract<PipelineEvent, { type: 'verdict' }>;
+      return JSON.stringify(verdict.record) + '\n';
+    };
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++) lines.push(line(i));
+    fs.writeFileSync(path.join(dir, 'dialogues.jsonl'), lines.join(''));
+    const bytes = fs.statSync(path.join(dir, 'dialogues.jsonl')).size;
+    const cache = new DialogueIndexCache();
+    let t = performance.now();
+    const first = await readRunSummary(dir, cache);
+    const fullMs = performance.now() - t;
+    fs.appendFileSync(path.join(dir, 'dialogues.jsonl'), Array.from({ length: 10 }, (_, k) => line(5000 + k)).join(''));
+    const before = cache.bytesRead;
+    t = performance.now();
+    const next = await readRunSummary(dir, cache);
+    const incMs = performance.now() - t;
+    if (first.dialogues.length !== 5000 || next.dialogues.length !== 5010) throw new Error('wrong counts');
+    process.stdout.write(
+      `Runs view refresh of a 5,000-dialogue run (${(bytes / 1048576).toFixed(1)} MB): full read ${fullMs.toFixed(1)} ms; ` +
+        `after 10 more dialogues, incremental ${incMs.toFixed(1)} ms reading ${((cache.bytesRead - before) / 1024).toFixed(1)} KB\n`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+runsRefresh().catch((e: unknown) => {
+  process.stderr.write(`${String(e)}\n`);
+  process.exitCode = 1;
+});

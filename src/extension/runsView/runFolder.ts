@@ -78,16 +78,28 @@ function summarize(value: unknown, offset: number, length: number): DialogueSumm
   };
 }
 
-/** Parses the text of dialogues.jsonl. A truncated last line (a run being written) is skipped silently. */
-export function parseDialogueLines(text: Buffer): { dialogues: DialogueSummary[]; badLines: string[] } {
+export interface ParsedLines {
+  dialogues: DialogueSummary[];
+  badLines: string[];
+  /** Bytes up to the end of the last complete line (a torn last line is not consumed). */
+  consumed: number;
+  /** Complete lines read. */
+  lines: number;
+}
+
+/**
+ * Parses (part of) dialogues.jsonl. `text` starts at byte `baseOffset` of the file, which is the
+ * start of line `firstLine`. A last line without its newline (being written) is left for later.
+ */
+export function parseDialogueLines(text: Buffer, baseOffset = 0, firstLine = 1): ParsedLines {
   const dialogues: DialogueSummary[] = [];
   const badLines: string[] = [];
   let start = 0;
-  let line = 0;
+  let line = firstLine - 1;
+  let consumed = 0;
   while (start < text.length) {
-    let end = text.indexOf(0x0a, start);
-    const complete = end !== -1;
-    if (!complete) end = text.length;
+    const end = text.indexOf(0x0a, start);
+    if (end === -1) break; // torn tail: read again once complete
     line++;
     const raw = text.subarray(start, end).toString('utf8').trim();
     if (raw !== '') {
@@ -97,21 +109,79 @@ export function parseDialogueLines(text: Buffer): { dialogues: DialogueSummary[]
         parsed = JSON.parse(raw);
       } catch (e) {
         ok = false;
-        if (complete) badLines.push(`${DIALOGUES_FILE}:${line}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+        badLines.push(`${DIALOGUES_FILE}:${line}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
       }
       if (ok) {
-        const s = summarize(parsed, start, end - start);
+        const s = summarize(parsed, baseOffset + start, end - start);
         if (typeof s === 'string') badLines.push(`${DIALOGUES_FILE}:${line}: ${s}`);
         else dialogues.push(s);
       }
     }
     start = end + 1;
+    consumed = start;
   }
-  return { dialogues, badLines };
+  return { dialogues, badLines, consumed: baseOffset + consumed, lines: line };
+}
+
+interface IndexEntry {
+  ino: number;
+  consumed: number;
+  lines: number;
+  dialogues: DialogueSummary[];
+  badLines: string[];
+}
+
+/**
+ * Remembers how far each run's dialogues.jsonl was read, so refreshing the Runs view during a long
+ * run reads only the lines appended since (the file is append-only; a shorter or replaced file is
+ * read again from the start).
+ */
+export class DialogueIndexCache {
+  private readonly entries = new Map<string, IndexEntry>();
+  /** Bytes read from disk by the last `read` calls (for tests and benchmarks). */
+  bytesRead = 0;
+
+  async read(dir: string): Promise<{ dialogues: DialogueSummary[]; badLines: string[]; mtimeMs: number } | undefined> {
+    const file = path.join(dir, DIALOGUES_FILE);
+    let stat: import('node:fs').Stats;
+    try {
+      stat = await fs.stat(file);
+    } catch (e) {
+      this.entries.delete(dir);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    let entry = this.entries.get(dir);
+    if (!entry || entry.ino !== stat.ino || stat.size < entry.consumed) {
+      entry = { ino: stat.ino, consumed: 0, lines: 0, dialogues: [], badLines: [] };
+      this.entries.set(dir, entry);
+    }
+    if (stat.size > entry.consumed) {
+      const handle = await fs.open(file, 'r');
+      try {
+        const buf = Buffer.alloc(stat.size - entry.consumed);
+        const { bytesRead } = await handle.read(buf, 0, buf.length, entry.consumed);
+        this.bytesRead += bytesRead;
+        const parsed = parseDialogueLines(buf.subarray(0, bytesRead), entry.consumed, entry.lines + 1);
+        entry.dialogues.push(...parsed.dialogues);
+        entry.badLines.push(...parsed.badLines);
+        entry.consumed = parsed.consumed;
+        entry.lines = parsed.lines;
+      } finally {
+        await handle.close();
+      }
+    }
+    return { dialogues: entry.dialogues, badLines: entry.badLines, mtimeMs: stat.mtimeMs };
+  }
+
+  /** Forgets runs that are gone. */
+  retain(dirs: ReadonlySet<string>): void {
+    for (const d of this.entries.keys()) if (!dirs.has(d)) this.entries.delete(d);
+  }
 }
 
 /** Reads one run folder. Never throws for bad content: problems are reported in the summary. */
-export async function readRunSummary(dir: string): Promise<RunSummary> {
+export async function readRunSummary(dir: string, cache = new DialogueIndexCache()): Promise<RunSummary> {
   const summary: RunSummary = {
     dir,
     name: path.basename(dir),
@@ -138,17 +208,17 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
     summary.problem = `${manifestPath}: ${e instanceof Error ? e.message : String(e)}`;
   }
   try {
-    const dialoguesPath = path.join(dir, DIALOGUES_FILE);
-    const text = await fs.readFile(dialoguesPath);
-    summary.modifiedMs = Math.max(summary.modifiedMs, (await fs.stat(dialoguesPath)).mtimeMs);
-    const parsed = parseDialogueLines(text);
-    // A resumed run never duplicates, but be safe: the last line of an id wins.
-    const byId = new Map<string, DialogueSummary>();
-    for (const d of parsed.dialogues) byId.set(d.id, d);
-    summary.dialogues = [...byId.values()].sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
-    summary.badLines = parsed.badLines;
+    const read = await cache.read(dir);
+    if (read) {
+      summary.modifiedMs = Math.max(summary.modifiedMs, read.mtimeMs);
+      // A resumed run never duplicates, but be safe: the last line of an id wins.
+      const byId = new Map<string, DialogueSummary>();
+      for (const d of read.dialogues) byId.set(d.id, d);
+      summary.dialogues = [...byId.values()].sort((a, b) => a.index - b.index || a.id.localeCompare(b.id));
+      summary.badLines = [...read.badLines];
+    }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') summary.badLines.push(`${DIALOGUES_FILE}: ${e instanceof Error ? e.message : String(e)}`);
+    summary.badLines.push(`${DIALOGUES_FILE}: ${e instanceof Error ? e.message : String(e)}`);
   }
   summary.accepted = summary.dialogues.filter((d) => d.status === 'accepted' || d.status === 'edited').length;
   summary.rejected = summary.dialogues.filter((d) => d.status === 'rejected').length;
@@ -156,7 +226,7 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
 }
 
 /** Lists run folders (folders holding a manifest.json) directly under `runsRoot`, newest first. */
-export async function listRuns(runsRoot: string): Promise<RunSummary[]> {
+export async function listRuns(runsRoot: string, cache = new DialogueIndexCache()): Promise<RunSummary[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.readdir(runsRoot, { withFileTypes: true });
@@ -174,7 +244,8 @@ export async function listRuns(runsRoot: string): Promise<RunSummary[]> {
       // not a run folder
     }
   }
-  const runs = await Promise.all(dirs.map((d) => readRunSummary(d)));
+  cache.retain(new Set(dirs));
+  const runs = await Promise.all(dirs.map((d) => readRunSummary(d, cache)));
   return runs.sort((a, b) => b.modifiedMs - a.modifiedMs || b.name.localeCompare(a.name));
 }
 

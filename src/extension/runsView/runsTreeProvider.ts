@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../common/disposable';
 import type { Log } from '../common/log';
 import { describeFilter, filterDialogues, isFiltering, NO_FILTER, type DialogueFilter } from './dialogueFilter';
-import { listRuns, type DialogueSummary, type RunSummary } from './runFolder';
+import { DialogueIndexCache, listRuns, type DialogueSummary, type RunSummary } from './runFolder';
 
 export type RunsNode = { kind: 'run'; run: RunSummary } | { kind: 'dialogue'; run: RunSummary; dialogue: DialogueSummary } | { kind: 'problem'; run: RunSummary; text: string };
 
@@ -18,6 +18,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private loading: Promise<void> | undefined;
   private reloadQueued = false;
   private view: vscode.TreeView<RunsNode> | undefined;
+  /** Runs' dialogues.jsonl read so far: a refresh during a run reads only the new lines. */
+  private readonly index = new DialogueIndexCache();
 
   constructor(
     private readonly runsRoot: () => string | undefined,
@@ -58,7 +60,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         do {
           this.reloadQueued = false;
           const root = this.runsRoot();
-          this.runs = root ? await listRuns(root) : [];
+          this.runs = root ? await listRuns(root, this.index) : [];
         } while (this.reloadQueued);
       } catch (e) {
         this.log.error(`Reading runs failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, mkdir, appendFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir, appendFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { listRuns, readDialogueRecord, readRunSummary } from '../../../src/extension/runsView/runFolder';
+import { DialogueIndexCache, listRuns, readDialogueRecord, readRunSummary } from '../../../src/extension/runsView/runFolder';
 import { describeFilter, filterDialogues, isFiltering, reasonCounts } from '../../../src/extension/runsView/dialogueFilter';
 import { manifest, record, rejected } from '../../support/extension/dialogueBuilders';
 
@@ -75,6 +75,44 @@ describe('run folders for the Runs view', () => {
       runs = await listRuns(root);
       assert.equal(runs[0]!.dialogues.length, 2);
       assert.deepEqual(await listRuns(path.join(root, 'missing')), []);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('incremental reading during a run', () => {
+  test('a refresh reads only the lines appended since the last one; a torn tail is read once complete; a replaced file is read again', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tf-runs-'));
+    try {
+      const lines = [0, 1, 2].map((i) => JSON.stringify(record(i)) + '\n');
+      const dir = await writeRun(root, 'run-inc', 10, lines);
+      const file = path.join(dir, 'dialogues.jsonl');
+      const cache = new DialogueIndexCache();
+      let run = await readRunSummary(dir, cache);
+      assert.equal(run.dialogues.length, 3);
+      const first = cache.bytesRead;
+      assert.equal(first, Buffer.byteLength(lines.join('')));
+
+      const more = JSON.stringify(rejected(3, 'turn-limit', 'too long')) + '\n';
+      const torn = JSON.stringify(record(4));
+      await appendFile(file, more + torn.slice(0, 40));
+      run = await readRunSummary(dir, cache);
+      assert.deepEqual(run.dialogues.map((d) => d.id), ['d000000', 'd000001', 'd000002', 'd000003']);
+      assert.equal(cache.bytesRead - first, Buffer.byteLength(more) + 40, 'only the new bytes were read');
+
+      await appendFile(file, torn.slice(40) + '\n');
+      run = await readRunSummary(dir, cache);
+      assert.equal(run.dialogues.length, 5);
+      assert.equal(run.rejected, 1);
+      const full = await readDialogueRecord(dir, run.dialogues[4]!);
+      assert.equal(full.id, 'd000004', 'byte ranges of incrementally read lines point at the right record');
+
+      // the file replaced by a shorter one (e.g. rewritten): read again from the start
+      await writeFile(file + '.new', lines[0]!);
+      await rename(file + '.new', file);
+      run = await readRunSummary(dir, cache);
+      assert.deepEqual(run.dialogues.map((d) => d.id), ['d000000']);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
