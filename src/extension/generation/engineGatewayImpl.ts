@@ -68,7 +68,24 @@ async function buildAndSave(tools: Tool[], p: Omit<BuildGraphParams, 'toolsFile'
     cacheDir: p.cacheDir,
     signal: p.signal,
     onProgress: (e) => {
-      if (e.type === 'phase') p.onPhase(`${e.phase}${e.detail ? `: ${e.detail}` : ''}`);
+      const pct = (a: number, b: number) => (b > 0 ? `${Math.floor((a / b) * 100)}%` : `${a}`);
+      switch (e.type) {
+        case 'phase':
+          p.onPhase(`${e.phase}${e.detail ? `: ${e.detail}` : ''}`);
+          break;
+        case 'model-download':
+          p.onPhase(`downloading ${e.model} (${e.file}) ${pct(e.loaded, e.total)}`);
+          break;
+        case 'model-ready':
+          p.onPhase(`model ${e.model} ready (${e.dimensions} dimensions)`);
+          break;
+        case 'embed':
+          p.onPhase(`embedding ${e.done}/${e.total} texts`);
+          break;
+        case 'similarity':
+          p.onPhase(`similarity ${pct(e.done, e.total)}`);
+          break;
+      }
     },
   });
   await mkdir(path.dirname(p.graphFile), { recursive: true });

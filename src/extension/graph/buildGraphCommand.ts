@@ -48,7 +48,7 @@ export async function runBuildGraph(service: GenerationService, tools: ToolsTree
           embeddingModel: settings.embeddingModel,
           cacheDir: service.embeddingCacheDir,
           signal: controller.signal,
-          onPhase: (message) => progress.report({ message }),
+          onPhase: throttled((message) => progress.report({ message })),
         });
       },
     );
@@ -64,4 +64,15 @@ export async function runBuildGraph(service: GenerationService, tools: ToolsTree
     log.error(`Building the tool graph of ${toolsFile} failed: ${errorMessage(e)}${typeof hint === 'string' ? ` (${hint})` : ''}`);
     void vscode.window.showErrorMessage(`ToolFlow: building the tool graph failed: ${errorMessage(e)}${typeof hint === 'string' ? ` ${hint}` : ''}`);
   }
+}
+
+/** Passes at most one message per 200 ms (embedding and download events come in bursts). */
+function throttled(report: (message: string) => void): (message: string) => void {
+  let last = 0;
+  return (message) => {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+    report(message);
+  };
 }
