@@ -22,8 +22,8 @@ export class GenerationStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const running = run.state === 'running';
-    this.item.text = `${running ? '$(sync~spin)' : '$(check)'} ToolFlow ${run.done}/${run.total} · ${run.rejected} rejected · ${formatTokens(run.tokens)} tokens`;
+    const icon = { running: '$(sync~spin)', completed: '$(check)', aborted: '$(debug-pause)', 'budget-exceeded': '$(warning)', failed: '$(error)' }[run.state];
+    this.item.text = `${icon} ToolFlow ${run.done}/${run.total} · ${run.rejected} rejected · ${formatTokens(run.tokens)} tokens`;
     this.item.tooltip = `${run.runName}: ${run.state}\n${run.done} of ${run.total} dialogues, ${run.accepted} accepted, ${run.rejected} rejected, ${run.inFlight} in flight\n${run.tokens.toLocaleString('en-US')} tokens\nClick to show the live transcripts.`;
     this.item.show();
   }
