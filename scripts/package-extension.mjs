@@ -172,7 +172,7 @@ if (target === hostTarget) {
 
 // 4. vsce
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-const vsceArgs = ['package', '--no-dependencies', '--target', target, '--out', out, '--allow-missing-repository'];
+const vsceArgs = ['package', '--no-dependencies', '--target', target, '--out', out, '--allow-missing-repository', '--no-rewrite-relative-links'];
 if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(stage, f)))) vsceArgs.push('--skip-license');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 run(process.execPath, [vsce, ...vsceArgs], stage);
