@@ -20,7 +20,7 @@ import { log, numberOption, parseCommandArgs, UserError, writeJson, type CliComm
 import { loadToolSet } from './generate/loadTools';
 import { ProgressLine } from './generate/progressBar';
 import { graphSampler } from './generate/graphSampler';
-import { runCompletionStep } from './generate/completionStep';
+import { runCompletionStep } from '../../engine/pipeline/completion/completionStep';
 
 const USAGE =
   'toolflow generate --tools tools.json [--graph graph.json] --count N --out DIR [--concurrency C] [--seed S] ' +

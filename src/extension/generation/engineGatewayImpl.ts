@@ -14,7 +14,7 @@ import type { Tool } from '../../engine/model/tool';
 import { readManifest, readRunTools, resumeRun, startRun, uniformSampler } from '../../engine/pipeline';
 import { graphWalkSampler } from '../../engine/pipeline/sampler';
 import type { RunModelInfo } from '../../engine/pipeline/types';
-import { runCompletionStep } from '../../cli/commands/generate/completionStep';
+import { runCompletionStep } from '../../engine/pipeline/completion/completionStep';
 import { embeddingModelSpec, graphFileFor } from '../graph/graphLocation';
 import { parseToolSetText } from '../tools/toolSetFile';
 import type { BuildGraphParams, EngineGateway, EngineLog, GraphSummary, ResumeRunParams, RunOutcome, StartRunParams } from './engineGateway';

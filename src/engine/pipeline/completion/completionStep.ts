@@ -1,20 +1,21 @@
 /**
- * `generate`'s tool-JSON completion step (paper 3.4): before a new run, the tools the run will
+ * The tool-JSON completion step of a run, shared by `toolflow generate` and the extension's
+ * Generate Dataset (paper 3.4) (paper 3.4): before a new run, the tools the run will
  * sample that lack descriptions or return schemas are completed by the converter model. Results are
  * cached beside the tool set (`<tools>.completion-cache.json`), written for review as
  * `<out>/completion.diff`, and marked in each tool's `generated` list.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChatModel } from '../../../engine/llm/types';
-import { formatDiagnostic } from '../../../engine/model/diagnostic';
-import type { Tool } from '../../../engine/model/tool';
-import { completeTools } from '../../../engine/pipeline/completion/completeTools';
-import { CompletionCache } from '../../../engine/pipeline/completion/completionCache';
-import { formatCompletionReview } from '../../../engine/pipeline/completion/completionReview';
-import { findMissing } from '../../../engine/pipeline/completion/missingFields';
-import { sampleDialogueTools } from '../../../engine/pipeline/runner';
-import type { ToolSampler } from '../../../engine/pipeline/sampler';
+import type { ChatModel } from '../../llm/types';
+import { formatDiagnostic } from '../../model/diagnostic';
+import type { Tool } from '../../model/tool';
+import { completeTools } from './completeTools';
+import { CompletionCache } from './completionCache';
+import { formatCompletionReview } from './completionReview';
+import { findMissing } from './missingFields';
+import { sampleDialogueTools } from '../runner';
+import type { ToolSampler } from '../sampler';
 
 export interface CompletionStepInput {
   tools: Tool[];
