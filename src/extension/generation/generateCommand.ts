@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../common/errors';
-import { readSettings } from '../settings/settings';
+import { readSettingsOrShowError } from '../settings/settings';
 import type { ToolsNode, ToolsTreeProvider } from '../tools/toolsTreeProvider';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
 import { defaultRunName, describeModels, modelsForRoles, validatePositiveInt, validateRunName, type GenerateChoices } from './generateOptions';
@@ -65,13 +65,8 @@ export async function runGenerateFlow(service: GenerationService, tools: ToolsTr
     void vscode.window.showWarningMessage('ToolFlow: a generation is already running. Cancel it first (ToolFlow: Cancel Run) or wait for it to finish.');
     return;
   }
-  let settings;
-  try {
-    settings = readSettings();
-  } catch (e) {
-    void vscode.window.showErrorMessage(errorMessage(e));
-    return;
-  }
+  const settings = readSettingsOrShowError();
+  if (!settings) return;
 
   // 1. tool set
   let toolsFile = node && (node.kind === 'toolset' || node.kind === 'tool') ? node.set.file : undefined;

@@ -4,7 +4,7 @@ import { errorMessage, isAbortError } from '../common/errors';
 import type { Log } from '../common/log';
 import { loadEngine } from '../generation/engineGateway';
 import type { GenerationService } from '../generation/generationService';
-import { readSettings } from '../settings/settings';
+import { readSettingsOrShowError } from '../settings/settings';
 import type { ToolsNode, ToolsTreeProvider } from '../tools/toolsTreeProvider';
 import { graphFileFor } from './graphLocation';
 
@@ -25,13 +25,8 @@ export async function runBuildGraph(service: GenerationService, tools: ToolsTree
     if (!picked) return;
     toolsFile = picked.file;
   }
-  let settings;
-  try {
-    settings = readSettings();
-  } catch (e) {
-    void vscode.window.showErrorMessage(errorMessage(e));
-    return;
-  }
+  const settings = readSettingsOrShowError();
+  if (!settings) return;
   const graphFile = graphFileFor(toolsFile);
   const controller = new AbortController();
   try {

@@ -1,19 +1,13 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../common/errors';
-import { readSettings } from '../settings/settings';
+import { readSettingsOrShowError } from '../settings/settings';
 import type { ApiKeyStore } from './apiKeyStore';
 
 /** `ToolFlow: Set API Key` and `ToolFlow: Clear API Key`, for the origin of the configured endpoint. */
 export function registerApiKeyCommands(store: ApiKeyStore): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('toolflow.setApiKey', async () => {
-      let origin: string;
-      try {
-        origin = readSettings().origin;
-      } catch (e) {
-        void vscode.window.showErrorMessage(errorMessage(e));
-        return;
-      }
+      const origin = readSettingsOrShowError()?.origin;
+      if (origin === undefined) return;
       const key = await vscode.window.showInputBox({
         title: 'ToolFlow: Set API Key',
         prompt: `API key for ${origin} (stored in VS Code's secret storage, sent only to ${origin})`,
@@ -26,13 +20,8 @@ export function registerApiKeyCommands(store: ApiKeyStore): vscode.Disposable[] 
       void vscode.window.showInformationMessage(`ToolFlow: API key saved for ${origin}.`);
     }),
     vscode.commands.registerCommand('toolflow.clearApiKey', async () => {
-      let origin: string;
-      try {
-        origin = readSettings().origin;
-      } catch (e) {
-        void vscode.window.showErrorMessage(errorMessage(e));
-        return;
-      }
+      const origin = readSettingsOrShowError()?.origin;
+      if (origin === undefined) return;
       const had = await store.clear(origin);
       void vscode.window.showInformationMessage(had ? `ToolFlow: API key for ${origin} removed.` : `ToolFlow: no API key was stored for ${origin}.`);
     }),
