@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CoalescingReload } from '../common/coalescingReload';
 import { Disposable } from '../common/disposable';
 import type { Log } from '../common/log';
 import { describeFilter, filterDialogues, isFiltering, NO_FILTER, type DialogueFilter } from './dialogueFilter';
@@ -15,8 +16,17 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   readonly onDidChangeTreeData = this.changed.event;
   private runs: RunSummary[] = [];
   private filter: DialogueFilter = NO_FILTER;
-  private loading: Promise<void> | undefined;
-  private reloadQueued = false;
+  private readonly reload = new CoalescingReload(
+    async () => {
+      const root = this.runsRoot();
+      this.runs = root ? await listRuns(root, this.index) : [];
+    },
+    (e) => this.log.error(`Reading runs failed: ${e instanceof Error ? e.message : String(e)}`),
+    () => {
+      this.updateViewMessage();
+      this.changed.fire(undefined);
+    },
+  );
   private view: vscode.TreeView<RunsNode> | undefined;
   /** Runs' dialogues.jsonl read so far: a refresh during a run reads only the new lines. */
   private readonly index = new DialogueIndexCache();
@@ -51,26 +61,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   /** Re-reads the runs folder (coalesces calls made while a reload is in progress). */
   refresh(): Promise<void> {
-    if (this.loading) {
-      this.reloadQueued = true;
-      return this.loading;
-    }
-    this.loading = (async () => {
-      try {
-        do {
-          this.reloadQueued = false;
-          const root = this.runsRoot();
-          this.runs = root ? await listRuns(root, this.index) : [];
-        } while (this.reloadQueued);
-      } catch (e) {
-        this.log.error(`Reading runs failed: ${e instanceof Error ? e.message : String(e)}`);
-      } finally {
-        this.loading = undefined;
-      }
-      this.updateViewMessage();
-      this.changed.fire(undefined);
-    })();
-    return this.loading;
+    return this.reload.run();
   }
 
   runState(run: RunSummary): RunState {

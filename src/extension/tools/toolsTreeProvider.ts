@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CoalescingReload } from '../common/coalescingReload';
 import { Disposable } from '../common/disposable';
 import type { Log } from '../common/log';
 import type { Diagnostic } from '../../engine/model/diagnostic';
@@ -24,8 +25,17 @@ export class ToolsTreeProvider extends Disposable implements vscode.TreeDataProv
   private sets: LoadedToolSet[] = [];
   private search = '';
   private view: vscode.TreeView<ToolsNode> | undefined;
-  private loading: Promise<void> | undefined;
-  private reloadQueued = false;
+  private readonly reload = new CoalescingReload(
+    async () => {
+      this.sets = await this.load();
+      for (const set of this.sets) if (set.problem) this.log.warn(set.problem);
+    },
+    (e) => this.log.error(`Reading tool sets failed: ${e instanceof Error ? e.message : String(e)}`),
+    () => {
+      this.updateView();
+      this.changed.fire(undefined);
+    },
+  );
 
   constructor(private readonly log: Log) {
     super();
@@ -57,26 +67,7 @@ export class ToolsTreeProvider extends Disposable implements vscode.TreeDataProv
 
   /** Re-reads the tool sets; a call made while a read is in progress reads again after it. */
   refresh(): Promise<void> {
-    if (this.loading) {
-      this.reloadQueued = true;
-      return this.loading;
-    }
-    this.loading = (async () => {
-      try {
-        do {
-          this.reloadQueued = false;
-          this.sets = await this.load();
-        } while (this.reloadQueued);
-        for (const s of this.sets) if (s.problem) this.log.warn(s.problem);
-      } catch (e) {
-        this.log.error(`Reading tool sets failed: ${e instanceof Error ? e.message : String(e)}`);
-      } finally {
-        this.loading = undefined;
-      }
-      this.updateView();
-      this.changed.fire(undefined);
-    })();
-    return this.loading;
+    return this.reload.run();
   }
 
   private async load(): Promise<LoadedToolSet[]> {
