@@ -45,7 +45,7 @@ export interface DialogueView {
   tools: string[];
   style: string;
   plan: PlanStepView[] | null;
-  /** Index of the plan step in progress (estimated from user turns), null without a plan. */
+  /** Index of the plan step in progress (reported by the pipeline while live), null without a plan. */
   currentStep: number | null;
   turns: TurnView[];
   state: DialogueState;

@@ -11,7 +11,7 @@ import { ASSISTANT_SYSTEM_PROMPT, assistantTurn } from './agents/assistant';
 import { USER_STYLES } from './agents/styles';
 import { simulateTool } from './agents/toolSimulator';
 import { userTurn, type UserContext } from './agents/user';
-import type { PipelineEventListener } from './events';
+import type { MessageEvent as MessageWrittenEvent, PipelineEventListener } from './events';
 import { checkToolCall, filterDialogue } from './filter';
 import { MeteredModel, type TokenMeter } from './meteredModel';
 import { makePlan, PlanUnusableError } from './plan';
@@ -81,9 +81,13 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
   const usedIds = new Set<string>();
   const reasons: RejectionReason[] = [];
   let plan: DialoguePlan | null = null;
+  // 1-based plan step the user is working on; advanced when the user agent says a step is done.
+  let currentStep = 1;
   const push = (m: ChatMessage, author: 'user' | 'assistant' | 'tool') => {
     messages.push(m);
-    emit({ type: 'message', id, messageIndex: messages.length - 1, author, message: m });
+    const event: MessageWrittenEvent = { type: 'message', id, messageIndex: messages.length - 1, author, message: m };
+    if (plan) event.planStep = Math.min(currentStep, plan.steps.length) - 1;
+    emit(event);
   };
 
   emit({ type: 'dialogue-started', id, index, tools: offered.map((t) => t.function.name), style });
@@ -92,7 +96,6 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
       plan = await makePlan(model, offered, { targetSteps, retries: options.planRetries, signal });
       emit({ type: 'plan-ready', id, plan });
     }
-    let currentStep = 1;
     let userTurns = 0;
     conversation: for (;;) {
       if (!plan && userTurns >= targetSteps) break;

@@ -54,6 +54,8 @@ export interface MessageEvent {
   messageIndex: number;
   author: MessageAuthor;
   message: ChatMessage;
+  /** 0-based index of the plan step the dialogue is on when this message is written (with a plan). */
+  planStep?: number;
 }
 
 export interface ToolCallEvent {

@@ -37,7 +37,7 @@ function turnFromMessage(index: number, message: ChatMessage, toolNames: Map<str
   }
 }
 
-/** Plan step in progress: the n-th user turn works on step n (an estimate; the user may need extra turns). */
+/** Plan step of a dialogue whose events carry none (read from disk): the n-th user turn works on step n. */
 function estimateStep(view: DialogueView): number | null {
   if (!view.plan || view.plan.length === 0) return null;
   const userTurns = view.turns.filter((t) => t.author === 'user').length;
@@ -206,7 +206,8 @@ export class TranscriptStore {
           const at = d.turns.findIndex((t) => t.index === event.messageIndex);
           if (at >= 0) d.turns[at] = { ...d.turns[at], ...turn };
           else d.turns.push(turn);
-          d.currentStep = estimateStep(d);
+          // The pipeline says which plan step it is on; records from disk fall back to an estimate.
+          d.currentStep = event.planStep ?? estimateStep(d);
           change.dialogues.add(d.key);
           if (event.author === 'user') change.list = true;
         }

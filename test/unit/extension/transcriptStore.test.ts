@@ -10,6 +10,20 @@ function started(store: TranscriptStore, count = 3) {
 }
 
 describe('live transcript state from pipeline events', () => {
+  test('the plan step the pipeline reports wins over the estimate from user turns', () => {
+    const store = new TranscriptStore();
+    started(store);
+    const rec = record(0, {
+      plan: { steps: [{ kind: 'tool', request: 'weather', tools: ['get_weather'] }, { kind: 'chitchat', request: 'thanks' }] },
+      messages: [...record(0).messages, { role: 'user', content: 'And tomorrow?' }],
+    });
+    const events = dialogueEvents(RUN, rec);
+    events.pop();
+    // The user asked a follow-up: two user turns, but the pipeline is still on the first step.
+    for (const e of events) store.apply(e.type === 'message' ? { ...e, planStep: 0 } : e);
+    assert.equal(store.get('run-x/d000000')!.currentStep, 0);
+  });
+
   test('turns stream in as messages arrive; the plan step follows the user turns', () => {
     const store = new TranscriptStore();
     started(store);

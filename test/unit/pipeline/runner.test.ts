@@ -81,7 +81,16 @@ describe('runner', () => {
       assert.ok(mine.indexOf('plan-ready') < mine.indexOf('message'));
       assert.equal(mine[mine.length - 1], 'verdict');
       assert.equal(events.filter((e) => e.type === 'message' && e.id === l.id).length, l.messages.length);
+      // Each message says which plan step the dialogue is on: from the first step, never backwards, within the plan.
+      const steps = events.flatMap((e) => (e.type === 'message' && e.id === l.id ? [e.planStep] : []));
+      assert.equal(steps[0], 0);
+      for (let i = 1; i < steps.length; i++) assert.ok(steps[i]! >= steps[i - 1]!, `plan step went back: ${steps.join(',')}`);
+      assert.ok(steps.every((s) => s !== undefined && s < l.plan!.steps.length), `plan steps ${steps.join(',')} of ${l.plan!.steps.length}`);
     }
+    assert.ok(
+      lines.some((l) => new Set(events.flatMap((e) => (e.type === 'message' && e.id === l.id ? [e.planStep] : []))).size > 1),
+      'some dialogue moved past its first plan step',
+    );
     assert.equal(events[0]!.type, 'run-started');
     assert.equal(events[events.length - 1]!.type, 'run-finished');
     for (const f of fs.readdirSync(dir)) assert.ok(!fs.readFileSync(path.join(dir, f), 'utf8').includes('SECRET'), `${f} holds the API key`);
