@@ -10,6 +10,7 @@ import { gunzip } from 'node:zlib';
 import { LineCounter, isMap, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../../model/diagnostic';
 import { LineIndex, indexJsonPointers, jsonErrorOffset, nearestOffset } from './jsonLocations';
+import { jsonSyntaxErrorOffset } from './jsonSyntaxError';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -78,7 +79,7 @@ export function parseJsonDocument(file: string, text: string): { doc?: SourceDoc
     return { doc: { file, value, locate: jsonLocator(text) } };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    const off = jsonErrorOffset(msg, text.length);
+    const off = jsonErrorOffset(msg, text.length) ?? jsonSyntaxErrorOffset(text);
     const pos = off !== undefined ? new LineIndex(text).position(off) : {};
     return { error: parseError(file, `not valid JSON: ${msg}`, pos, 'fix the JSON syntax at this position, or check that the file is not truncated') };
   }
@@ -103,7 +104,7 @@ export function* parseJsonLines(file: string, text: string): Generator<{ doc?: S
       yield { doc: { file, value, line: lineNo, locate: jsonLocator(line, lineNo) } };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      const off = jsonErrorOffset(msg, line.length);
+      const off = jsonErrorOffset(msg, line.length) ?? jsonSyntaxErrorOffset(line);
       yield { error: parseError(file, `line ${lineNo} is not valid JSON: ${msg}`, { line: lineNo, ...(off !== undefined ? { column: off + 1 } : {}) }, 'each line of a JSON-lines file must be one complete JSON value') };
     }
     if (end >= text.length) break;
