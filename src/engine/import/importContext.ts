@@ -93,7 +93,7 @@ export class DocumentContext {
 
   /** Reports an item that could not become a tool, with the reason, and drops it. */
   drop(pointer: string, reason: string, hint?: string): void {
-    this.notes.clear();
+    this.flushNotes('dropped item');
     this.report('error', 'dropped-item', `dropped: ${reason}`, pointer, hint);
   }
 }

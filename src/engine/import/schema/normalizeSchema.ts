@@ -167,12 +167,14 @@ export function normalizeSchema(raw: unknown, ptr: string, ctx: DocumentContext,
         break;
       }
       case 'exclusiveMinimum':
-      case 'exclusiveMaximum':
+      case 'exclusiveMaximum': {
         // Draft-04 / OpenAPI 3.0 booleans are resolved after the loop, once minimum/maximum are known.
         if (typeof value === 'boolean') break;
-        if (numericKeyword(value) !== undefined) out[key] = numericKeyword(value);
+        const bound = numericKeyword(value);
+        if (bound !== undefined) out[key] = bound;
         else ctx.note('invalid-schema', 'warning', kp, `"${key}" is ${describe(value)}, not a number; dropped`);
         break;
+      }
       case 'title':
       case 'format':
       case '$comment':
@@ -234,6 +236,7 @@ export function normalizeSchema(raw: unknown, ptr: string, ctx: DocumentContext,
   }
 
   // allOf of object schemas (OpenAPI composition): merged into one object so its fields are visible.
+  let mergedRequired: string[] = [];
   if (out.allOf && out.allOf.length > 0 && out.allOf.every((b) => (b.type === 'object' || b.type === undefined) && (b.properties !== undefined || Object.keys(b).every((k) => k === 'description' || k === 'type' || k === 'required')))) {
     const properties: Record<string, JsonSchema> = { ...(out.properties ?? {}) };
     const required = new Set<string>();
@@ -245,8 +248,7 @@ export function normalizeSchema(raw: unknown, ptr: string, ctx: DocumentContext,
     delete out.allOf;
     out.type = 'object';
     out.properties = properties;
-    const req = [...required].filter((r) => Object.hasOwn(properties, r));
-    if (req.length) out.mergedRequired = req;
+    mergedRequired = [...required].filter((r) => Object.hasOwn(properties, r));
   }
 
   // required: a list at object level; per-property `required: true` / BFCL `optional: true` folded in.
@@ -273,8 +275,7 @@ export function normalizeSchema(raw: unknown, ptr: string, ctx: DocumentContext,
         ctx.note('optional-flag', 'info', `${ptr}/properties/${esc(name)}/optional`, `"optional": true overrides the required list: "${name}" is optional`);
       }
     }
-    if (Array.isArray(out.mergedRequired)) for (const r of out.mergedRequired as string[]) if (!required.includes(r)) required.push(r);
-    delete out.mergedRequired;
+    for (const r of mergedRequired) if (!required.includes(r)) required.push(r);
     if (required.length > 0) out.required = required;
   }
   return out;

@@ -44,6 +44,12 @@ export function valueAt(root: unknown, segments: string[]): unknown {
   return cur;
 }
 
+type WalkMode = 'schema' | 'map' | 'literal';
+/** Schema keywords whose value maps names to schemas. */
+const NAME_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas']);
+/** Schema keywords whose value is data, not schema. */
+const LITERALS = new Set(['enum', 'const', 'default', 'example', 'examples']);
+
 /**
  * Returns a copy of `value` (found at `pointer`) with local references into `root` inlined.
  * `rootPointer` is where `root` itself sits in the document (for note locations).
@@ -54,7 +60,13 @@ export function resolveRefs(value: unknown, root: unknown, pointer: string, ctx:
   let budgetNoted = false;
   const stack: string[] = [];
 
-  const walk = (v: unknown, ptr: string, depth: number): unknown => {
+  /**
+   * `mode` says what `v` is: a schema node (where `$defs`/`definitions` are dropped, since they are
+   * inlined where used), a map of names to schemas (`properties`: a property may be called
+   * `definitions`), or a literal value (`enum`, `default`, examples: copied as written).
+   */
+  const walk = (v: unknown, ptr: string, depth: number, mode: WalkMode = 'schema'): unknown => {
+    if (mode === 'literal') return v;
     if (--budget < 0) {
       if (!budgetNoted) {
         ctx.note('schema-truncated', 'warning', ptr, 'the schema expands to more than the size limit after inlining $ref; the rest was cut');
@@ -66,7 +78,7 @@ export function resolveRefs(value: unknown, root: unknown, pointer: string, ctx:
       ctx.note('schema-truncated', 'warning', ptr, 'nesting deeper than 200 levels was cut');
       return {};
     }
-    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${ptr}/${i}`, depth + 1));
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${ptr}/${i}`, depth + 1, mode));
     if (!isRecord(v)) return v;
     const ref = v.$ref;
     if (typeof ref === 'string') {
@@ -99,8 +111,9 @@ export function resolveRefs(value: unknown, root: unknown, pointer: string, ctx:
     }
     const out: Record<string, unknown> = {};
     for (const [k, child] of Object.entries(v)) {
-      if (k === '$defs' || k === 'definitions') continue; // inlined where used
-      out[k] = walk(child, `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+      if (mode === 'schema' && (k === '$defs' || k === 'definitions')) continue; // inlined where used
+      const childMode: WalkMode = mode === 'map' ? 'schema' : NAME_MAPS.has(k) ? 'map' : LITERALS.has(k) ? 'literal' : 'schema';
+      out[k] = walk(child, `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1, childMode);
     }
     return out;
   };

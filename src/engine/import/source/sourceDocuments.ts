@@ -13,6 +13,8 @@ import { LineIndex, indexJsonPointers, jsonErrorOffset, nearestOffset } from './
 import { jsonSyntaxErrorOffset } from './jsonSyntaxError';
 
 const gunzipAsync = promisify(gunzip);
+/** Largest decompressed input read (all of ToolBench is about 100 MB). */
+export const MAX_GUNZIPPED_BYTES = 1024 * 1024 * 1024;
 
 /** Documents larger than this get no line:column for pointers (the pointer still locates them). */
 const MAX_INDEXED_TEXT = 8 * 1024 * 1024;
@@ -44,10 +46,11 @@ export function textKindOf(file: string): TextKind | undefined {
   return undefined;
 }
 
-export async function readSourceText(absPath: string, readFile: (p: string) => Promise<Buffer>): Promise<string> {
+export async function readSourceText(absPath: string, readFile: (p: string) => Promise<Buffer>, maxGunzippedBytes = MAX_GUNZIPPED_BYTES): Promise<string> {
   let buf = await readFile(absPath);
   if (absPath.toLowerCase().endsWith('.gz') || (buf.length > 2 && buf[0] === 0x1f && buf[1] === 0x8b)) {
-    buf = await gunzipAsync(buf);
+    // Bounded: a small gzip bomb among untrusted inputs must not exhaust memory (it fails as unreadable).
+    buf = await gunzipAsync(buf, { maxOutputLength: maxGunzippedBytes });
   }
   // Strip a UTF-8 byte-order mark, which JSON.parse rejects.
   const text = buf.toString('utf8');
