@@ -265,6 +265,14 @@ export class LlmClient implements ChatModel {
       this.meter.checkBudget(role);
       if (this.rpm) await sleep(this.rpm.reserve(), signal, role);
       const release = await this.semaphore.acquire(signal, role);
+      // Again once a slot is ours: requests queued behind the limit must not all pass an old check,
+      // so spending can overshoot the cap by at most the requests in flight.
+      try {
+        this.meter.checkBudget(role);
+      } catch (e) {
+        release();
+        throw e;
+      }
       const timer = new AbortController();
       let timedOut = false;
       const timeout = setTimeout(() => {

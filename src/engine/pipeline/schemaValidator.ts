@@ -28,6 +28,9 @@ function compile(schema: JsonSchema): ValidateFunction | Error {
       // ajv mutates nothing, but $id/$schema of foreign drafts can clash; drop them.
       const { $id: _id, $schema: _s, ...rest } = schema as Record<string, unknown>;
       v = ajv.compile(rest);
+      // Ajv keeps every compiled schema in its own cache; model-written schemas would pile up in a
+      // long-lived extension host. Our WeakMap is the cache; the compiled function stays usable.
+      ajv.removeSchema(rest);
     } catch (e) {
       v = e instanceof Error ? e : new Error(String(e));
     }

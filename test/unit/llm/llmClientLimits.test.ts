@@ -93,6 +93,19 @@ describe('LlmClient limits and usage', () => {
     }
   });
 
+  test('requests queued behind the concurrency limit re-check the budget: the overshoot is bounded by what is in flight', async () => {
+    const prices = { 'sim-model': { inputPerMillion: 1_000_000, outputPerMillion: 2_000_000 } }; // any request spends the cap
+    const k = await kit({ latencyMs: 50 }, { concurrency: 1 }, { prices, budget: { maxCostUsd: 1 } });
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => k.client.chat({ role: 'user', messages: hello(i) })));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      assert.ok(results.every((r) => r.status === 'fulfilled' || (r.reason instanceof LlmError && r.reason.code === 'budget-exceeded')));
+      assert.equal(k.sim.stats.requests, 1, 'the 7 queued requests were stopped when they got their slot');
+    } finally {
+      await k.close();
+    }
+  });
+
   test('a token budget works without prices', async () => {
     const k = await kit({}, {}, { budget: { maxTokens: 40 } });
     try {

@@ -54,6 +54,16 @@ describe('tool-JSON completion', () => {
     await completeTools([bare], clientFor(sim), { modelName: 'other-model', cache: await CompletionCache.load(file) });
     assert.equal(sim.stats.bySchema['tool_completion'], 2, 'another model is another cache entry');
 
+    // A tampered cache file is untrusted input: its entry is re-asked, never written through __proto__.
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: Record<string, unknown> };
+    for (const k of Object.keys(doc.entries)) doc.entries[k] = [{ pointer: '/__proto__/polluted', value: 'yes' }];
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const before = sim.stats.bySchema['tool_completion'] ?? 0;
+    const tampered = await completeTools([bare], clientFor(sim), { modelName: 'sim', cache: await CompletionCache.load(file) });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(tampered.completions[0]!.fromCache, false);
+    assert.equal(sim.stats.bySchema['tool_completion'], before + 1, 'the bad entry is asked again');
+
     const review = formatCompletionReview([bare], r.completions);
     assert.match(review, /^--- track\/parcel/m);
     assert.match(review, /^@@ \/returns @@$/m);

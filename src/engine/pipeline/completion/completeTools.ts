@@ -133,7 +133,10 @@ export async function completeTools(tools: readonly Tool[], model: ChatModel, op
       if (opts.signal?.aborted) throw new LlmError('aborted', 'completion cancelled', 'converter');
       const { i, tool, pointers } = todo[next++]!;
       const key = completionKey(tool, pointers, opts.modelName);
-      let fills = opts.cache?.get(key);
+      // The cache file is input like any other: an entry is used only if it passes the same checks as a model answer.
+      const cached = opts.cache?.get(key);
+      const checked = cached !== undefined ? validateFills({ fills: cached }, pointers) : undefined;
+      let fills = checked?.ok ? checked.value : undefined;
       const fromCache = fills !== undefined;
       if (!fills) {
         try {

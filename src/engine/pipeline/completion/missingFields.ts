@@ -49,6 +49,7 @@ export function getAt(root: unknown, pointer: string): unknown {
 export function setAt(root: Record<string, unknown>, pointer: string, value: unknown): void {
   const segs = splitPointer(pointer);
   if (segs.length === 0) throw new Error('cannot replace the whole tool');
+  if (segs.some((seg) => seg === '__proto__' || seg === 'constructor' || seg === 'prototype')) throw new Error(`refusing to write through "${pointer}"`);
   let cur: Record<string, unknown> = root;
   for (const seg of segs.slice(0, -1)) {
     const next = cur[seg];
