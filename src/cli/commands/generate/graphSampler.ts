@@ -4,11 +4,12 @@
  * run folder as `graph.json` so that `--resume` walks the same graph.
  */
 import path from 'node:path';
-import { buildToolGraph, defaultCacheDir, GraphFileError, GraphTooLargeError, loadGraph, ModelFilesMissingError, OFFLINE_MODEL, saveGraph, type ToolGraph } from '../../../engine/graph';
+import { buildToolGraph, defaultCacheDir, GraphFileError, loadGraph, OFFLINE_MODEL, saveGraph, type ToolGraph } from '../../../engine/graph';
 import type { Tool } from '../../../engine/model/tool';
 import { graphWalkSampler, type ToolSampler } from '../../../engine/pipeline/sampler';
 import { SamplingError } from '../../../engine/sampling';
 import { UserError } from '../../cliSupport';
+import { asUserError as asGraphUserError } from '../graphInput';
 
 export interface GraphSamplerOptions {
   /** A graph file to load; otherwise the graph is built and saved as `<outDir>/graph.json`. */
@@ -27,11 +28,11 @@ export interface GraphSamplerResult {
   graphFile: string;
 }
 
+/** The graph commands' mapping (model download/load, graph size), plus the errors of a given graph file and of sampling. */
 function asUserError(e: unknown): unknown {
   if (e instanceof GraphFileError) return new UserError(e.message, e.hint ?? 'Build it with `toolflow graph tools.json -o graph.json`, or leave out --graph.');
-  if (e instanceof ModelFilesMissingError || e instanceof GraphTooLargeError || e instanceof SamplingError) return new UserError(e.message, 'hint' in e && typeof e.hint === 'string' ? e.hint : undefined);
-  if (e instanceof RangeError) return new UserError(e.message);
-  return e;
+  if (e instanceof SamplingError) return new UserError(e.message, e.hint);
+  return asGraphUserError(e);
 }
 
 export async function graphSampler(tools: Tool[], opts: GraphSamplerOptions): Promise<GraphSamplerResult> {
