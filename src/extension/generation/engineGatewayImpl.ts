@@ -4,19 +4,19 @@
  * tool graphs for the walk sampler (paper Algorithm 1).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { buildToolGraph, loadGraph, OFFLINE_MODEL, saveGraph, type ToolGraph } from '../../engine/graph';
 import { LlmClient } from '../../engine/llm/llmClient';
 import type { LlmConfig } from '../../engine/llm/config';
 import type { LlmRole } from '../../engine/llm/types';
+import { readToolSet, ToolSetError } from '../../engine/import';
 import type { Tool } from '../../engine/model/tool';
 import { readManifest, readRunTools, resumeRun, startRun, uniformSampler } from '../../engine/pipeline';
 import { graphWalkSampler } from '../../engine/pipeline/sampler';
 import type { RunModelInfo } from '../../engine/pipeline/types';
 import { runCompletionStep } from '../../engine/pipeline/completion/completionStep';
 import { embeddingModelSpec, graphFileFor } from '../graph/graphLocation';
-import { parseToolSetText } from '../tools/toolSetFile';
 import type { BuildGraphParams, EngineGateway, EngineLog, GraphSummary, ResumeRunParams, RunOutcome, StartRunParams } from './engineGateway';
 
 /** The LLM client with its retries, fallbacks and re-asks reported to the log (texts come redacted). */
@@ -45,17 +45,17 @@ export class EngineInputError extends Error {
   }
 }
 
+/** The tool set a run samples from, read and validated by the engine exactly as `toolflow generate` does. */
 async function loadTools(file: string): Promise<Tool[]> {
-  let text: string;
+  let set;
   try {
-    text = await readFile(file, 'utf8');
+    set = await readToolSet(file);
   } catch (e) {
-    throw new EngineInputError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof ToolSetError) throw new EngineInputError(e.message, 'Re-import the tools (ToolFlow: Import Tools…) to rewrite the tool set.');
+    throw e;
   }
-  const loaded = parseToolSetText(file, text);
-  if (!loaded.toolSet) throw new EngineInputError(loaded.problem ?? `${file}: unreadable tool set`);
-  if (loaded.toolSet.tools.length === 0) throw new EngineInputError(`${file}#/tools: the tool set is empty`, 'Import tools first (ToolFlow: Import Tools…).');
-  return loaded.toolSet.tools;
+  if (set.tools.length === 0) throw new EngineInputError(`${file}#/tools: the tool set is empty`, 'Import tools first (ToolFlow: Import Tools…).');
+  return set.tools;
 }
 
 async function buildAndSave(tools: Tool[], p: Omit<BuildGraphParams, 'toolsFile'>): Promise<{ graph: ToolGraph; summary: GraphSummary }> {

@@ -51,7 +51,7 @@ export async function runBuildGraph(service: GenerationService, tools: ToolsTree
     log.info(`Tool graph of ${toolsFile}: ${line} → ${graphFile}`);
     void vscode.window.showInformationMessage(`ToolFlow: tool graph built: ${line}. Generation walks it.`);
   } catch (e) {
-    if (controller.signal.aborted && (isAbortError(e) || controller.signal.aborted)) {
+    if (controller.signal.aborted && isAbortError(e)) {
       void vscode.window.showInformationMessage('ToolFlow: building the tool graph was cancelled.');
       return;
     }

@@ -22,8 +22,10 @@ export function parseToolSetText(file: string, text: string): LoadedToolSet {
   }
   const ts = value as Partial<ToolSet>;
   if (!Array.isArray(ts.tools)) return { file, problem: `${file}#/tools: missing the "tools" array.` };
-  const bad = ts.tools.findIndex((t) => typeof t !== 'object' || t === null || typeof (t as Tool).name !== 'string' || typeof (t as Tool).parameters !== 'object');
-  if (bad >= 0) return { file, problem: `${file}#/tools/${bad}: a tool needs "name" and "parameters".` };
+  const bad = ts.tools.findIndex(
+    (t) => typeof t !== 'object' || t === null || typeof (t as Tool).name !== 'string' || typeof (t as Tool).description !== 'string' || !isObject((t as Tool).parameters),
+  );
+  if (bad >= 0) return { file, problem: `${file}#/tools/${bad}: a tool needs a "name", a "description" and "parameters" (an object).` };
   return { file, toolSet: { ...(ts as ToolSet), diagnostics: Array.isArray(ts.diagnostics) ? ts.diagnostics : [], sources: Array.isArray(ts.sources) ? ts.sources : [] } };
 }
 
@@ -69,4 +71,8 @@ export function diagnosticsOfTool(tool: Tool, diagnostics: readonly Diagnostic[]
   const p = tool.provenance;
   if (!p) return [];
   return diagnostics.filter((d) => d.location.file === p.file && d.location.pointer !== undefined && p.pointer !== '' && (d.location.pointer === p.pointer || d.location.pointer.startsWith(p.pointer + '/')));
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

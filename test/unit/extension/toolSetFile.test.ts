@@ -33,7 +33,11 @@ describe('tool set files for the Tools view', () => {
   test('bad files say where and what to do', () => {
     assert.match(parseToolSetText('x.tools.json', '{ nope').problem!, /^x\.tools\.json: not valid JSON.*Import Tools/);
     assert.match(parseToolSetText('x.tools.json', '{"format":"openai"}').problem!, /^x\.tools\.json#\/format: not a ToolFlow tool set/);
-    assert.match(parseToolSetText('x.tools.json', JSON.stringify({ ...set, tools: [{ name: 'a', parameters: {} }, { description: 'no name' }] })).problem!, /^x\.tools\.json#\/tools\/1: a tool needs "name"/);
+    assert.match(parseToolSetText('x.tools.json', JSON.stringify({ ...set, tools: [{ name: 'a', description: '', parameters: {} }, { description: 'no name' }] })).problem!, /^x\.tools\.json#\/tools\/1: a tool needs a "name"/);
+    // Values the Tools view would crash on (search reads description, the tree reads parameters.properties).
+    for (const bad of [{ name: 'a', description: 'd', parameters: null }, { name: 'a', parameters: {} }, { name: 'a', description: 'd', parameters: [] }]) {
+      assert.match(parseToolSetText('x.tools.json', JSON.stringify({ ...set, tools: [bad] })).problem!, /#\/tools\/0: a tool needs/, JSON.stringify(bad));
+    }
   });
 
   test('parameters and nested return fields become tree fields', () => {
