@@ -34,7 +34,7 @@ export const calibrateCommand: CliCommand = {
     const ignoreParams = [...(values['ignore-generic'] ? GENERIC_PARAMS : []), ...(listOption(values['ignore-params']) ?? [])];
     const model = values.model ?? (values.offline ? OFFLINE_MODEL : undefined);
     const toolSet = await readTools(positionals, io, USAGE);
-    const cacheDir = values['cache-dir'] ? path.resolve(io.cwd, values['cache-dir']) : (io.env.TOOLFLOW_CACHE_DIR || defaultCacheDir());
+    const cacheDir = values['cache-dir'] ? path.resolve(io.cwd, values['cache-dir']) : defaultCacheDir(io.env);
     let r;
     try {
       r = await calibrateThreshold(toolSet, {

@@ -58,7 +58,7 @@ export const graphCommand: CliCommand = {
     // --offline without --model means the embedded model: it is the one that needs no download.
     const model = values.model ?? (values.offline ? OFFLINE_MODEL : undefined);
     const toolSet = await readTools(positionals, io, USAGE);
-    const cacheDir = values['cache-dir'] ? path.resolve(io.cwd, values['cache-dir']) : (io.env.TOOLFLOW_CACHE_DIR || defaultCacheDir());
+    const cacheDir = values['cache-dir'] ? path.resolve(io.cwd, values['cache-dir']) : defaultCacheDir(io.env);
     let result;
     try {
       result = await buildToolGraph(toolSet, {

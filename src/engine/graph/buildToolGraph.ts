@@ -76,8 +76,9 @@ export class GraphTooLargeError extends Error {
   }
 }
 
-export function defaultCacheDir(): string {
-  return process.env.TOOLFLOW_CACHE_DIR || path.join(os.homedir(), '.cache', 'toolflow');
+/** `$TOOLFLOW_CACHE_DIR`, else `~/.cache/toolflow`: downloaded models and the embedding cache. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TOOLFLOW_CACHE_DIR || path.join(os.homedir(), '.cache', 'toolflow');
 }
 
 function throwIfAborted(signal?: AbortSignal): void {

@@ -2,6 +2,7 @@
  * Saving and loading tool graphs: graphology's serialisation (`graph.export()` shape) as JSON,
  * and GEXF for Gephi. Loading validates the document and says where it is wrong.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import Graph from 'graphology';
 import type { SerializedGraph } from 'graphology-types';
@@ -20,17 +21,15 @@ export class GraphFileError extends Error {
   }
 }
 
-export function serializeGraph(graph: ToolGraph): string {
-  return JSON.stringify(graph.export());
-}
-
 /**
  * Writes `graph.export()` as JSON, streaming node and edge entries so a graph of millions of
  * edges never becomes one giant string. Written to a temporary file, then renamed.
  */
 export async function saveGraph(graph: ToolGraph, file: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
+  // Unique per save: the extension host may save the same graph file twice at once.
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const handle = await fs.open(tmp, 'w');
+  let written = false;
   try {
     let chunk = '';
     const put = async (text: string) => {
@@ -57,8 +56,10 @@ export async function saveGraph(graph: ToolGraph, file: string): Promise<void> {
     }
     await put(']}');
     await handle.write(chunk);
+    written = true;
   } finally {
     await handle.close();
+    if (!written) await fs.rm(tmp, { force: true });
   }
   await fs.rename(tmp, file);
 }

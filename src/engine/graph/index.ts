@@ -3,7 +3,7 @@ export { buildToolGraph, findTextPairs, toGraphology, defaultCacheDir, GraphTooL
 export { buildFieldIndex, GENERIC_PARAMS, normalizeParamName, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
 export { collectToolEdges, capDegree, ToolEdgeTable, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type CollectEdgesOptions } from './toolEdges';
 export { computeGraphStats, type GraphStats } from './graphStats';
-export { saveGraph, loadGraph, parseGraph, serializeGraph, graphToGexf, saveGexf, GraphFileError } from './graphFiles';
+export { saveGraph, loadGraph, parseGraph, graphToGexf, saveGexf, GraphFileError } from './graphFiles';
 export { calibrateThreshold, type CalibrationOptions, type CalibrationResult } from './calibrate';
 export { findSimilarPairs, type PairSearchOptions, type PairSearchResult } from './similarity/findSimilarPairs';
 export { GRAPH_FORMAT, GRAPH_VERSION, type ToolGraph, type ToolNodeAttributes, type ToolEdgeAttributes, type ToolGraphAttributes } from './graphTypes';

@@ -17,49 +17,24 @@ export const KIND_RP_B_TO_A = 2;
 
 /** Tool edges in struct-of-arrays form, ordered by (a, b) with a < b. */
 export class ToolEdgeTable {
-  count = 0;
-  a = new Int32Array(1024);
-  b = new Int32Array(1024);
-  sim = new Float32Array(1024);
-  kind = new Uint8Array(1024);
-  /** Text numbers of the best pair: the field on tool a, the field on tool b. */
-  textA = new Int32Array(1024);
-  textB = new Int32Array(1024);
+  readonly count: number;
 
-  push(a: number, b: number, s: number, kind: number, ta: number, tb: number): void {
-    if (this.count === this.a.length) this.grow();
-    const e = this.count++;
-    this.a[e] = a;
-    this.b[e] = b;
-    this.sim[e] = s;
-    this.kind[e] = kind;
-    this.textA[e] = ta;
-    this.textB[e] = tb;
+  private constructor(
+    readonly a: Int32Array,
+    readonly b: Int32Array,
+    readonly sim: Float32Array,
+    readonly kind: Uint8Array,
+    /** Text numbers of the best pair: the field on tool a, the field on tool b. */
+    readonly textA: Int32Array,
+    readonly textB: Int32Array,
+  ) {
+    this.count = a.length;
   }
 
-  private grow(): void {
-    const n = Math.ceil(this.a.length * 1.5);
-    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, next: T): T => {
-      next.set(old);
-      return next;
-    };
-    this.a = grow(this.a, new Int32Array(n));
-    this.b = grow(this.b, new Int32Array(n));
-    this.sim = grow(this.sim, new Float32Array(n));
-    this.kind = grow(this.kind, new Uint8Array(n));
-    this.textA = grow(this.textA, new Int32Array(n));
-    this.textB = grow(this.textB, new Int32Array(n));
-  }
-
+  /** Concatenates the per-range chunks the workers return, in range order. */
   static fromChunks(chunks: EdgeChunk[]): ToolEdgeTable {
-    const t = new ToolEdgeTable();
     const total = chunks.reduce((n, c) => n + c.a.length, 0);
-    t.a = new Int32Array(total);
-    t.b = new Int32Array(total);
-    t.sim = new Float32Array(total);
-    t.kind = new Uint8Array(total);
-    t.textA = new Int32Array(total);
-    t.textB = new Int32Array(total);
+    const t = new ToolEdgeTable(new Int32Array(total), new Int32Array(total), new Float32Array(total), new Uint8Array(total), new Int32Array(total), new Int32Array(total));
     let at = 0;
     for (const c of chunks) {
       t.a.set(c.a, at);
@@ -70,7 +45,6 @@ export class ToolEdgeTable {
       t.textB.set(c.textB, at);
       at += c.a.length;
     }
-    t.count = total;
     return t;
   }
 

@@ -34,7 +34,7 @@ export interface LlmLimits {
   requestTimeoutMs: number;
   /** Retries after the first attempt on 429, 5xx, connection errors and timeouts (default 4). */
   maxRetries: number;
-  /** First backoff delay in ms (default 1000); doubles each retry, with full jitter. */
+  /** First backoff delay in ms (default 1000); doubles each retry, with equal jitter (half fixed, half random). */
   backoffBaseMs: number;
   /** Largest backoff delay in ms (default 30 000). */
   backoffMaxMs: number;

@@ -1,4 +1,4 @@
-/** When to retry and how long to wait: exponential backoff with full jitter, honouring Retry-After. */
+/** When to retry and how long to wait: exponential backoff with equal jitter, honouring Retry-After. */
 import type { LlmErrorCode } from './types';
 
 /** Failure codes worth another attempt. */
@@ -31,7 +31,8 @@ export interface BackoffOptions {
 }
 
 /**
- * Delay before retry number `retry` (1-based): full jitter over base·2^(retry-1), capped; never
+ * Delay before retry number `retry` (1-based): equal jitter over base·2^(retry-1) (half of it fixed, so
+ * a retry never comes almost at once), capped; never
  * shorter than the server's Retry-After (itself capped at maxRetryAfterMs).
  */
 export function retryDelayMs(retry: number, opts: BackoffOptions, retryAfterMs?: number, random: () => number = Math.random): number {

@@ -139,7 +139,7 @@ export interface RunGenerationOptions {
   toolsPerDialogue: { min: number; max: number };
   /** Plan steps per dialogue: an inclusive range (`Target steps` in the planner prompt). */
   planSteps: { min: number; max: number };
-  /** Hard limit on assistant turns (model replies) per dialogue. */
+  /** Hard limit on user turns per dialogue (each may take several assistant replies and tool rounds). */
   maxTurns: number;
   /** Probability that a simulated tool call returns an error. */
   toolErrorRate: number;

@@ -46,7 +46,7 @@ export async function graphSampler(tools: Tool[], opts: GraphSamplerOptions): Pr
       opts.log(`building the tool graph of ${tools.length} tools${opts.offline ? ' with the embedded offline model' : ''} (pass --graph to reuse one)`);
       const result = await buildToolGraph(tools, {
         ...(opts.offline ? { offline: true, model: OFFLINE_MODEL } : {}),
-        cacheDir: opts.env.TOOLFLOW_CACHE_DIR || defaultCacheDir(),
+        cacheDir: defaultCacheDir(opts.env),
         cwd: opts.cwd,
         signal: opts.signal,
       });
