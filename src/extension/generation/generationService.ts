@@ -22,7 +22,6 @@ const TREE_REFRESH_MS = 1000;
 interface ActiveRun {
   runDir: string;
   controller: AbortController;
-  done: Promise<void>;
 }
 
 export class GenerationRefused extends Error {}
@@ -32,8 +31,6 @@ export class GenerationService extends Disposable {
   private active: ActiveRun | undefined;
   private readonly statusBar = this._register(new GenerationStatusBar());
   private treeTimer: NodeJS.Timeout | undefined;
-  private readonly finished = this._register(new vscode.EventEmitter<{ runDir: string; outcome?: RunOutcome; error?: string }>());
-  readonly onDidFinishRun = this.finished.event;
 
   constructor(
     /** Folder of the persistent embedding cache (in the extension's global storage). */
@@ -165,9 +162,7 @@ export class GenerationService extends Disposable {
     body: (engine: Awaited<ReturnType<typeof loadEngine>>, onEvent: (e: PipelineEvent) => void, signal: AbortSignal) => Promise<RunOutcome>,
   ): Promise<void> {
     const controller = new AbortController();
-    let resolveDone!: () => void;
-    const done = new Promise<void>((r) => (resolveDone = r));
-    this.active = { runDir, controller, done };
+    this.active = { runDir, controller };
     await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
     this.log.info(`${title}: ${runDir}`);
     void this.runs.refresh();
@@ -196,7 +191,6 @@ export class GenerationService extends Disposable {
           const outcome = await body(engine, onEvent, controller.signal);
           const secs = ((Date.now() - started) / 1000).toFixed(1);
           this.log.info(`Run ${path.basename(runDir)} ${outcome.reason} after ${secs}s: ${outcome.counts.done}/${outcome.counts.total} done, ${outcome.counts.accepted} accepted, ${outcome.counts.rejected} rejected`);
-          this.finished.fire({ runDir, outcome });
           if (outcome.reason === 'completed') {
             void vscode.window.showInformationMessage(`ToolFlow: ${path.basename(runDir)} finished: ${outcome.counts.accepted} accepted, ${outcome.counts.rejected} rejected.`);
           } else if (outcome.reason === 'aborted') {
@@ -209,19 +203,16 @@ export class GenerationService extends Disposable {
     } catch (e) {
       if (controller.signal.aborted && isAbortError(e)) {
         this.log.info(`Run ${path.basename(runDir)} cancelled`);
-        this.finished.fire({ runDir });
       } else {
         const msg = errorMessage(e);
         const hint = (e as { hint?: unknown }).hint;
         this.log.error(`Run ${path.basename(runDir)} failed: ${msg}${typeof hint === 'string' ? ` (${hint})` : ''}`);
-        this.finished.fire({ runDir, error: msg });
         void vscode.window.showErrorMessage(`ToolFlow: generation failed: ${msg}${typeof hint === 'string' ? ` ${hint}` : ''}`);
         if (this.store.run && this.store.run.state === 'running') this.store.run.state = 'failed';
       }
     } finally {
       this.active = undefined;
       this.progress = undefined;
-      resolveDone();
       await vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
       this.statusBar.update(this.store.run);
       LivePanel.instance?.onStoreChange({ run: true, list: true, dialogues: new Set() });

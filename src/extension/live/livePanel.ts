@@ -73,10 +73,6 @@ export class LivePanel extends Disposable {
     return (LivePanel.current = new LivePanel(panel, extensionUri, store, log));
   }
 
-  get visible(): boolean {
-    return this.panel.visible;
-  }
-
   select(key: string): void {
     this.selectedKey = key;
     this.schedule({ run: false, list: true, selected: true });

@@ -3,6 +3,7 @@
  * `vscode`, unit-tested). Dialogues in flight are kept whole; finished ones are kept up to a bound so
  * a run of thousands of dialogues does not grow memory without limit.
  */
+import { displayStatus } from '../common/dialogueStatus';
 import type { ChatMessage } from '../../engine/llm/types';
 import type { PipelineEvent } from '../../engine/pipeline/events';
 import type { DialogueRecord } from '../../engine/pipeline/types';
@@ -61,7 +62,7 @@ export function dialogueViewFromRecord(runName: string, record: DialogueRecord):
     plan: record.plan ? record.plan.steps.map((s) => ({ kind: s.kind, request: s.request, ...(s.tools ? { tools: s.tools } : {}) })) : null,
     currentStep: null,
     turns,
-    state: (record as { edited?: boolean }).edited ? 'edited' : record.status,
+    state: displayStatus(record.status, (record as { edited?: unknown }).edited),
     reasons: (record.reasons ?? []).map((r) => ({ code: r.code, message: r.message })),
     tokens,
   };

@@ -3,6 +3,7 @@
  * Runs tree shows. Pure Node (no `vscode`), unit-tested. Keeps only summaries in memory; the full
  * record of a dialogue is re-read from its byte range when opened.
  */
+import { displayStatus } from '../common/dialogueStatus';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DialogueRecord, RunManifest } from '../../engine/pipeline/types';
@@ -62,11 +63,10 @@ function summarize(value: unknown, offset: number, length: number): DialogueSumm
     for (const [k, v] of Object.entries(quality)) if (typeof v === 'number' && Number.isFinite(v)) scores[k] = v;
     if (Object.keys(scores).length === 0) scores = undefined;
   }
-  const edited = (value as { edited?: unknown }).edited === true;
   return {
     id,
     index: typeof index === 'number' ? index : -1,
-    status: edited && status === 'accepted' ? 'edited' : status,
+    status: displayStatus(status, (value as { edited?: unknown }).edited),
     reasons: reasonList.map((r) => String(r.code ?? 'unknown')),
     reasonMessages: reasonList.map((r) => String(r.message ?? r.code ?? '')),
     tools: toolNames,
