@@ -135,7 +135,7 @@ export class LlmClient implements ChatModel {
       return await this.complete({ ...ctx, streamUsage: withUsage }, body, req.onDelta);
     } catch (e) {
       // Some servers refuse `stream_options`; stream without it (usage is then estimated) and remember.
-      if (!(withUsage && e instanceof LlmError && e.code === 'bad-request')) throw e;
+      if (!(withUsage && refusedParameter(e))) throw e;
       const result = await this.complete({ ...ctx, streamUsage: false }, body, req.onDelta);
       this.noStreamUsage.add(key);
       return result;
@@ -163,7 +163,7 @@ export class LlmClient implements ChatModel {
         result = await this.complete({ role: req.role, endpoint, stream: false, mode, schemaName: req.schemaName, signal: req.signal }, body, undefined);
       } catch (e) {
         const next = NEXT_MODE[mode];
-        if (e instanceof LlmError && e.code === 'bad-request' && next) {
+        if (refusedParameter(e) && next) {
           this.emit('onFallback', { role: req.role, baseURL: this.redactor.text(endpoint.baseURL), model: endpoint.model, from: mode, to: next, reason: e.message });
           mode = next;
           continue;
@@ -423,4 +423,12 @@ function usageOf(reported: { prompt_tokens?: number; completion_tokens?: number 
   const promptChars = JSON.stringify(body.messages).length + (body.tools ? JSON.stringify(body.tools).length : 0);
   const completionChars = (message.content ?? '').length + (message.tool_calls ? JSON.stringify(message.tool_calls).length : 0);
   return { usage: { promptTokens: Math.ceil(promptChars / 4), completionTokens: Math.ceil(completionChars / 4) }, reported: false };
+}
+
+/**
+ * A server that does not know a request parameter (`response_format`, `stream_options`) answers
+ * 400 or 422; a 404 (wrong model or URL) or an auth error is not a reason to try another mode.
+ */
+function refusedParameter(e: unknown): e is LlmError {
+  return e instanceof LlmError && e.code === 'bad-request' && (e.detail.status === undefined || e.detail.status === 400 || e.detail.status === 422);
 }

@@ -162,6 +162,28 @@ describe('LlmClient retries and faults', () => {
     }
   });
 
+  test('a 404 on a structured request fails at once: no fallback to JSON mode or text, no repeat', async () => {
+    const k = await kit();
+    try {
+      const { LlmClient } = await import('../../../src/engine/llm/llmClient');
+      const { singleEndpointConfig } = await import('../../../src/engine/llm/config');
+      const fallbacks: unknown[] = [];
+      const requests: unknown[] = [];
+      const wrong = new LlmClient(singleEndpointConfig({ baseURL: k.sim.url.replace(/\/v1$/, '/nope'), apiKey: '', model: 'm' }, { backoffBaseMs: 5 }), {
+        hooks: { onFallback: (e) => fallbacks.push(e), onRequest: (e) => requests.push(e) },
+      });
+      const e = await rejection(
+        wrong.structured({ role: 'planner', messages: hello, schemaName: 'x', schema: { type: 'object' }, validate: (v) => ({ ok: true, value: v }) }),
+      );
+      assert.ok(e instanceof LlmError);
+      assert.equal(e.code, 'bad-request');
+      assert.equal(fallbacks.length, 0);
+      assert.equal(requests.length, 1);
+    } finally {
+      await k.close();
+    }
+  });
+
   test('abort mid-request rejects promptly with aborted and frees the connection', async () => {
     const k = await kit({ faults: [{ fault: 'hang', rate: 1 }] }, { requestTimeoutMs: 60_000 });
     try {
