@@ -95,7 +95,7 @@ export class ToolFlowExtension extends Disposable {
 export function activate(context: vscode.ExtensionContext): ToolFlowExtension {
   const root = new ToolFlowExtension(context);
   context.subscriptions.push(root);
-  context.subscriptions.push(registerImportCommand(root.log));
+  context.subscriptions.push(registerImportCommand(root.log, () => void root.tools.refresh()));
   return root;
 }
 

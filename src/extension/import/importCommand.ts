@@ -43,7 +43,11 @@ export class ImportCommand implements vscode.Disposable {
   private readonly diagnostics = new ImportDiagnostics();
   private readonly registration: vscode.Disposable;
 
-  constructor(private readonly log: Log) {
+  constructor(
+    private readonly log: Log,
+    /** Told of every tool set written, so views update without waiting for a file watcher. */
+    private readonly onDidWriteToolSet: (file: string) => void,
+  ) {
     this.registration = vscode.commands.registerCommand(IMPORT_COMMAND, (uri?: unknown, uris?: unknown) => this.run(uri, uris));
   }
 
@@ -126,6 +130,8 @@ export class ImportCommand implements vscode.Disposable {
       }
       progress.report({ message: `writing ${path.basename(output)}`, increment: 5 });
       await writeToolSet(output, result.toolSet);
+      // File watchers can miss a file created in a folder that did not exist yet (.toolflow/tools on the first import).
+      this.onDidWriteToolSet(output);
       for (const line of importSummaryLog(summary, paths, output)) this.log.info(line);
       void this.notify(importSummaryMessage(summary, vscode.workspace.asRelativePath(output)), output, false, summary.errors + summary.warnings > 0);
       return { output, tools: summary.tools, errors: summary.errors, warnings: summary.warnings };

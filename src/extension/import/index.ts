@@ -6,6 +6,6 @@ import { ImportCommand } from './importCommand';
 export { IMPORT_COMMAND, type ImportCommandResult } from './importCommand';
 
 /** Registers "ToolFlow: Import Tools…" (palette and Explorer context menu). */
-export function registerImportCommand(log: Log): vscode.Disposable {
-  return new ImportCommand(log);
+export function registerImportCommand(log: Log, onDidWriteToolSet: (file: string) => void = () => undefined): vscode.Disposable {
+  return new ImportCommand(log, onDidWriteToolSet);
 }

@@ -56,6 +56,7 @@ test('draft-04 boolean exclusive bounds become numbers; OpenAPI nullable becomes
         properties: {
           n: { type: 'number', minimum: 0, exclusiveMinimum: true, maximum: '10', description: 'n' },
           s: { type: 'string', nullable: true, description: 's' },
+          t: { type: 'integer', nullable: 'true', description: 'Spotify writes the boolean as a string' },
         },
         mergedRequired: [42, 'zzz'],
       },
@@ -67,6 +68,7 @@ test('draft-04 boolean exclusive bounds become numbers; OpenAPI nullable becomes
   assert.equal(p.properties.n!.minimum, undefined);
   assert.equal(p.properties.n!.maximum, 10);
   assert.deepEqual(p.properties.s!.type, ['string', 'null']);
+  assert.deepEqual(p.properties.t!.type, ['integer', 'null']);
   assert.equal(p.required, undefined, 'a raw "mergedRequired" key does not become required names');
 });
 

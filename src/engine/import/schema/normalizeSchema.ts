@@ -196,7 +196,8 @@ export function normalizeSchema(raw: unknown, ptr: string, ctx: DocumentContext,
         break;
       case 'nullable':
         // OpenAPI 3.0's `nullable` is not JSON Schema; it becomes a `null` type after the loop.
-        if (typeof value !== 'boolean') ctx.note('invalid-schema', 'warning', kp, `"nullable" is ${describe(value)}, not a boolean; dropped`);
+        if (value === 'true' || value === 'false') ctx.note('invalid-schema', 'info', kp, `"nullable" is the string "${value}"; read as the boolean ${value}`);
+        else if (typeof value !== 'boolean') ctx.note('invalid-schema', 'warning', kp, `"nullable" is ${describe(value)}, not a boolean; dropped`);
         break;
       case 'pattern':
         if (typeof value === 'string' && isValidPattern(value)) out.pattern = value;
@@ -218,7 +219,7 @@ export function normalizeSchema(raw: unknown, ptr: string, ctx: DocumentContext,
   }
   applyType(out, raw.type, ptr, ctx, depth);
   if (raw.type === undefined && out.properties && out.type === undefined) out.type = 'object';
-  if (raw.nullable === true && typeof out.type === 'string' && out.type !== 'null') {
+  if ((raw.nullable === true || raw.nullable === 'true') && typeof out.type === 'string' && out.type !== 'null') {
     out.type = [out.type, 'null'];
     ctx.note('converted-type', 'info', `${ptr}/nullable`, `OpenAPI "nullable": true became the type list ["${out.type[0]}", "null"]`);
   }
