@@ -282,8 +282,17 @@ export class Workbench {
     await this.page.waitForTimeout(300);
     await item.hover();
     await item.click();
-    if (await item.isVisible().catch(() => false)) await this.page.keyboard.press('Enter');
-    await item.waitFor({ state: 'hidden', timeout: 5_000 });
+    // Only if the click was swallowed: the menu can stay visible for a moment after an accepted
+    // click, and pressing Enter then would run the action a second time (seen: a second import of
+    // just the focused file).
+    const closed = await item.waitFor({ state: 'hidden', timeout: 1_500 }).then(
+      () => true,
+      () => false,
+    );
+    if (!closed) {
+      await this.page.keyboard.press('Enter');
+      await item.waitFor({ state: 'hidden', timeout: 5_000 });
+    }
   }
 
   // --- webviews --------------------------------------------------------------------------
