@@ -9,6 +9,7 @@ import { GenerationService } from './generation/generationService';
 import { runBuildGraph } from './graph/buildGraphCommand';
 import { registerImportCommand } from './import';
 import { runGenerateFlow } from './generation/generateCommand';
+import { registerExportCommand } from './export/exportCommand';
 import { LivePanel, LivePanelSerializer } from './live/livePanel';
 import { readDialogueRecord } from './runsView/runFolder';
 import { TranscriptStore } from './live/transcriptStore';
@@ -51,6 +52,7 @@ export class ToolFlowExtension extends Disposable {
     this._register(
       vscode.commands.registerCommand('toolflow.generate', (node?: ToolsNode) => runGenerateFlow(this.generation, this.tools, this.runs, node)),
     );
+    this._register(registerExportCommand(this.runs, this.log));
     LivePanel.loadFromDisk = async (key) => {
       const [runName, id] = key.split('/');
       await this.runs.refresh();

@@ -4,6 +4,8 @@ import { graphCommand } from './graph';
 import { calibrateCommand } from './calibrate';
 import { sampleCommand } from './sample';
 import { generateCommand } from './generate';
+import { exportCommand } from './export';
+import { validateCommand } from './validate';
 
 /** Every `toolflow` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [importCommand, graphCommand, calibrateCommand, sampleCommand, generateCommand];
+export const commands: CliCommand[] = [importCommand, graphCommand, calibrateCommand, sampleCommand, generateCommand, exportCommand, validateCommand];
