@@ -25,7 +25,7 @@ export function chatMessages(record: DialogueRecord, argumentsAs: ArgumentsAs, s
   const names = callNames(record.messages);
   const out: ExportMessage[] = [];
   if (system && typeof record.system === 'string' && record.system.trim()) out.push({ role: 'system', content: record.system });
-  for (const m of record.messages as ChatMessage[]) {
+  for (const m of inCallOrder(record.messages)) {
     switch (m.role) {
       case 'system':
       case 'user':
@@ -48,6 +48,28 @@ export function chatMessages(record: DialogueRecord, argumentsAs: ArgumentsAs, s
         out.push({ role: 'tool', tool_call_id: m.tool_call_id, name: names.get(m.tool_call_id) ?? '', content: m.content });
         break;
     }
+  }
+  return out;
+}
+
+/**
+ * The messages with each run of tool results put in the order of the calls they answer. Templates
+ * such as Qwen2.5's render results without their call id, so a model pairs them by position: a
+ * result answered out of order would teach it the wrong pairing.
+ */
+export function inCallOrder(messages: readonly ChatMessage[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    out.push(m);
+    if (m.role !== 'assistant' || !m.tool_calls?.length) continue;
+    let j = i + 1;
+    while (j < messages.length && messages[j]!.role === 'tool') j++;
+    const results = messages.slice(i + 1, j) as Array<Extract<ChatMessage, { role: 'tool' }>>;
+    const order = new Map(m.tool_calls.map((c, k) => [c.id, k]));
+    const rank = (r: Extract<ChatMessage, { role: 'tool' }>) => order.get(r.tool_call_id) ?? order.size;
+    out.push(...results.map((r, k) => ({ r, k })).sort((a, b) => rank(a.r) - rank(b.r) || a.k - b.k).map((x) => x.r));
+    i = j - 1;
   }
   return out;
 }

@@ -23,7 +23,7 @@ export function validateHermesSample(sample: unknown): SampleViolation[] {
   const first = conv[0] as { from?: unknown; value?: unknown };
   if (first?.from !== 'system' || typeof first.value !== 'string') f.add('system_tools', 'the first turn must be the system turn listing the tools inside <tools></tools>', '/conversations/0');
   else {
-    const lists = blocks(first.value, 'tools');
+    const lists = blocks(first.value, 'tools').filter((b) => b.trim() !== ''); // the prompt's own "within <tools></tools>" is empty
     const parsed = lists.length === 1 ? tryJson(lists[0]!) : undefined;
     if (!parsed || !Array.isArray(parsed.value)) f.add('system_tools', 'the system turn must hold exactly one <tools>[...]</tools> JSON list', '/conversations/0/value');
     else for (const t of parsed.value) {
