@@ -141,7 +141,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   if (records.length === 0) {
     throw new ExportError(
       `no dialogue to export from ${runDir}: ${selection.read} read, ${selection.rejected} rejected${selection.unreviewed ? `, ${selection.unreviewed} not reviewed` : ''}${dedupe.removed ? `, ${dedupe.removed} near-duplicates` : ''}`,
-      include === 'all' ? undefined : 'use --include all to export rejected dialogues too',
+      include === 'reviewed' ? 'no accepted dialogue has been reviewed yet: review some, or use --include accepted' : include === 'all' ? undefined : 'use --include all to export rejected dialogues too',
     );
   }
 
@@ -165,6 +165,14 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   const stem = stemOf(output);
   const dataPath = (s: SplitName) => (parts.length === 1 ? (/\.jsonl?$/i.test(output) ? output : `${output}.jsonl`) : `${stem}.${s}.jsonl`);
   const runName = path.basename(path.resolve(runDir));
+  if (format === 'sharegpt') {
+    // A broken dataset_info.json stops the export before any file is replaced.
+    try {
+      mergedDatasetInfo(path.dirname(output), {});
+    } catch (e) {
+      throw new ExportError(e instanceof Error ? e.message : String(e));
+    }
+  }
   const files: ExportedFile[] = [];
   const counts: ExportResult['counts'] = {};
   const conversionNotes: Record<string, number> = {};
