@@ -124,7 +124,10 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
   if (read.badLines.length) notes.push(`${dialoguesFile}: ${read.badLines.length} line(s) skipped as unreadable (line ${read.badLines.slice(0, 5).join(', ')}${read.badLines.length > 5 ? ', …' : ''})`);
   if (read.tornTail) notes.push(`${dialoguesFile}: the last line is incomplete (run still writing, or interrupted) and was skipped`);
   const ordered = [...read.records].sort((a, b) => a.index - b.index);
-  const { records: selected, counts: selection } = selectRecords(ordered, include);
+  const { records: taken, counts: selection } = selectRecords(ordered, include);
+  // A dialogue that failed before its first turn (e.g. no usable plan) has nothing to train on.
+  const selected = taken.filter((r) => r.messages.length > 0);
+  if (selected.length < taken.length) notes.push(`${taken.length - selected.length} dialogue(s) left out: they have no messages (they failed before the first turn)`);
 
   let records = selected;
   const dedupe = { asked: !!options.dedupe, clustersFound: false, removed: 0 };

@@ -100,7 +100,7 @@ export async function runExportFlow(runs: RunsTreeProvider, log: Log, node?: unk
               const pct = (p.done! / p.total) * 80;
               progress.report({ message: p.message, increment: pct - reported });
               reported = pct;
-            } else progress.report({ message: p.message });
+            } else progress.report({ message: p.message.split(path.dirname(run.dir) + path.sep).join('') });
           },
         });
       },
