@@ -45,7 +45,10 @@ export const exportCommand: CliCommand = {
     if (!Number.isInteger(seed)) throw new UserError('--seed must be a whole number');
     const maxTokens = numberOption(values['max-tokens'], 'max-tokens', DEFAULT_MAX_TOKENS, 1);
     const dir = path.resolve(io.cwd, positionals[0]!);
-    const rel = (f: string) => path.relative(io.cwd, f) || f;
+    const rel = (f: string) => {
+      const r = path.relative(io.cwd, f);
+      return r && !r.startsWith('..') ? r : f;
+    };
     let result;
     try {
       result = await exportRun(dir, {
