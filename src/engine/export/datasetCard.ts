@@ -54,7 +54,7 @@ export function datasetCard(c: CardInput): string {
     '',
     '## Format',
     '',
-    'Each row has `messages` (OpenAI-style chat messages; assistant `tool_calls` with `arguments` as an object; `tool` messages with `tool_call_id` and `name`) and `tools` (the tools offered in that dialogue), as `tokenizer.apply_chat_template(row["messages"], tools=row["tools"])` and TRL\'s `SFTTrainer` read them. In the Parquet files both columns are JSON text: `json.loads` them first.',
+    'Each row has `messages` (OpenAI-style chat messages; assistant `tool_calls` with `arguments` as an object; `tool` messages with `tool_call_id` and `name`) and `tools` (the tools offered in that dialogue), as `tokenizer.apply_chat_template(row["messages"], tools=row["tools"])` and TRL\'s `SFTTrainer` read them. In the Parquet files both columns are JSON text (Arrow would otherwise merge the differing `arguments` and tool `parameters` of all rows into one struct and fill the missing keys with null): `json.loads` them per example, where Arrow does not see the result.',
     '',
     '| split | file | rows |',
     '|---|---|---|',

@@ -1,9 +1,10 @@
 /**
  * The Hugging Face export as Parquet, through hyparquet-writer (pure JavaScript, no native code)
  * and read back with hyparquet. Parquet needs one schema per column, and every tool's parameters
- * and every call's arguments have a shape of their own, so `messages` and `tools` are JSON columns
- * (Parquet's JSON logical type: UTF-8 text): `datasets` loads them as strings, one `json.loads`
- * each gives exactly the JSON-lines sample (docs/export.md shows the two lines). `id` is the dialogue id.
+ * and every call's arguments have a shape of their own: a nested column would make Arrow merge them
+ * into one struct and fill missing keys with null (the corruption huggingface/trl PR 5118 describes).
+ * So `messages` and `tools` are JSON columns (Parquet's JSON logical type: UTF-8 text); one
+ * `json.loads` each gives exactly the JSON-lines sample (docs/export.md). `id` is the dialogue id.
  */
 import fs from 'node:fs';
 import { parquetWriteBuffer } from 'hyparquet-writer';
