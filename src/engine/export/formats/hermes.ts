@@ -10,6 +10,7 @@ import type { DialogueRecord } from '../../pipeline/types';
 import { resultsInCallOrder } from '../trace';
 import type { DialogueTrace } from '../types';
 import { validateHermesSample } from '../validators/hermes';
+import { blocks } from './tagBlocks';
 import type { ConvertOptions, Converted, FormatModule } from './format';
 import { chatMessages } from './messages';
 import type { ChatMessage } from '../../llm/types';
@@ -29,13 +30,6 @@ export function hermesToolsPrompt(tools: unknown[]): string {
     '{"name": <function-name>, "arguments": <args-dict>}',
     '</tool_call>',
   ].join('\n');
-}
-
-const BLOCK = (tag: string) => new RegExp(`<${tag}>\\s*([\\s\\S]*?)\\s*</${tag}>`, 'g');
-
-/** The JSON bodies of every `<tag>...</tag>` block of a text, in order. */
-export function blocks(text: string, tag: 'tool_call' | 'tool_response' | 'tools'): string[] {
-  return [...text.matchAll(BLOCK(tag))].map((m) => m[1]!);
 }
 
 export function toHermesSample(record: DialogueRecord, options: ConvertOptions): Converted {

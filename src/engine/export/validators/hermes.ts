@@ -5,7 +5,7 @@
  * with calls, holding one `<tool_response>` block `{name, content}` per call, in call order.
  */
 import type { SampleViolation } from '../types';
-import { blocks } from '../formats/hermes';
+import { blocks } from '../formats/tagBlocks';
 import { FUNCTION_NAME, Findings, isObject, tryJson } from './common';
 
 export function validateHermesSample(sample: unknown): SampleViolation[] {
