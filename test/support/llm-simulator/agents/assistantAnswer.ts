@@ -15,7 +15,7 @@ export interface AssistantReply {
   toolCalls: SimToolCall[];
 }
 
-export type AssistantFault = 'unknown-tool' | 'bad-arguments';
+export type AssistantFault = 'unknown-tool' | 'bad-arguments' | 'wrong-argument-types' | 'non-json-arguments';
 
 export interface AssistantOptions {
   /** Probability of asking for a required parameter before calling (default 0.15). */
@@ -94,6 +94,15 @@ function breakArguments(params: JsonSchema, args: Record<string, unknown>): stri
   return '{"unterminated": ';
 }
 
+/** The first parameter given a value of another JSON type: a number for a string, a string otherwise. */
+function wrongTypes(params: JsonSchema, args: Record<string, unknown>): string {
+  const first = Object.entries(params.properties ?? {})[0];
+  if (!first) return JSON.stringify({ ...args, unexpected: 1 });
+  const [name, schema] = first;
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  return JSON.stringify({ ...args, [name]: type === 'string' ? 12345 : 'twelve' });
+}
+
 function callId(rng: SeededRandom): string {
   let s = 'call_';
   for (let i = 0; i < 12; i++) s += 'abcdefghijklmnopqrstuvwxyz0123456789'[rng.int(0, 35)];
@@ -143,6 +152,8 @@ export function assistantAnswer(body: ChatCompletionBody, rng: SeededRandom, opt
     let argText = JSON.stringify(args);
     if (i === 0 && fault === 'unknown-tool') name = `${name}_nonexistent`;
     if (i === 0 && fault === 'bad-arguments') argText = breakArguments(params, args);
+    if (i === 0 && fault === 'wrong-argument-types') argText = wrongTypes(params, args);
+    if (i === 0 && fault === 'non-json-arguments') argText = `${argText.slice(0, Math.max(1, Math.floor(argText.length / 2)))}`;
     return { id: callId(rng), type: 'function', function: { name, arguments: argText } };
   });
   return { content: null, toolCalls };

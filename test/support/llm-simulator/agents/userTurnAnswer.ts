@@ -26,7 +26,11 @@ export function utteranceFor(step: PlanLine): string {
   return `${core.charAt(0).toUpperCase()}${core.slice(1)}.`;
 }
 
-export function userTurnAnswer(body: ChatCompletionBody, rng: SeededRandom): { message: string; stepDone: boolean; finished: boolean } {
+/** Careless-user faults: end the conversation at once, or claim the current step is done and move on. */
+export type UserFault = 'finish-early' | 'skip-step';
+
+export function userTurnAnswer(body: ChatCompletionBody, rng: SeededRandom, fault?: UserFault): { message: string; stepDone: boolean; finished: boolean } {
+  if (fault === 'finish-early') return { message: 'Thanks, that is all I needed!', stepDone: true, finished: true };
   const systemText = body.messages.filter((m) => m.role === 'system').map(textOf).join('\n');
   const steps: PlanLine[] = [];
   for (const m of systemText.matchAll(STEP_LINE)) steps.push({ index: Number(m[1]), kind: m[2]!, request: m[3]!.trim() });
@@ -36,6 +40,10 @@ export function userTurnAnswer(body: ChatCompletionBody, rng: SeededRandom): { m
   // Past the last step (or a step number the plan lacks): the conversation is over.
   if (!current) return { message: 'Thanks, that is all I needed!', stepDone: true, finished: true };
 
+  if (fault === 'skip-step') {
+    const after = steps.find((s) => s.index === current.index + 1);
+    return after ? { message: utteranceFor(after), stepDone: true, finished: false } : { message: 'Thanks, bye!', stepDone: true, finished: true };
+  }
   const dialogue = body.messages.filter((m) => m.role !== 'system');
   const spoken = dialogue.map(textOf).join('\n') + '\n' + systemText.replace(STEP_LINE, '');
   const utterance = utteranceFor(current);
