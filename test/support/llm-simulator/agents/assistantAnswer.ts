@@ -9,6 +9,7 @@ import type { SeededRandom } from '../seededRandom';
 import { schemaInstance } from '../schemaInstance';
 import { textOf, type ChatCompletionBody, type SimMessage, type SimTool, type SimToolCall } from '../requestShape';
 import { contentWords, humanize } from './words';
+import { ASSISTANT_REPAIR_LEAD } from '../../../../src/engine/pipeline/agents/assistant';
 
 export interface AssistantReply {
   content: string | null;
@@ -110,7 +111,9 @@ function callId(rng: SeededRandom): string {
 }
 
 export function assistantAnswer(body: ChatCompletionBody, rng: SeededRandom, options: AssistantOptions, fault?: AssistantFault): AssistantReply {
-  const msgs = body.messages;
+  // After the pipeline's feedback on a discarded reply: answer the conversation before it afresh.
+  const lastText = textOf(body.messages[body.messages.length - 1]);
+  const msgs = body.messages[body.messages.length - 1]?.role === 'user' && lastText.startsWith(ASSISTANT_REPAIR_LEAD) ? body.messages.slice(0, -1) : body.messages;
   const tools = body.tools ?? [];
   const last = msgs[msgs.length - 1];
   if (last?.role === 'tool') {
@@ -137,7 +140,7 @@ export function assistantAnswer(body: ChatCompletionBody, rng: SeededRandom, opt
     if (t && !chosen.includes(t)) chosen.push(t);
   }
   if (chosen.length === 0 && (body.tool_choice === 'required' || (typeof body.tool_choice === 'object' && body.tool_choice !== null)) && tools[0]) chosen.push(tools[0]);
-  if (chosen.length === 0) return { content: chitchat(userText, rng), toolCalls: [] };
+  if (chosen.length === 0) return { content: /^could you\b/i.test(userText.trim()) ? decline(userText) : chitchat(userText, rng), toolCalls: [] };
   if (body.parallel_tool_calls === false) chosen.splice(1);
 
   const first = chosen[0]!;
@@ -157,6 +160,12 @@ export function assistantAnswer(body: ChatCompletionBody, rng: SeededRandom, opt
     return { id: callId(rng), type: 'function', function: { name, arguments: argText } };
   });
   return { content: null, toolCalls };
+}
+
+/** A request no tool fits: say so, as a statement (a question would make the simulated user supply a value). */
+function decline(userText: string): string {
+  const topic = contentWords(userText).slice(0, 4).join(' ');
+  return `I am sorry, none of my tools can help with ${topic || 'that'}. From general knowledge I can only offer a few suggestions.`;
 }
 
 function chitchat(userText: string, rng: SeededRandom): string {

@@ -22,7 +22,7 @@ const STEP_LINE = /^\s*Step (\d+) \[([a-z]+)\]:\s*(.+)$/gm;
 /** What the simulated user says for a plan step; the same text every time, so it can be found again. */
 export function utteranceFor(step: PlanLine): string {
   const core = step.request.replace(/^Ask the assistant to\s+/i, '').replace(/[.!?]+$/, '');
-  if (step.kind === 'tool') return `Could you ${core.charAt(0).toLowerCase()}${core.slice(1)}?`;
+  if (step.kind === 'tool' || step.kind === 'irrelevant') return `Could you ${core.charAt(0).toLowerCase()}${core.slice(1)}?`;
   return `${core.charAt(0).toUpperCase()}${core.slice(1)}.`;
 }
 
