@@ -7,7 +7,7 @@
  * assistant answers in text after results; tool results are JSON; the dialogue is complete (starts
  * with the user, ends with an assistant text reply); no empty turns.
  *
- * Plan adherence (when the dialogue had a plan): a plan with tool steps makes at least one call;
+ * Plan adherence (when the dialogue had a plan and passes the rules above): a plan with tool steps makes at least one call;
  * each tool step is served by a call of one of its named tools (any tool when it names none) made
  * while the user was on that step; no step is skipped and the user reaches the last step; no tool
  * is called during an `irrelevant` step.
@@ -181,6 +181,8 @@ export function filterDialogue(messages: readonly ChatMessage[], tools: readonly
   } else if (!last || last.role !== 'assistant' || !hasText(last.content) || (last.tool_calls?.length ?? 0) > 0) {
     reasons.push({ code: 'incomplete-dialogue', message: 'the dialogue does not end with an assistant text reply', messageIndex: messages.length - 1 });
   }
-  if (trace) reasons.push(...checkPlanAdherence(messages, trace));
+  // Plan adherence is judged on dialogues that are sound otherwise: one cut short by a broken call
+  // would also list every later step as unserved, burying the cause.
+  if (trace && reasons.length === 0) reasons.push(...checkPlanAdherence(messages, trace));
   return reasons;
 }

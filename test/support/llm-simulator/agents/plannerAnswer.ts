@@ -30,10 +30,10 @@ const CHITCHAT = [
 
 /** Requests no offered tool can do (words chosen to match no tool of the shared tool sets). */
 const IRRELEVANT = [
-  'Ask the assistant to recommend a good novel to read on holiday',
-  'Ask the assistant to write a short poem about autumn leaves',
-  'Ask the assistant to suggest a recipe for vegetarian lasagna',
-  'Ask the assistant to explain how to fold a paper crane',
+  'Ask the assistant to recommend a novel for a rainy holiday',
+  'Ask the assistant to suggest a vegetarian lasagna recipe',
+  'Ask the assistant to explain how origami cranes are folded',
+  'Ask the assistant for advice on keeping houseplants alive',
 ];
 
 function toolsFromText(text: string): PlanTool[] {

@@ -1,0 +1,119 @@
+/**
+ * Re-ask, don't record: a scripted endpoint (the LLM simulator with faults on chosen request
+ * numbers) breaks one turn of a dialogue; the dialogue still ends accepted, the repair is counted
+ * for its role, and the failed attempt is not in `messages`.
+ *
+ * Request order in one dialogue (plan steps 2, ask rate 0): 1 planner, 2 user, 3 assistant (calls),
+ * 4 tool simulator, 5 assistant (answer), 6 user, ...
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLlmSimulator, type LlmSimulator } from '../../support/llm-simulator/server';
+import type { FaultRule } from '../../support/llm-simulator/faults';
+import { clientFor } from '../../support/pipeline/harness';
+import { flightTool, weatherTool } from '../../support/pipeline/builders';
+import { generateDialogue } from '../../../src/engine/pipeline/dialogue';
+import { TokenMeter } from '../../../src/engine/pipeline/meteredModel';
+import { DEFAULT_OPTIONS } from '../../../src/engine/pipeline/runner';
+import { addToCounts } from '../../../src/engine/pipeline/runStore';
+import type { DialogueRecord, RunCounts, RunGenerationOptions } from '../../../src/engine/pipeline/types';
+
+let sim: LlmSimulator;
+before(async () => {
+  sim = await startLlmSimulator({ seed: 'repairs', askRate: 0 });
+});
+after(async () => {
+  await sim.close();
+});
+
+async function dialogue(faults: FaultRule[], extra: Partial<RunGenerationOptions> = {}): Promise<DialogueRecord> {
+  sim.resetStats();
+  sim.setFaults(faults);
+  try {
+    const options: RunGenerationOptions = { ...DEFAULT_OPTIONS, count: 1, sampling: 'random', planSteps: { min: 2, max: 2 }, toolErrorRate: 0, irrelevanceRate: 0, ...extra };
+    return await generateDialogue({ index: 0, seed: 5, tools: [weatherTool, flightTool], model: clientFor(sim), meter: new TokenMeter(undefined), options, signal: new AbortController().signal, emit: () => {} });
+  } finally {
+    sim.setFaults([]);
+  }
+}
+
+const callNames = (r: DialogueRecord) => r.messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []).map((c) => c.function.name) : []));
+
+describe('repairs instead of rejections', () => {
+  test('baseline: the same dialogue without faults is accepted with no repair', async () => {
+    const r = await dialogue([]);
+    assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
+    assert.deepEqual(r.repairs, {});
+    assert.ok(r.plan!.steps.some((s) => s.kind === 'tool'));
+  });
+
+  test('a user turn that finishes at once is re-asked; the dialogue follows the plan', async () => {
+    const r = await dialogue([{ fault: 'finish-early', requests: [2] }]);
+    assert.equal(sim.stats.log[1]!.fault, 'finish-early');
+    assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
+    assert.equal(r.repairs?.user, 1);
+    assert.ok(r.messages.length >= 4);
+    assert.equal(r.messages[0]!.role, 'user');
+    assert.deepEqual(r.userTurnSteps?.map((t) => t.step), r.plan!.steps.map((_, i) => i));
+  });
+
+  test('a user turn that skips the current step is re-asked; the skipped step is served', async () => {
+    const r = await dialogue([{ fault: 'skip-step', requests: [2] }]);
+    assert.equal(sim.stats.log[1]!.fault, 'skip-step');
+    assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
+    assert.equal(r.repairs?.user, 1);
+    assert.equal(r.userTurnSteps?.[0]?.step, 0, 'the first user message serves step 1');
+    const step1 = r.plan!.steps[0]!;
+    assert.ok(callNames(r).some((n) => step1.tools!.includes(n)), 'step 1 got its call');
+  });
+
+  test('an assistant call of an unknown tool is sampled again; the failed attempt is not kept', async () => {
+    const r = await dialogue([{ fault: 'unknown-tool', requests: [3] }]);
+    assert.equal(sim.stats.log[2]!.fault, 'unknown-tool');
+    assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
+    assert.equal(r.repairs?.assistant, 1);
+    assert.ok(callNames(r).length > 0);
+    assert.ok(!callNames(r).some((n) => n.endsWith('_nonexistent')), JSON.stringify(callNames(r)));
+    assert.ok(!JSON.stringify(r.messages).includes('could not be used'), 'the feedback is not in the dialogue');
+  });
+
+  for (const fault of ['bad-arguments', 'wrong-argument-types', 'non-json-arguments'] as const) {
+    test(`assistant arguments that fail (${fault}) are sampled again with the validator's message`, async () => {
+      const r = await dialogue([{ fault, requests: [3] }]);
+      assert.equal(sim.stats.log[2]!.fault, fault);
+      assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
+      assert.equal(r.repairs?.assistant, 1);
+      // The discarded attempt and the feedback are absent; every call kept validates (the filter passed).
+      assert.equal(r.messages.filter((m) => m.role === 'user' && m.content.startsWith('Your previous reply')).length, 0);
+      assert.equal(sim.stats.log[3]!.kind, 'assistant', 'the re-sample is the next request');
+    });
+  }
+
+  test('a tool result off the return schema is asked again', async () => {
+    const r = await dialogue([{ fault: 'schema-violation', target: 'tool', requests: [4] }]);
+    assert.equal(sim.stats.log[3]!.fault, 'schema-violation');
+    assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
+    assert.equal(r.repairs?.tool, 1);
+  });
+
+  test('what still fails after the bound is rejected with its reason, repairs counted', async () => {
+    const r = await dialogue([{ fault: 'unknown-tool', rate: 1 }], { assistantRepairs: 2 });
+    assert.equal(r.status, 'rejected');
+    const codes = new Set(r.reasons.map((x) => x.code));
+    assert.ok(codes.has('unknown-tool'), JSON.stringify(r.reasons));
+    assert.ok(![...codes].some((c) => c.startsWith('plan-')), 'the cause is not buried under plan reasons');
+    assert.equal(r.repairs?.assistant, 2);
+    const u = await dialogue([{ fault: 'finish-early', rate: 1 }]);
+    assert.equal(u.status, 'rejected');
+    assert.deepEqual(u.reasons.map((x) => x.code), ['plan-unfinished']);
+    assert.equal(u.repairs?.user, 2);
+  });
+
+  test('run totals add the repairs of each record per role', () => {
+    const counts: RunCounts = { total: 2, done: 0, accepted: 0, rejected: 0, byReason: {} };
+    addToCounts(counts, { status: 'accepted', reasons: [], repairs: { user: 1, assistant: 2 } });
+    addToCounts(counts, { status: 'accepted', reasons: [], repairs: { assistant: 1 } });
+    addToCounts(counts, { status: 'accepted', reasons: [] });
+    assert.deepEqual(counts.repairs, { user: 1, assistant: 3 });
+  });
+});
