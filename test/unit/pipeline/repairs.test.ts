@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { startLlmSimulator, type LlmSimulator } from '../../support/llm-simulator/server';
 import type { FaultRule } from '../../support/llm-simulator/faults';
 import { clientFor } from '../../support/pipeline/harness';
-import { flightTool, weatherTool } from '../../support/pipeline/builders';
+import { flightTool, tool, weatherTool } from '../../support/pipeline/builders';
+import type { ChatModel, ChatRequest, StructuredRequest } from '../../../src/engine/llm/types';
 import { generateDialogue } from '../../../src/engine/pipeline/dialogue';
 import { TokenMeter } from '../../../src/engine/pipeline/meteredModel';
 import { DEFAULT_OPTIONS } from '../../../src/engine/pipeline/runner';
@@ -115,5 +116,42 @@ describe('repairs instead of rejections', () => {
     addToCounts(counts, { status: 'accepted', reasons: [], repairs: { assistant: 1 } });
     addToCounts(counts, { status: 'accepted', reasons: [] });
     assert.deepEqual(counts.repairs, { user: 1, assistant: 3 });
+  });
+});
+
+describe('names as people say them', () => {
+  test('planner and user agent see spoken names; the assistant calls the exact ones', async () => {
+    const suffixed = { ...tool('get_weather_2', weatherTool.parameters.properties ?? {}, ['city'], weatherTool.returns), description: 'Get the weather for a city' };
+    suffixed.provenance = { ...suffixed.provenance, originalName: 'get_weather' };
+    const inner = clientFor(sim);
+    const seen: Array<{ role: string; text: string; tools: string[] }> = [];
+    const recording: ChatModel = {
+      chat: (req: ChatRequest) => {
+        seen.push({ role: req.role, text: JSON.stringify(req.messages), tools: (req.tools ?? []).map((t) => t.function.name) });
+        return inner.chat(req);
+      },
+      structured: <T>(req: StructuredRequest<T>) => {
+        seen.push({ role: req.role, text: JSON.stringify(req.messages), tools: [] });
+        return inner.structured(req);
+      },
+    };
+    sim.setFaults([]);
+    const options: RunGenerationOptions = { ...DEFAULT_OPTIONS, count: 1, sampling: 'random', planSteps: { min: 1, max: 1 }, toolErrorRate: 0, irrelevanceRate: 0 };
+    const r = await generateDialogue({ index: 0, seed: 3, tools: [suffixed], model: recording, meter: new TokenMeter(undefined), options, signal: new AbortController().signal, emit: () => {} });
+    assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
+    const user = seen.filter((x) => x.role === 'user');
+    assert.ok(user.length > 0);
+    // The assistant's own words may say anything; the plan lines and call lines the user agent gets may not.
+    for (const u of user) {
+      const system = (JSON.parse(u.text) as Array<{ content: string }>)[0]!.content;
+      assert.ok(!/get[_ ]weather[_ ]2/.test(system), system);
+      assert.doesNotMatch(u.text, /called tool get_weather/);
+    }
+    assert.ok(user.some((u) => u.text.includes('Assistant called tool get weather with')), 'the user agent hears the spoken name');
+    const planner = seen.find((x) => x.role === 'planner')!;
+    assert.match(planner.text, /\\"name\\": \\"get weather\\"/);
+    assert.ok(seen.filter((x) => x.role === 'assistant').every((a) => a.tools.includes('get_weather_2')));
+    assert.equal(callNames(r)[0], 'get_weather_2');
+    assert.deepEqual(r.plan!.steps[0]!.tools, ['get_weather_2']);
   });
 });
