@@ -155,3 +155,23 @@ describe('names as people say them', () => {
     assert.deepEqual(r.plan!.steps[0]!.tools, ['get_weather_2']);
   });
 });
+
+describe('when not to call a tool', () => {
+  test('with irrelevanceRate 1 the plan has one irrelevant step, answered without a call', async () => {
+    const r = await dialogue([], { irrelevanceRate: 1, planSteps: { min: 3, max: 3 } });
+    assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
+    const k = r.plan!.steps.findIndex((s) => s.kind === 'irrelevant');
+    assert.ok(k > 0, JSON.stringify(r.plan));
+    assert.equal(r.plan!.steps.filter((s) => s.kind === 'irrelevant').length, 1);
+    const turns = r.userTurnSteps!.filter((t) => t.step === k);
+    assert.ok(turns.length > 0, 'a user turn served the irrelevant step');
+    const next = r.userTurnSteps!.find((t) => t.step > k)?.messageIndex ?? r.messages.length;
+    const during = r.messages.slice(turns[0]!.messageIndex, next);
+    assert.ok(during.every((m) => m.role !== 'tool' && !(m.role === 'assistant' && m.tool_calls?.length)), JSON.stringify(during));
+  });
+
+  test('with irrelevanceRate 0 no plan has an irrelevant step', async () => {
+    const r = await dialogue([], { irrelevanceRate: 0, planSteps: { min: 3, max: 3 } });
+    assert.ok(!r.plan!.steps.some((s) => s.kind === 'irrelevant'));
+  });
+});
