@@ -5,7 +5,7 @@
  * with a `response` schema, so the tool simulator's results are checked against `returns`), at
  * 0 % and at 20 % faults.
  *
- *   node --import tsx bench/yield.ts [--dialogues 100] [--rates 0,0.2] [--careless 0.3] [--concurrency 16] [--seed 1]
+ *   node --import tsx bench/yield.ts [--dialogues 100] [--rates 0,0.2] [--careless 0.3] [--concurrency 16] [--seed 1] [--irrelevance-rate P]
  *
  * At rate P each request gets a fault with probability P, its kind drawn evenly from those that fit
  * the request: transport faults for every request (429, 500, hang, truncated body) and the
@@ -40,6 +40,7 @@ const { values } = parseArgs({
     dialogues: { type: 'string', default: '100' },
     rates: { type: 'string', default: '0,0.2' },
     careless: { type: 'string', default: '0.3' },
+    'irrelevance-rate': { type: 'string' },
     concurrency: { type: 'string', default: '16' },
     seed: { type: 'string', default: '1' },
   },
@@ -109,7 +110,8 @@ async function once(rate: number, careless: number, tools: Awaited<ReturnType<ty
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-yield-')), 'run');
   const t0 = performance.now();
   try {
-    const result = await startRun({ dir, tools, model, options: { count, seed: Number(values.seed), concurrency } });
+    const irrelevance = values['irrelevance-rate'] !== undefined ? { irrelevanceRate: Number(values['irrelevance-rate']) } : {};
+    const result = await startRun({ dir, tools, model, options: { count, seed: Number(values.seed), concurrency, ...irrelevance } });
     const wallS = (performance.now() - t0) / 1000;
     const run = await readRun(dir);
     const records = run.dialogues;
@@ -139,7 +141,7 @@ async function once(rate: number, careless: number, tools: Awaited<ReturnType<ty
 
 async function main(): Promise<void> {
   const tools = await loadTools();
-  console.log(`yield benchmark: ${count} dialogues per rate, ${tools.length} BFCL multi-turn tools (${tools.filter((t) => t.returns).length} with returns), LLM simulator in-process, concurrency ${concurrency}, seed ${values.seed}, default run options`);
+  console.log(`yield benchmark: ${count} dialogues per rate, ${tools.length} BFCL multi-turn tools (${tools.filter((t) => t.returns).length} with returns), LLM simulator in-process, concurrency ${concurrency}, seed ${values.seed}, default run options${values['irrelevance-rate'] !== undefined ? ` but irrelevanceRate ${values['irrelevance-rate']}` : ''}`);
   const rates = values.rates!.split(',').map(Number);
   for (const rate of rates) await once(rate, 0, tools);
   const careless = Number(values.careless);

@@ -17,6 +17,9 @@ interface PlanLine {
   request: string;
 }
 
+/** First words of the LLM client's re-ask after an unusable structured answer (`repairMessage`). */
+const REPAIR_LEAD = 'Your previous reply could not be used';
+
 const STEP_LINE = /^\s*Step (\d+) \[([a-z]+)\]:\s*(.+)$/gm;
 
 /** What the simulated user says for a plan step; the same text every time, so it can be found again. */
@@ -44,10 +47,17 @@ export function userTurnAnswer(body: ChatCompletionBody, rng: SeededRandom, faul
     const after = steps.find((s) => s.index === current.index + 1);
     return after ? { message: utteranceFor(after), stepDone: true, finished: false } : { message: 'Thanks, bye!', stepDone: true, finished: true };
   }
-  const dialogue = body.messages.filter((m) => m.role !== 'system');
+  // A re-ask (our answer, then "Your previous reply could not be used: …") is answered from the
+  // conversation before it, as a model that reads the feedback would.
+  const messages = [...body.messages];
+  while (messages.length >= 2 && messages[messages.length - 1]!.role === 'user' && textOf(messages[messages.length - 1]).startsWith(REPAIR_LEAD) && messages[messages.length - 2]!.role === 'assistant') messages.splice(-2);
+  const dialogue = messages.filter((m) => m.role !== 'system');
   const spoken = dialogue.map(textOf).join('\n') + '\n' + systemText.replace(STEP_LINE, '');
   const utterance = utteranceFor(current);
-  if (!spoken.includes(utterance)) return { message: utterance, stepDone: false, finished: false };
+  // A plan may ask for the same thing twice: step k is asked once the utterance was said as often as
+  // steps up to k share it.
+  const needed = steps.filter((s) => s.index <= current.index && utteranceFor(s) === utterance).length;
+  if (spoken.split(utterance).length - 1 < needed) return { message: utterance, stepDone: false, finished: false };
 
   const lastLine = textOf(dialogue[dialogue.length - 1]).trim().split('\n').filter((l) => l.trim() !== '').pop() ?? '';
   if (lastLine.endsWith('?') && !steps.some((s) => utteranceFor(s) === lastLine.trim())) {
