@@ -13,7 +13,7 @@ import type { FaultRule } from '../../support/llm-simulator/faults';
 import { clientFor } from '../../support/pipeline/harness';
 import { flightTool, tool, weatherTool } from '../../support/pipeline/builders';
 import type { ChatModel, ChatRequest, StructuredRequest } from '../../../src/engine/llm/types';
-import { generateDialogue } from '../../../src/engine/pipeline/dialogue';
+import { generateDialogue, PROTOCOL_REPAIRS } from '../../../src/engine/pipeline/dialogue';
 import { TokenMeter } from '../../../src/engine/pipeline/meteredModel';
 import { DEFAULT_OPTIONS } from '../../../src/engine/pipeline/runner';
 import { addToCounts } from '../../../src/engine/pipeline/runStore';
@@ -107,7 +107,7 @@ describe('repairs instead of rejections', () => {
     const u = await dialogue([{ fault: 'finish-early', rate: 1 }]);
     assert.equal(u.status, 'rejected');
     assert.deepEqual(u.reasons.map((x) => x.code), ['plan-unfinished']);
-    assert.equal(u.repairs?.user, 2);
+    assert.equal(u.repairs?.user, PROTOCOL_REPAIRS);
   });
 
   test('run totals add the repairs of each record per role', () => {

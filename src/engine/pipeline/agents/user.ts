@@ -162,7 +162,7 @@ export function userMessages(ctx: UserContext, dialogue: readonly ChatMessage[])
  * Asks the user agent for its next turn. With `progress`, a turn that breaks the plan (finishing or
  * moving on early) fails validation and is re-asked with the reason, like malformed JSON.
  */
-export async function userTurn(model: ChatModel, ctx: UserContext, dialogue: readonly ChatMessage[], signal?: AbortSignal, progress?: StepProgress): Promise<{ turn: UserTurn; usage: TokenUsage }> {
+export async function userTurn(model: ChatModel, ctx: UserContext, dialogue: readonly ChatMessage[], signal?: AbortSignal, progress?: StepProgress, maxRepairs?: number): Promise<{ turn: UserTurn; usage: TokenUsage }> {
   const validate = (v: unknown): ReturnType<typeof validateUserTurn> => {
     const r = validateUserTurn(v);
     if (!r.ok || !progress) return r;
@@ -176,6 +176,7 @@ export async function userTurn(model: ChatModel, ctx: UserContext, dialogue: rea
     schema: USER_TURN_SCHEMA,
     validate,
     signal,
+    ...(maxRepairs !== undefined ? { maxRepairs } : {}),
   });
   return { turn: value, usage };
 }
