@@ -134,8 +134,9 @@ describe('planner prompt', () => {
 
   test('the planner sees spoken names next to the ids it must cite', () => {
     const m = planMessages(spoken, 2);
-    const shown = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(m[1]!.content as string)![1]!) as Array<{ id: string; name: string }>;
+    const shown = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(m[1]!.content as string)![1]!) as Array<{ id: string; name: string; parameters?: { required?: string[] } }>;
     assert.deepEqual(shown.map((t) => [t.id, t.name]), [['get_weather', 'get weather']]);
+    assert.deepEqual(shown[0]!.parameters?.required, ['city'], 'the planner sees the parameters, to leave a required detail out');
   });
 });
 
@@ -156,6 +157,6 @@ describe('spoken names', () => {
     const t = tool('create_vulnerability_2', {});
     t.provenance.originalName = 'create_vulnerability';
     const [s] = spokenTools([t], [{ type: 'function', function: { name: t.name, description: 'See create_vulnerability_2. This is the subfunction for tool "x", you can use this tool.', parameters: t.parameters } }]);
-    assert.deepEqual(s, { id: 'create_vulnerability_2', name: 'create vulnerability', description: 'See create vulnerability.' });
+    assert.deepEqual(s, { id: 'create_vulnerability_2', name: 'create vulnerability', description: 'See create vulnerability.', parameters: t.parameters });
   });
 });

@@ -26,6 +26,8 @@ export interface SpokenTool {
   id: string;
   name: string;
   description: string;
+  /** The parameter schema, as the assistant gets it (the planner leaves out details on purpose). */
+  parameters?: OpenAITool['function']['parameters'];
 }
 
 const TOOLBENCH_BOILERPLATE = /\s*This is the subfunction for tool "[^"]*", you can use this tool\.?/gi;
@@ -40,6 +42,6 @@ export function spokenTools(tools: readonly Tool[], offered: readonly OpenAITool
   return offered.map((t) => {
     let description = (t.function.description ?? '').replace(TOOLBENCH_BOILERPLATE, '').trim();
     for (const n of names) if (n.length > 3) description = description.split(n).join(spoken.get(n) ?? spokenName(n));
-    return { id: t.function.name, name: spoken.get(t.function.name) ?? spokenName(t.function.name), description };
+    return { id: t.function.name, name: spoken.get(t.function.name) ?? spokenName(t.function.name), description, ...(t.function.parameters ? { parameters: t.function.parameters } : {}) };
   });
 }
