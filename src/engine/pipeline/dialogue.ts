@@ -13,7 +13,7 @@ import { USER_STYLES } from './agents/styles';
 import { simulateTool } from './agents/toolSimulator';
 import { planReasonOf, userTurn, type StepProgress, type UserContext, type UserTurn } from './agents/user';
 import type { MessageEvent as MessageWrittenEvent, PipelineEventListener } from './events';
-import { checkToolCall, filterDialogue } from './filter';
+import { checkToolCall, filterDialogue, isToolStep } from './filter';
 import { MeteredModel, type TokenMeter } from './meteredModel';
 import { makePlan, PlanUnusableError } from './plan';
 import { createRng, intBetween, pick } from './random';
@@ -90,6 +90,8 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
   const spoken = spokenTools(input.tools, offered);
   const irrelevanceRate = options.irrelevanceRate ?? 0;
   const irrelevantSteps = irrelevanceRate > 0 && rng() < irrelevanceRate ? 1 : 0;
+  const missingDetailRate = options.missingDetailRate ?? 0;
+  const missingDetailSteps = missingDetailRate > 0 && rng() < missingDetailRate ? 1 : 0;
   const assistantRepairs = Math.max(0, options.assistantRepairs ?? DEFAULT_ASSISTANT_REPAIRS);
   const model = new MeteredModel(input.model, input.meter, (role, usage, totalTokens) => emit({ type: 'usage', id, role, usage, totalTokens }));
 
@@ -112,7 +114,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
   emit({ type: 'dialogue-started', id, index, tools: offered.map((t) => t.function.name), style });
   try {
     if (options.plan) {
-      plan = await makePlan(model, offered, { targetSteps, retries: options.planRetries, signal, irrelevantSteps, shownTools: spoken });
+      plan = await makePlan(model, offered, { targetSteps, retries: options.planRetries, signal, irrelevantSteps, missingDetailSteps, shownTools: spoken });
       emit({ type: 'plan-ready', id, plan });
     }
     let userTurns = 0;
@@ -184,7 +186,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
           emit({ type: 'tool-result', id, toolCallId: call.id, name: call.function.name, ok: r.result.ok, content: r.content });
         });
         const step = plan?.steps[currentStep - 1];
-        if (step?.kind === 'tool' && calls.some((c) => !step.tools?.length || step.tools.includes(c.function.name))) progress.served = true;
+        if (step && isToolStep(step) && calls.some((c) => !step.tools?.length || step.tools.includes(c.function.name))) progress.served = true;
       }
     }
   } catch (e) {

@@ -10,7 +10,7 @@
  * Plan adherence (when the dialogue had a plan and passes the rules above): a plan with tool steps makes at least one call;
  * each tool step is served by a call of one of its named tools (any tool when it names none) made
  * while the user was on that step; no step is skipped and the user reaches the last step; no tool
- * is called during an `irrelevant` step.
+ * is called during an `irrelevant` step; in a `missing-detail` step the assistant asks before calling.
  */
 import type { ChatMessage, ToolCall } from '../llm/types';
 import type { OpenAITool } from '../model/tool';
@@ -54,6 +54,11 @@ function checkArguments(tool: OpenAITool, raw: string, messageIndex: number, too
   );
 }
 
+/** Steps that need a tool call: `tool` and `missing-detail`. */
+export function isToolStep(step: DialoguePlan['steps'][number]): boolean {
+  return step.kind === 'tool' || step.kind === 'missing-detail';
+}
+
 /** Which step's tools an assistant call may serve: the step's named tools, or any tool when it names none. */
 function serves(step: DialoguePlan['steps'][number], toolName: string): boolean {
   return !step.tools || step.tools.length === 0 || step.tools.includes(toolName);
@@ -64,7 +69,7 @@ export function checkPlanAdherence(messages: readonly ChatMessage[], trace: Plan
   const { plan } = trace;
   const reasons: RejectionReason[] = [];
   const calls = messages.flatMap((m, i) => (m.role === 'assistant' ? (m.tool_calls ?? []).map((c) => ({ call: c, index: i })) : []));
-  const toolSteps = plan.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.kind === 'tool');
+  const toolSteps = plan.steps.map((s, i) => ({ s, i })).filter(({ s }) => isToolStep(s));
   if (toolSteps.length > 0 && calls.length === 0) {
     reasons.push({ code: 'plan-no-tool-call', message: `the plan has ${toolSteps.length} tool step(s) (${toolSteps.map(({ i }) => i + 1).join(', ')}) but the dialogue makes no tool call` });
   }
@@ -94,7 +99,16 @@ export function checkPlanAdherence(messages: readonly ChatMessage[], trace: Plan
       return;
     }
     const inStep = calls.filter(({ index }) => stepAt[index] === i);
-    if (s.kind === 'tool' && calls.length > 0 && !inStep.some(({ call }) => serves(s, call.function.name))) {
+    if (s.kind === 'missing-detail') {
+      // The assistant's first reply in the step asks (text, no call) before any call is made.
+      const first = turns.find((t) => t.step === i)!.messageIndex;
+      const reply = messages.findIndex((m, j) => j > first && m.role === 'assistant');
+      const m = reply >= 0 ? messages[reply] : undefined;
+      if (m && m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0) {
+        reasons.push({ code: 'missing-detail-not-asked', message: `in plan step ${i + 1} (${s.request}) the assistant called ${m.tool_calls!.map((c) => c.function.name).join(', ')} before asking for the missing detail`, messageIndex: reply });
+      }
+    }
+    if (isToolStep(s) && calls.length > 0 && !inStep.some(({ call }) => serves(s, call.function.name))) {
       const first = turns.find((t) => t.step === i)!;
       reasons.push({
         code: 'plan-step-not-served',

@@ -24,12 +24,21 @@ export class PlanUnusableError extends Error {
   }
 }
 
-/** Step kinds the planner may use: `irrelevant` only when the dialogue was drawn to have one. */
-function kindsFor(irrelevantSteps: number): PlanStepKind[] {
-  return irrelevantSteps > 0 ? ['tool', 'chitchat', 'irrelevant'] : ['tool', 'chitchat'];
+/** Steps of the optional kinds a plan must have (0 or absent: that kind is not allowed). */
+export interface SpecialSteps {
+  irrelevant?: number;
+  missingDetail?: number;
 }
 
-export function planSchema(toolNames: string[], irrelevantSteps = 0): JsonSchema {
+/** Step kinds the planner may use: `irrelevant` / `missing-detail` only when the dialogue was drawn to have one. */
+function kindsFor(special: SpecialSteps): PlanStepKind[] {
+  const kinds: PlanStepKind[] = ['tool', 'chitchat'];
+  if ((special.irrelevant ?? 0) > 0) kinds.push('irrelevant');
+  if ((special.missingDetail ?? 0) > 0) kinds.push('missing-detail');
+  return kinds;
+}
+
+export function planSchema(toolNames: string[], special: SpecialSteps = {}): JsonSchema {
   return {
     type: 'object',
     required: ['steps'],
@@ -41,7 +50,7 @@ export function planSchema(toolNames: string[], irrelevantSteps = 0): JsonSchema
           type: 'object',
           required: ['kind', 'request'],
           properties: {
-            kind: { enum: kindsFor(irrelevantSteps) },
+            kind: { enum: kindsFor(special) },
             request: { type: 'string' },
             tools: { type: 'array', items: { enum: [...toolNames] } },
           },
@@ -75,15 +84,25 @@ export const IRRELEVANT_STEP_RULE: PromptRule = {
   text: '- kind "irrelevant": the user asks for something related to the goal that none of the given tools can do (no "tools"); the assistant must answer or decline without calling a tool.',
 };
 
-export function plannerSystemPrompt(irrelevantSteps = 0): string {
+/** Added when the dialogue must have a missing-detail step. */
+export const MISSING_DETAIL_STEP_RULE: PromptRule = {
+  id: 'missing-detail-step',
+  text: '- kind "missing-detail": like a "tool" step (with "tools"), but the request leaves out a required parameter value, and says which; the assistant must ask for it before calling.',
+};
+
+export function plannerSystemPrompt(special: SpecialSteps = {}): string {
   const rules = [...PLANNER_RULES];
-  if (irrelevantSteps > 0) rules.splice(rules.findIndex((r) => r.id === 'chitchat-step') + 1, 0, IRRELEVANT_STEP_RULE);
+  const at = rules.findIndex((r) => r.id === 'chitchat-step') + 1;
+  if ((special.missingDetail ?? 0) > 0) rules.splice(at, 0, MISSING_DETAIL_STEP_RULE);
+  if ((special.irrelevant ?? 0) > 0) rules.splice(at, 0, IRRELEVANT_STEP_RULE);
   return renderRules(rules);
 }
 
-export function planMessages(tools: ReadonlyArray<OpenAITool | SpokenTool>, targetSteps: number, irrelevantSteps = 0): ChatMessage[] {
+export function planMessages(tools: ReadonlyArray<OpenAITool | SpokenTool>, targetSteps: number, special: SpecialSteps = {}): ChatMessage[] {
+  const irrelevantSteps = special.irrelevant ?? 0;
+  const missingDetailSteps = special.missingDetail ?? 0;
   return [
-    { role: 'system', content: plannerSystemPrompt(irrelevantSteps) },
+    { role: 'system', content: plannerSystemPrompt(special) },
     {
       role: 'user',
       content: [
@@ -94,13 +113,14 @@ export function planMessages(tools: ReadonlyArray<OpenAITool | SpokenTool>, targ
         `Target steps: ${targetSteps}`,
         'Include at least one tool step; chitchat steps are optional.',
         ...(irrelevantSteps > 0 ? [`Include exactly ${irrelevantSteps} step(s) of kind "irrelevant".`] : []),
+        ...(missingDetailSteps > 0 ? [`Include exactly ${missingDetailSteps} step(s) of kind "missing-detail".`] : []),
       ].join('\n'),
     },
   ];
 }
 
 /** Checks untrusted planner output and turns it into a typed plan. */
-export function validatePlan(value: unknown, toolNames: readonly string[], targetSteps: number, irrelevantSteps = 0): { ok: true; value: DialoguePlan } | { ok: false; errors: string[] } {
+export function validatePlan(value: unknown, toolNames: readonly string[], targetSteps: number, special: SpecialSteps = {}): { ok: true; value: DialoguePlan } | { ok: false; errors: string[] } {
   const errors: string[] = [];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, errors: ['the plan must be a JSON object with a "steps" array'] };
   const raw = (value as { steps?: unknown }).steps;
@@ -116,7 +136,7 @@ export function validatePlan(value: unknown, toolNames: readonly string[], targe
       return;
     }
     const { kind, request, tools } = s as { kind?: unknown; request?: unknown; tools?: unknown };
-    const kinds = kindsFor(irrelevantSteps);
+    const kinds = kindsFor(special);
     if (!kinds.includes(kind as PlanStepKind)) errors.push(`${where}/kind must be ${kinds.map((k) => `"${k}"`).join(' or ')}`);
     if (typeof request !== 'string' || request.trim() === '') errors.push(`${where}/request must be a non-empty string`);
     let names: string[] | undefined;
@@ -131,12 +151,14 @@ export function validatePlan(value: unknown, toolNames: readonly string[], targe
     if (kinds.includes(kind as PlanStepKind) && typeof request === 'string') {
       // One line per step in the user agent's prompt: newlines in model output must not forge steps.
       const text = request.replace(/\s+/g, ' ').trim();
-      steps.push(kind === 'tool' && names ? { kind, request: text, tools: [...new Set(names)] } : { kind: kind as PlanStepKind, request: text });
+      steps.push((kind === 'tool' || kind === 'missing-detail') && names ? { kind, request: text, tools: [...new Set(names)] } : { kind: kind as PlanStepKind, request: text });
     }
   });
-  if (toolNames.length > 0 && !steps.some((s) => s.kind === 'tool')) errors.push('the plan needs at least one "tool" step');
-  const irrelevant = steps.filter((s) => s.kind === 'irrelevant').length;
-  if (irrelevant !== irrelevantSteps && irrelevantSteps > 0) errors.push(`the plan needs exactly ${irrelevantSteps} step(s) of kind "irrelevant", it has ${irrelevant}`);
+  if (toolNames.length > 0 && !steps.some((s) => s.kind === 'tool' || s.kind === 'missing-detail')) errors.push('the plan needs at least one "tool" step');
+  for (const [kind, want] of [['irrelevant', special.irrelevant ?? 0], ['missing-detail', special.missingDetail ?? 0]] as const) {
+    const have = steps.filter((s) => s.kind === kind).length;
+    if (want > 0 && have !== want) errors.push(`the plan needs exactly ${want} step(s) of kind "${kind}", it has ${have}`);
+  }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { steps } };
 }
 
@@ -144,6 +166,8 @@ export interface MakePlanOptions {
   targetSteps: number;
   /** Steps of kind `irrelevant` the plan must have (0 = none allowed). */
   irrelevantSteps?: number;
+  /** Steps of kind `missing-detail` the plan must have (0 = none allowed). */
+  missingDetailSteps?: number;
   /** How the planner sees the tools (spoken names); defaults to the OpenAI tools themselves. */
   shownTools?: ReadonlyArray<OpenAITool | SpokenTool>;
   /** Fresh requests after the client's own repairs failed; default 1. */
@@ -157,17 +181,17 @@ export interface MakePlanOptions {
  */
 export async function makePlan(model: ChatModel, tools: OpenAITool[], opts: MakePlanOptions): Promise<DialoguePlan> {
   const names = tools.map((t) => t.function.name);
-  const irrelevant = opts.irrelevantSteps ?? 0;
+  const special: SpecialSteps = { irrelevant: opts.irrelevantSteps ?? 0, missingDetail: opts.missingDetailSteps ?? 0 };
   const attempts = 1 + Math.max(0, opts.retries ?? 1);
   let last = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       const { value } = await model.structured<DialoguePlan>({
         role: 'planner',
-        messages: planMessages(opts.shownTools ?? tools, opts.targetSteps, irrelevant),
+        messages: planMessages(opts.shownTools ?? tools, opts.targetSteps, special),
         schemaName: PLAN_SCHEMA_NAME,
-        schema: planSchema(names, irrelevant),
-        validate: (v) => validatePlan(v, names, opts.targetSteps, irrelevant),
+        schema: planSchema(names, special),
+        validate: (v) => validatePlan(v, names, opts.targetSteps, special),
         signal: opts.signal,
       });
       return value;
@@ -182,7 +206,7 @@ export async function makePlan(model: ChatModel, tools: OpenAITool[], opts: Make
   throw new PlanUnusableError(`the planner gave no usable plan in ${attempts} attempt(s): ${last}`, [last]);
 }
 
-/** The plan as the numbered lines shown to the user agent: `Step i [tool|chitchat|irrelevant]: request`. */
+/** The plan as the numbered lines shown to the user agent: `Step i [tool|chitchat|irrelevant|missing-detail]: request`. */
 export function planLines(plan: DialoguePlan): string[] {
   return plan.steps.map((s, i) => `Step ${i + 1} [${s.kind}]: ${s.request}`);
 }

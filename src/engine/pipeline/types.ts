@@ -13,7 +13,9 @@ export type PlanStepKind =
   | 'tool'
   | 'chitchat'
   /** The user asks for something none of the offered tools can do: the assistant answers or declines without a call. */
-  | 'irrelevant';
+  | 'irrelevant'
+  /** A tool step whose request leaves out a required detail: the assistant must ask for it before calling. */
+  | 'missing-detail';
 
 export interface PlanStep {
   kind: PlanStepKind;
@@ -61,7 +63,9 @@ export type FilterReasonCode =
   /** The user ended the dialogue before reaching the plan's last step. */
   | 'plan-unfinished'
   /** The assistant called a tool during an `irrelevant` step, which no offered tool can do. */
-  | 'call-in-irrelevant-step';
+  | 'call-in-irrelevant-step'
+  /** In a `missing-detail` step the assistant called a tool before asking the user for the missing detail. */
+  | 'missing-detail-not-asked';
 
 /** Codes for dialogues that failed before the filter could judge them. */
 export type FailureReasonCode =
@@ -182,6 +186,11 @@ export interface RunGenerationOptions {
    * the assistant must answer or decline without calling a tool). Absent = 0 (runs made before it).
    */
   irrelevanceRate?: number;
+  /**
+   * Share of dialogues whose plan gets one `missing-detail` step (a request that leaves out a required
+   * detail, that the assistant must ask for before calling). Absent = 0.
+   */
+  missingDetailRate?: number;
   /** Re-samples of an assistant turn that called an unknown tool or sent invalid arguments (default 2). */
   assistantRepairs?: number;
 }

@@ -82,6 +82,25 @@ describe('plan adherence', () => {
     assert.deepEqual(codes(m, { plan: plan(weatherStep, irrelevant), userTurnSteps: turns([0, 0], [4, 1]) }), []);
   });
 
+  test('missing-detail-not-asked: in a missing-detail step the assistant must ask before calling', () => {
+    const missing: PlanStep = { kind: 'missing-detail', request: 'get the weather, without saying the city', tools: ['get_weather'] };
+    const asked: ChatMessage[] = [
+      { role: 'user', content: 'What is the weather like?' },
+      { role: 'assistant', content: 'Which city do you mean?' },
+      { role: 'user', content: 'Paris.' },
+      { role: 'assistant', content: null, tool_calls: [call('c1', 'get_weather', { city: 'Paris' })] },
+      { role: 'tool', tool_call_id: 'c1', content: '{"temperature": 18}' },
+      { role: 'assistant', content: 'It is 18 °C in Paris.' },
+    ];
+    assert.deepEqual(codes(asked, { plan: plan(missing), userTurnSteps: turns([0, 0], [2, 0]) }), []);
+    const guessed: ChatMessage[] = [{ role: 'user', content: 'What is the weather like?' }, ...goodDialogue().slice(1, 4)];
+    const r = filterDialogue(guessed, offered, { plan: plan(missing), userTurnSteps: turns([0, 0]) });
+    assert.deepEqual(r.map((x) => x.code), ['missing-detail-not-asked']);
+    assert.equal(r[0]!.messageIndex, 1);
+    // Asked, but never called: the step is not served.
+    assert.deepEqual(codes(asked.slice(0, 3).concat([{ role: 'assistant', content: 'Paris is lovely.' }]), { plan: plan(missing), userTurnSteps: turns([0, 0], [2, 0]) }), ['plan-no-tool-call']);
+  });
+
   test('records without the step of each turn: order-free checks only', () => {
     assert.deepEqual(codes(goodDialogue(), { plan: plan(flightStep, chitchat) }), ['plan-step-not-served']);
     assert.deepEqual(codes(goodDialogue(), { plan: plan(weatherStep, chitchat) }), []);

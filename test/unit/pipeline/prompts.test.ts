@@ -40,6 +40,7 @@ describe('user agent prompt', () => {
     [USER_PLAN_RULES, 'clarification', /asked you for a detail.*"stepDone" false/i],
     [USER_PLAN_RULES, 'continue-step', /not finished.*"stepDone" false.*tool/i],
     [USER_PLAN_RULES, 'irrelevant-step', /"irrelevant".*cannot do/i],
+    [USER_PLAN_RULES, 'missing-detail-step', /"missing-detail".*without the detail.*only when the assistant asks/i],
     [USER_PLAN_RULES, 'one-step-at-a-time', /never skip a step/i],
     [USER_PLAN_RULES, 'finishing', /"finished" to true.*only when the last step is completed/i],
     [USER_OUTPUT_RULES, 'json-only', /JSON only/],
@@ -125,11 +126,17 @@ describe('planner prompt', () => {
   }
 
   test('the irrelevant kind is offered only when the dialogue needs it, with the count asked for', () => {
-    assert.doesNotMatch(plannerSystemPrompt(0), /kind "irrelevant"/);
-    assert.match(plannerSystemPrompt(1), /kind "irrelevant".*none of the given tools can do/);
-    const m = planMessages(spoken, 3, 1);
+    assert.doesNotMatch(plannerSystemPrompt({}), /kind "irrelevant"/);
+    assert.match(plannerSystemPrompt({ irrelevant: 1 }), /kind "irrelevant".*none of the given tools can do/);
+    const m = planMessages(spoken, 3, { irrelevant: 1 });
     assert.match(m[1]!.content as string, /Include exactly 1 step\(s\) of kind "irrelevant"/);
     assert.match(m[1]!.content as string, /Target steps: 3/);
+  });
+
+  test('the missing-detail kind is offered only when the dialogue needs it', () => {
+    assert.doesNotMatch(plannerSystemPrompt({ irrelevant: 1 }), /kind "missing-detail"/);
+    assert.match(plannerSystemPrompt({ missingDetail: 1 }), /kind "missing-detail".*leaves out a required parameter.*ask for it before calling/);
+    assert.match(planMessages(spoken, 3, { missingDetail: 1 })[1]!.content as string, /Include exactly 1 step\(s\) of kind "missing-detail"/);
   });
 
   test('the planner sees spoken names next to the ids it must cite', () => {

@@ -170,6 +170,17 @@ describe('when not to call a tool', () => {
     assert.ok(during.every((m) => m.role !== 'tool' && !(m.role === 'assistant' && m.tool_calls?.length)), JSON.stringify(during));
   });
 
+  test('with missingDetailRate 1 the plan has one missing-detail step; the assistant asks before calling', async () => {
+    const r = await dialogue([], { missingDetailRate: 1, planSteps: { min: 2, max: 2 } });
+    assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
+    const k = r.plan!.steps.findIndex((s) => s.kind === 'missing-detail');
+    assert.ok(k >= 0, JSON.stringify(r.plan));
+    const first = r.userTurnSteps!.find((t) => t.step === k)!.messageIndex;
+    const reply = r.messages[first + 1]!;
+    assert.equal(reply.role, 'assistant');
+    assert.ok(reply.role === 'assistant' && !reply.tool_calls?.length && /\?$/.test(reply.content ?? ''), JSON.stringify(reply));
+  });
+
   test('with irrelevanceRate 0 no plan has an irrelevant step', async () => {
     const r = await dialogue([], { irrelevanceRate: 0, planSteps: { min: 3, max: 3 } });
     assert.ok(!r.plan!.steps.some((s) => s.kind === 'irrelevant'));

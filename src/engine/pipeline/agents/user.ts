@@ -68,6 +68,7 @@ export const USER_PLAN_RULES: readonly PromptRule[] = [
   { id: 'clarification', text: '- If the assistant asked you for a detail, supply a plausible value and keep "stepDone" false.' },
   { id: 'continue-step', text: '- If the assistant has not finished the current step yet, continue it and keep "stepDone" false. A "tool" step is finished only once the assistant has used a tool for it.' },
   { id: 'irrelevant-step', text: '- In an "irrelevant" step you ask for something the assistant\'s tools cannot do; once it has answered or declined, the step is done.' },
+  { id: 'missing-detail-step', text: '- In a "missing-detail" step, make the request without the detail it leaves out; give that detail only when the assistant asks for it.' },
   { id: 'one-step-at-a-time', text: '- Never skip a step and never ask for two steps in one message.' },
   { id: 'finishing', text: '- Set "finished" to true (and "stepDone" true) only when the last step is completed; never before.' },
 ];
@@ -128,7 +129,7 @@ export function planProblems(turn: UserTurn, ctx: UserContext, progress: StepPro
   if (!step) return [];
   const stepDone = (): string | undefined => {
     if (progress.turnsInStep === 0) return `step ${ctx.currentStep} ("${step.request}") ${NOT_ASKED}: ask for it now`;
-    if (step.kind === 'tool' && !progress.served) return `step ${ctx.currentStep} ("${step.request}") ${NOT_DONE}; continue this step and keep "stepDone" false`;
+    if ((step.kind === 'tool' || step.kind === 'missing-detail') && !progress.served) return `step ${ctx.currentStep} ("${step.request}") ${NOT_DONE}; continue this step and keep "stepDone" false`;
     return undefined;
   };
   if (turn.finished) {

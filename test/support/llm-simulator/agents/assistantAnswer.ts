@@ -9,6 +9,7 @@ import type { SeededRandom } from '../seededRandom';
 import { schemaInstance } from '../schemaInstance';
 import { textOf, type ChatCompletionBody, type SimMessage, type SimTool, type SimToolCall } from '../requestShape';
 import { contentWords, humanize } from './words';
+import { DETAILS_LATER } from './userTurnAnswer';
 import { ASSISTANT_REPAIR_LEAD } from '../../../../src/engine/pipeline/agents/assistant';
 
 export interface AssistantReply {
@@ -145,7 +146,7 @@ export function assistantAnswer(body: ChatCompletionBody, rng: SeededRandom, opt
 
   const first = chosen[0]!;
   const firstRequired = Array.isArray(first.function.parameters?.required) ? first.function.parameters.required : [];
-  if (!askedBefore && !fault && firstRequired.length > 0 && rng.chance(options.askRate)) {
+  if (!askedBefore && !fault && firstRequired.length > 0 && (userText.includes(DETAILS_LATER) || rng.chance(options.askRate))) {
     return { content: `Could you tell me the ${humanize(firstRequired[0]!)} for ${humanize(first.function.name)}?`, toolCalls: [] };
   }
   const toolCalls = chosen.map((tool, i): SimToolCall => {

@@ -13,10 +13,12 @@ interface PlanTool {
   /** How a person says it (the `name` of a spoken tool `{id, name, description}`), else the exact name. */
   spoken?: string;
   description: string;
+  /** Whether the tool has required parameters (only those can leave a detail out). */
+  hasRequired?: boolean;
 }
 
 export interface PlanStep {
-  kind: 'tool' | 'chitchat' | 'irrelevant';
+  kind: 'tool' | 'chitchat' | 'irrelevant' | 'missing-detail';
   request: string;
   tools?: string[];
 }
@@ -50,8 +52,10 @@ function toolsFromText(text: string): PlanTool[] {
     for (const t of list) {
       const fn = (t as { function?: { name?: unknown; description?: unknown } })?.function ?? (t as { id?: unknown; name?: unknown; description?: unknown });
       const id = (fn as { id?: unknown }).id;
-      if (fn && typeof id === 'string' && typeof fn.name === 'string') out.push({ name: id, spoken: fn.name, description: typeof fn.description === 'string' ? fn.description : '' });
-      else if (fn && typeof fn.name === 'string') out.push({ name: fn.name, description: typeof fn.description === 'string' ? fn.description : '' });
+      const required = (fn as { parameters?: { required?: unknown } }).parameters?.required;
+      const hasRequired = Array.isArray(required) && required.length > 0;
+      if (fn && typeof id === 'string' && typeof fn.name === 'string') out.push({ name: id, spoken: fn.name, description: typeof fn.description === 'string' ? fn.description : '', hasRequired });
+      else if (fn && typeof fn.name === 'string') out.push({ name: fn.name, description: typeof fn.description === 'string' ? fn.description : '', hasRequired });
     }
   }
   return out;
@@ -106,6 +110,19 @@ export function planAnswer(body: ChatCompletionBody, schema: JsonSchema, rng: Se
   const kinds = stepsSchema.items?.properties?.kind?.enum;
   if (irrelevant > 0 && Array.isArray(kinds) && kinds.includes('irrelevant')) {
     for (let k = 0; k < irrelevant; k++) steps.splice(rng.int(1, steps.length), 0, { kind: 'irrelevant', request: rng.pick(IRRELEVANT) });
+  }
+  // `Include exactly K step(s) of kind "missing-detail"`: the first K tool steps with one tool become
+  // such steps (the request says which detail it leaves out).
+  const missing = Number(/Include exactly (\d+) step\(s\) of kind "missing-detail"/.exec(text)?.[1] ?? 0);
+  if (missing > 0 && Array.isArray(kinds) && kinds.includes('missing-detail')) {
+    let left = missing;
+    for (const s of steps) {
+      if (left === 0) break;
+      if (s.kind !== 'tool' || s.tools?.length !== 1 || !tools.find((t) => t.name === s.tools![0])?.hasRequired) continue;
+      s.kind = 'missing-detail';
+      s.request = `${s.request}, without giving the details at first`;
+      left--;
+    }
   }
   return { steps };
 }

@@ -17,14 +17,18 @@ interface PlanLine {
   request: string;
 }
 
+/** What the simulated user says in a missing-detail step; the simulated assistant then asks. */
+export const DETAILS_LATER = 'I will give you the details when you ask.';
+
 /** First words of the LLM client's re-ask after an unusable structured answer (`repairMessage`). */
 const REPAIR_LEAD = 'Your previous reply could not be used';
 
-const STEP_LINE = /^\s*Step (\d+) \[([a-z]+)\]:\s*(.+)$/gm;
+const STEP_LINE = /^\s*Step (\d+) \[([a-z-]+)\]:\s*(.+)$/gm;
 
 /** What the simulated user says for a plan step; the same text every time, so it can be found again. */
 export function utteranceFor(step: PlanLine): string {
   const core = step.request.replace(/^Ask the assistant to\s+/i, '').replace(/[.!?]+$/, '');
+  if (step.kind === 'missing-detail') return `Could you ${core.replace(/, without giving the details at first$/, '').replace(/^./, (c) => c.toLowerCase())}? ${DETAILS_LATER}`;
   if (step.kind === 'tool' || step.kind === 'irrelevant') return `Could you ${core.charAt(0).toLowerCase()}${core.slice(1)}?`;
   return `${core.charAt(0).toUpperCase()}${core.slice(1)}.`;
 }
