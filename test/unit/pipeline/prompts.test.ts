@@ -27,6 +27,7 @@ const plan: DialoguePlan = {
     { kind: 'tool', request: 'get the weather in Paris', tools: ['get_weather'] },
     { kind: 'irrelevant', request: 'recommend a novel' },
     { kind: 'chitchat', request: 'chat about spring' },
+    { kind: 'missing-detail', request: 'find flights, without saying the date', tools: ['search_flights'] },
   ],
 };
 const spoken = spokenTools([weatherTool], offered.slice(0, 1));
@@ -52,6 +53,14 @@ describe('user agent prompt', () => {
       assert.ok(rendered.includes(r.text), `rule "${id}" is not rendered`);
     });
   }
+
+  test('rules for a step kind are rendered only when the plan has such a step', () => {
+    const plain: DialoguePlan = { steps: [plan.steps[0]!, plan.steps[2]!] };
+    const p = userSystemPrompt(ctx(1, plain));
+    assert.ok(!p.includes(rule(USER_PLAN_RULES, 'irrelevant-step', /./).text));
+    assert.ok(!p.includes(rule(USER_PLAN_RULES, 'missing-detail-step', /./).text));
+    assert.ok(p.includes(rule(USER_PLAN_RULES, 'finishing', /./).text));
+  });
 
   test('the prompt holds the plan as step lines and the current step', () => {
     const p = userSystemPrompt(ctx(2));

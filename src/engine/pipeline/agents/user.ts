@@ -81,7 +81,10 @@ export const USER_OUTPUT_RULES: readonly PromptRule[] = [
 export function userSystemPrompt(ctx: UserContext): string {
   const lines = [renderRules(USER_BASE_RULES), `Your language style in this conversation: ${ctx.style}.`];
   if (ctx.plan) {
-    lines.push('Follow this plan, one step at a time:', ...planLines(ctx.plan), `Current step: ${ctx.currentStep}`, renderRules(USER_PLAN_RULES));
+    // Rules for a step kind go in only when the plan has such a step (every user turn pays for them).
+    const kinds = new Set(ctx.plan.steps.map((s) => s.kind));
+    const rules = USER_PLAN_RULES.filter((r) => (r.id !== 'irrelevant-step' || kinds.has('irrelevant')) && (r.id !== 'missing-detail-step' || kinds.has('missing-detail')));
+    lines.push('Follow this plan, one step at a time:', ...planLines(ctx.plan), `Current step: ${ctx.currentStep}`, renderRules(rules));
   } else {
     lines.push(
       'You have no fixed plan: ask for things the assistant\'s tools can help with, one request per message, building on earlier answers.',
