@@ -28,7 +28,7 @@ export interface TurnView {
 }
 
 export interface PlanStepView {
-  kind: 'tool' | 'chitchat';
+  kind: 'tool' | 'chitchat' | 'irrelevant' | 'missing-detail';
   request: string;
   tools?: string[];
 }

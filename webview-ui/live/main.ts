@@ -117,7 +117,7 @@ function renderPlan(d: DialogueView): void {
     const done = d.currentStep !== null && (i < d.currentStep || d.state !== 'in-flight');
     planBox!.append(
       el('li', { className: `step step-${step.kind}${current ? ' current' : ''}${done ? ' done' : ''}`, attrs: current ? { 'aria-current': 'step' } : {} }, [
-        el('span', { className: 'step-kind', text: step.kind === 'tool' ? `tool${step.tools?.length ? `: ${step.tools.join(', ')}` : ''}` : 'chitchat' }),
+        el('span', { className: 'step-kind', text: step.kind === 'tool' ? `tool${step.tools?.length ? `: ${step.tools.join(', ')}` : ''}` : step.kind }),
         el('span', { className: 'step-request', text: step.request }),
       ]),
     );

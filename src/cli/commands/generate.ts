@@ -25,7 +25,7 @@ import { runCompletionStep } from '../../engine/pipeline/completion/completionSt
 const USAGE =
   'toolflow generate --tools tools.json [--graph graph.json] --count N --out DIR [--concurrency C] [--seed S] ' +
   '[--base-url URL] [--model M] [--api-key K] [--request-timeout SECONDS] [--resume] [--no-graph] [--no-plan] [--offline] ' +
-  '[--tools-per-dialogue MIN-MAX] [--plan-steps MIN-MAX] [--tool-error-rate P] [--max-turns T] [--max-tokens BUDGET] [--no-complete] [--review-completion] [--json]';
+  '[--tools-per-dialogue MIN-MAX] [--plan-steps MIN-MAX] [--tool-error-rate P] [--irrelevance-rate P] [--missing-detail-rate P] [--max-turns T] [--max-tokens BUDGET] [--no-complete] [--review-completion] [--json]';
 
 const OPTIONS = {
   tools: { type: 'string' },
@@ -43,6 +43,8 @@ const OPTIONS = {
   'no-plan': { type: 'boolean' },
   offline: { type: 'boolean' },
   'tool-error-rate': { type: 'string' },
+  'irrelevance-rate': { type: 'string' },
+  'missing-detail-rate': { type: 'string' },
   'tools-per-dialogue': { type: 'string' },
   'plan-steps': { type: 'string' },
   'max-turns': { type: 'string' },
@@ -139,6 +141,8 @@ export const generateCommand: CliCommand = {
           toolsPerDialogue,
           planSteps,
           ...(v['tool-error-rate'] !== undefined ? { toolErrorRate: numberOption(v['tool-error-rate'], 'tool-error-rate', 0.1, 0, 1) } : {}),
+          ...(v['irrelevance-rate'] !== undefined ? { irrelevanceRate: numberOption(v['irrelevance-rate'], 'irrelevance-rate', 0.1, 0, 1) } : {}),
+          ...(v['missing-detail-rate'] !== undefined ? { missingDetailRate: numberOption(v['missing-detail-rate'], 'missing-detail-rate', 0, 0, 1) } : {}),
           ...(v['max-turns'] !== undefined ? { maxTurns: Math.trunc(numberOption(v['max-turns'], 'max-turns', 12, 1)) } : {}),
           ...(v['max-tokens'] !== undefined ? { maxTokens: numberOption(v['max-tokens'], 'max-tokens', 0, 1) } : {}),
         };

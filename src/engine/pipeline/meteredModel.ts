@@ -17,6 +17,8 @@ export class TokenMeter {
 export class MeteredModel implements ChatModel {
   readonly usage: UsageByRole = {};
   calls = 0;
+  /** Answers re-asked per role because the caller's validator rejected them (structured requests). */
+  readonly repairs: Partial<Record<LlmRole, number>> = {};
 
   constructor(
     private readonly inner: ChatModel,
@@ -43,10 +45,29 @@ export class MeteredModel implements ChatModel {
     return r;
   }
 
+  /** Counts a repair made outside the LLM client (e.g. an assistant turn sampled again). */
+  countRepair(role: LlmRole): void {
+    this.repairs[role] = (this.repairs[role] ?? 0) + 1;
+  }
+
   async structured<T>(req: StructuredRequest<T>): Promise<{ value: T; usage: TokenUsage }> {
     this.before(req.role);
-    const r = await this.inner.structured(req);
-    this.after(req.role, r.usage);
-    return r;
+    // Every rejected answer is re-asked by the client, except the last one of a request that fails.
+    let rejected = 0;
+    const validate: StructuredRequest<T>['validate'] = (v) => {
+      const r = req.validate(v);
+      if (!r.ok) rejected++;
+      return r;
+    };
+    try {
+      const r = await this.inner.structured({ ...req, validate });
+      this.after(req.role, r.usage);
+      return r;
+    } catch (e) {
+      if (e instanceof LlmError && e.code === 'invalid-output') rejected = Math.max(0, rejected - 1);
+      throw e;
+    } finally {
+      if (rejected > 0) this.repairs[req.role] = (this.repairs[req.role] ?? 0) + rejected;
+    }
   }
 }

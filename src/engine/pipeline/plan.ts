@@ -8,7 +8,9 @@ import type { ChatModel, ChatMessage } from '../llm/types';
 import { LlmError } from '../llm/types';
 import type { JsonSchema } from '../model/jsonSchema';
 import type { OpenAITool } from '../model/tool';
-import type { DialoguePlan, PlanStep } from './types';
+import { renderRules, type PromptRule } from './agents/promptRules';
+import type { SpokenTool } from './agents/spokenNames';
+import type { DialoguePlan, PlanStep, PlanStepKind } from './types';
 
 export const PLAN_SCHEMA_NAME = 'dialogue_plan';
 
@@ -22,7 +24,21 @@ export class PlanUnusableError extends Error {
   }
 }
 
-export function planSchema(toolNames: string[]): JsonSchema {
+/** Steps of the optional kinds a plan must have (0 or absent: that kind is not allowed). */
+export interface SpecialSteps {
+  irrelevant?: number;
+  missingDetail?: number;
+}
+
+/** Step kinds the planner may use: `irrelevant` / `missing-detail` only when the dialogue was drawn to have one. */
+function kindsFor(special: SpecialSteps): PlanStepKind[] {
+  const kinds: PlanStepKind[] = ['tool', 'chitchat'];
+  if ((special.irrelevant ?? 0) > 0) kinds.push('irrelevant');
+  if ((special.missingDetail ?? 0) > 0) kinds.push('missing-detail');
+  return kinds;
+}
+
+export function planSchema(toolNames: string[], special: SpecialSteps = {}): JsonSchema {
   return {
     type: 'object',
     required: ['steps'],
@@ -34,7 +50,7 @@ export function planSchema(toolNames: string[]): JsonSchema {
           type: 'object',
           required: ['kind', 'request'],
           properties: {
-            kind: { enum: ['tool', 'chitchat'] },
+            kind: { enum: kindsFor(special) },
             request: { type: 'string' },
             tools: { type: 'array', items: { enum: [...toolNames] } },
           },
@@ -44,21 +60,49 @@ export function planSchema(toolNames: string[]): JsonSchema {
   };
 }
 
-const PLANNER_SYSTEM = [
-  'You plan a realistic multi-turn conversation between a user and an AI assistant that can call tools.',
-  'Write the plan as a list of steps. Each step is one thing the user asks for:',
-  '- kind "tool": a request that needs one or more of the given tools; list their names in "tools".',
-  '  Later steps may build on results of earlier ones (e.g. use a value a previous tool returned).',
-  '  Sometimes leave out a required detail so the assistant has to ask for it.',
-  '- kind "chitchat": small talk or a question the assistant answers without tools.',
-  'Use only the tools given. Make the conversation coherent: the steps should follow one user goal.',
-  'Write each "request" as a short description of what the user wants in that step, not as dialogue.',
-  'Answer with JSON only.',
-].join('\n');
+/** The planner's rules (ids are what the prompt tests check). */
+export const PLANNER_RULES: readonly PromptRule[] = [
+  { id: 'role', text: 'You plan a realistic multi-turn conversation between a user and an AI assistant that can call tools.' },
+  { id: 'steps', text: 'Write the plan as a list of steps. Each step is one thing the user asks for:' },
+  {
+    id: 'tool-step',
+    text: [
+      '- kind "tool": a request that needs one or more of the given tools; list their ids (the "id" of each tool) in "tools".',
+      '  Later steps may build on results of earlier ones (e.g. use a value a previous tool returned).',
+      '  Sometimes leave out a required detail so the assistant has to ask for it.',
+    ].join('\n'),
+  },
+  { id: 'chitchat-step', text: '- kind "chitchat": small talk or a question the assistant answers without tools.' },
+  { id: 'only-given-tools', text: 'Use only the tools given. Make the conversation coherent: the steps should follow one user goal.' },
+  { id: 'spoken-requests', text: 'Write each "request" as a short description of what the user wants in that step, not as dialogue; name tools as a person would (their "name"), never by their id.' },
+  { id: 'json-only', text: 'Answer with JSON only.' },
+];
 
-export function planMessages(tools: OpenAITool[], targetSteps: number): ChatMessage[] {
+/** Added when the dialogue must have an irrelevance step. */
+export const IRRELEVANT_STEP_RULE: PromptRule = {
+  id: 'irrelevant-step',
+  text: '- kind "irrelevant": the user asks for something related to the goal that none of the given tools can do (no "tools"); the assistant must answer or decline without calling a tool.',
+};
+
+/** Added when the dialogue must have a missing-detail step. */
+export const MISSING_DETAIL_STEP_RULE: PromptRule = {
+  id: 'missing-detail-step',
+  text: '- kind "missing-detail": like a "tool" step (with "tools"), but the request leaves out a required parameter value, and says which; the assistant must ask for it before calling.',
+};
+
+export function plannerSystemPrompt(special: SpecialSteps = {}): string {
+  const rules = [...PLANNER_RULES];
+  const at = rules.findIndex((r) => r.id === 'chitchat-step') + 1;
+  if ((special.missingDetail ?? 0) > 0) rules.splice(at, 0, MISSING_DETAIL_STEP_RULE);
+  if ((special.irrelevant ?? 0) > 0) rules.splice(at, 0, IRRELEVANT_STEP_RULE);
+  return renderRules(rules);
+}
+
+export function planMessages(tools: ReadonlyArray<OpenAITool | SpokenTool>, targetSteps: number, special: SpecialSteps = {}): ChatMessage[] {
+  const irrelevantSteps = special.irrelevant ?? 0;
+  const missingDetailSteps = special.missingDetail ?? 0;
   return [
-    { role: 'system', content: PLANNER_SYSTEM },
+    { role: 'system', content: plannerSystemPrompt(special) },
     {
       role: 'user',
       content: [
@@ -68,13 +112,15 @@ export function planMessages(tools: OpenAITool[], targetSteps: number): ChatMess
         '```',
         `Target steps: ${targetSteps}`,
         'Include at least one tool step; chitchat steps are optional.',
+        ...(irrelevantSteps > 0 ? [`Include exactly ${irrelevantSteps} step(s) of kind "irrelevant".`] : []),
+        ...(missingDetailSteps > 0 ? [`Include exactly ${missingDetailSteps} step(s) of kind "missing-detail".`] : []),
       ].join('\n'),
     },
   ];
 }
 
 /** Checks untrusted planner output and turns it into a typed plan. */
-export function validatePlan(value: unknown, toolNames: readonly string[], targetSteps: number): { ok: true; value: DialoguePlan } | { ok: false; errors: string[] } {
+export function validatePlan(value: unknown, toolNames: readonly string[], targetSteps: number, special: SpecialSteps = {}): { ok: true; value: DialoguePlan } | { ok: false; errors: string[] } {
   const errors: string[] = [];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, errors: ['the plan must be a JSON object with a "steps" array'] };
   const raw = (value as { steps?: unknown }).steps;
@@ -90,7 +136,8 @@ export function validatePlan(value: unknown, toolNames: readonly string[], targe
       return;
     }
     const { kind, request, tools } = s as { kind?: unknown; request?: unknown; tools?: unknown };
-    if (kind !== 'tool' && kind !== 'chitchat') errors.push(`${where}/kind must be "tool" or "chitchat"`);
+    const kinds = kindsFor(special);
+    if (!kinds.includes(kind as PlanStepKind)) errors.push(`${where}/kind must be ${kinds.map((k) => `"${k}"`).join(' or ')}`);
     if (typeof request !== 'string' || request.trim() === '') errors.push(`${where}/request must be a non-empty string`);
     let names: string[] | undefined;
     if (tools !== undefined) {
@@ -100,18 +147,29 @@ export function validatePlan(value: unknown, toolNames: readonly string[], targe
         for (const n of names) if (!known.has(n)) errors.push(`${where}/tools names "${n}", which is not one of the given tools (${toolNames.join(', ')})`);
       }
     }
-    if ((kind === 'tool' || kind === 'chitchat') && typeof request === 'string') {
+    if (kind === 'irrelevant' && names && names.length > 0) errors.push(`${where}/tools must be absent: an "irrelevant" step is one no given tool can do`);
+    if (kinds.includes(kind as PlanStepKind) && typeof request === 'string') {
       // One line per step in the user agent's prompt: newlines in model output must not forge steps.
       const text = request.replace(/\s+/g, ' ').trim();
-      steps.push(kind === 'tool' && names ? { kind, request: text, tools: [...new Set(names)] } : { kind, request: text });
+      steps.push((kind === 'tool' || kind === 'missing-detail') && names ? { kind, request: text, tools: [...new Set(names)] } : { kind: kind as PlanStepKind, request: text });
     }
   });
-  if (toolNames.length > 0 && !steps.some((s) => s.kind === 'tool')) errors.push('the plan needs at least one "tool" step');
+  if (toolNames.length > 0 && !steps.some((s) => s.kind === 'tool' || s.kind === 'missing-detail')) errors.push('the plan needs at least one "tool" step');
+  for (const [kind, want] of [['irrelevant', special.irrelevant ?? 0], ['missing-detail', special.missingDetail ?? 0]] as const) {
+    const have = steps.filter((s) => s.kind === kind).length;
+    if (want > 0 && have !== want) errors.push(`the plan needs exactly ${want} step(s) of kind "${kind}", it has ${have}`);
+  }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: { steps } };
 }
 
 export interface MakePlanOptions {
   targetSteps: number;
+  /** Steps of kind `irrelevant` the plan must have (0 = none allowed). */
+  irrelevantSteps?: number;
+  /** Steps of kind `missing-detail` the plan must have (0 = none allowed). */
+  missingDetailSteps?: number;
+  /** How the planner sees the tools (spoken names); defaults to the OpenAI tools themselves. */
+  shownTools?: ReadonlyArray<OpenAITool | SpokenTool>;
   /** Fresh requests after the client's own repairs failed; default 1. */
   retries?: number;
   signal?: AbortSignal;
@@ -123,16 +181,17 @@ export interface MakePlanOptions {
  */
 export async function makePlan(model: ChatModel, tools: OpenAITool[], opts: MakePlanOptions): Promise<DialoguePlan> {
   const names = tools.map((t) => t.function.name);
+  const special: SpecialSteps = { irrelevant: opts.irrelevantSteps ?? 0, missingDetail: opts.missingDetailSteps ?? 0 };
   const attempts = 1 + Math.max(0, opts.retries ?? 1);
   let last = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       const { value } = await model.structured<DialoguePlan>({
         role: 'planner',
-        messages: planMessages(tools, opts.targetSteps),
+        messages: planMessages(opts.shownTools ?? tools, opts.targetSteps, special),
         schemaName: PLAN_SCHEMA_NAME,
-        schema: planSchema(names),
-        validate: (v) => validatePlan(v, names, opts.targetSteps),
+        schema: planSchema(names, special),
+        validate: (v) => validatePlan(v, names, opts.targetSteps, special),
         signal: opts.signal,
       });
       return value;
@@ -147,7 +206,7 @@ export async function makePlan(model: ChatModel, tools: OpenAITool[], opts: Make
   throw new PlanUnusableError(`the planner gave no usable plan in ${attempts} attempt(s): ${last}`, [last]);
 }
 
-/** The plan as the numbered lines shown to the user agent: `Step i [tool|chitchat]: request`. */
+/** The plan as the numbered lines shown to the user agent: `Step i [tool|chitchat|irrelevant|missing-detail]: request`. */
 export function planLines(plan: DialoguePlan): string[] {
   return plan.steps.map((s, i) => `Step ${i + 1} [${s.kind}]: ${s.request}`);
 }

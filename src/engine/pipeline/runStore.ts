@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LlmRole } from '../llm/types';
 import type { Tool } from '../model/tool';
 import type { DialogueRecord, ReasonCode, RunCounts, RunManifest } from './types';
 
@@ -137,11 +138,16 @@ export function countRecords(records: readonly Pick<DialogueRecord, 'status' | '
   return counts;
 }
 
-export function addToCounts(counts: RunCounts, r: Pick<DialogueRecord, 'status' | 'reasons'>): void {
+export function addToCounts(counts: RunCounts, r: Pick<DialogueRecord, 'status' | 'reasons' | 'repairs'>): void {
   counts.done++;
   if (r.status === 'accepted') counts.accepted++;
   else counts.rejected++;
   for (const code of new Set(r.reasons.map((x) => x.code))) counts.byReason[code as ReasonCode] = (counts.byReason[code as ReasonCode] ?? 0) + 1;
+  for (const [role, n] of Object.entries(r.repairs ?? {}) as Array<[LlmRole, number]>) {
+    if (typeof n !== 'number' || !(n > 0)) continue;
+    counts.repairs ??= {};
+    counts.repairs[role] = (counts.repairs[role] ?? 0) + n;
+  }
 }
 
 export async function readManifest(dir: string): Promise<RunManifest> {

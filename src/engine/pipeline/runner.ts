@@ -28,6 +28,7 @@ export const DEFAULT_OPTIONS: Omit<RunGenerationOptions, 'count' | 'sampling'> =
   toolErrorRate: 0.1,
   plan: true,
   planRetries: 1,
+  irrelevanceRate: 0.1,
 };
 
 /**
@@ -78,6 +79,8 @@ function checkOptions(o: RunGenerationOptions): void {
   if (o.toolsPerDialogue.min < 1 || o.toolsPerDialogue.max < o.toolsPerDialogue.min) bad('toolsPerDialogue must satisfy 1 ≤ min ≤ max');
   if (o.planSteps.min < 1 || o.planSteps.max < o.planSteps.min) bad('planSteps must satisfy 1 ≤ min ≤ max');
   if (!(o.toolErrorRate >= 0 && o.toolErrorRate <= 1)) bad('toolErrorRate must be between 0 and 1');
+  if (o.irrelevanceRate !== undefined && !(o.irrelevanceRate >= 0 && o.irrelevanceRate <= 1)) bad('irrelevanceRate must be between 0 and 1');
+  if (o.missingDetailRate !== undefined && !(o.missingDetailRate >= 0 && o.missingDetailRate <= 1)) bad('missingDetailRate must be between 0 and 1');
   if (!Number.isInteger(o.maxTurns) || o.maxTurns < 1) bad('maxTurns must be a positive integer');
 }
 

@@ -9,7 +9,13 @@ import type { OpenAITool } from '../model/tool';
 // ---------------------------------------------------------------------------------------------
 // Plans (paper 3.2)
 
-export type PlanStepKind = 'tool' | 'chitchat';
+export type PlanStepKind =
+  | 'tool'
+  | 'chitchat'
+  /** The user asks for something none of the offered tools can do: the assistant answers or declines without a call. */
+  | 'irrelevant'
+  /** A tool step whose request leaves out a required detail: the assistant must ask for it before calling. */
+  | 'missing-detail';
 
 export interface PlanStep {
   kind: PlanStepKind;
@@ -47,7 +53,19 @@ export type FilterReasonCode =
   /** The dialogue did not end with an assistant text reply, or has no user turn. */
   | 'incomplete-dialogue'
   /** A user or assistant turn with no content (and, for the assistant, no tool calls). */
-  | 'empty-turn';
+  | 'empty-turn'
+  /** The plan has tool steps but the dialogue makes no tool call at all. */
+  | 'plan-no-tool-call'
+  /** A tool step got user turns but no tool call (of one of the tools the step names, when it names any). */
+  | 'plan-step-not-served'
+  /** No user turn served a plan step although a later step was reached. */
+  | 'plan-step-skipped'
+  /** The user ended the dialogue before reaching the plan's last step. */
+  | 'plan-unfinished'
+  /** The assistant called a tool during an `irrelevant` step, which no offered tool can do. */
+  | 'call-in-irrelevant-step'
+  /** In a `missing-detail` step the assistant called a tool before asking the user for the missing detail. */
+  | 'missing-detail-not-asked';
 
 /** Codes for dialogues that failed before the filter could judge them. */
 export type FailureReasonCode =
@@ -118,6 +136,18 @@ export interface DialogueRecord {
   /** Number of LLM requests made for this dialogue (including re-asks). */
   llmCalls: number;
   timings: DialogueTimings;
+  /**
+   * Which plan step each user message served: `step` is a 0-based index into `plan.steps`,
+   * `messageIndex` the user message's index in `messages`. Absent without a plan (and in records
+   * written before it existed).
+   */
+  userTurnSteps?: Array<{ messageIndex: number; step: number }>;
+  /**
+   * Answers that were re-asked per role because they broke the protocol (a user turn finishing or
+   * skipping a step early, an assistant call of an unknown tool or with invalid arguments, a tool
+   * result off its schema, an invalid plan); the failed attempts are not in `messages`.
+   */
+  repairs?: Partial<Record<LlmRole, number>>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,6 +181,18 @@ export interface RunGenerationOptions {
   planRetries: number;
   /** Optional budget in tokens (prompt + completion); the run stops cleanly when reached. */
   maxTokens?: number;
+  /**
+   * Share of dialogues whose plan gets one `irrelevant` step (a request no offered tool can do, that
+   * the assistant must answer or decline without calling a tool). Absent = 0 (runs made before it).
+   */
+  irrelevanceRate?: number;
+  /**
+   * Share of dialogues whose plan gets one `missing-detail` step (a request that leaves out a required
+   * detail, that the assistant must ask for before calling). Absent = 0.
+   */
+  missingDetailRate?: number;
+  /** Re-samples of an assistant turn that called an unknown tool or sent invalid arguments (default 2). */
+  assistantRepairs?: number;
 }
 
 export interface RunManifest {
@@ -178,4 +220,6 @@ export interface RunCounts {
   rejected: number;
   /** Rejections per reason code (a dialogue with two reasons counts in both). */
   byReason: Partial<Record<ReasonCode, number>>;
+  /** Protocol repairs per role over the recorded dialogues (`DialogueRecord.repairs`). */
+  repairs?: Partial<Record<LlmRole, number>>;
 }

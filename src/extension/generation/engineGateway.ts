@@ -19,6 +19,8 @@ export interface StartRunParams {
   toolsPerDialogue: number;
   planSteps: number;
   maxTurns: number;
+  /** Share of dialogues whose plan has an `irrelevant` step (absent: the engine's default). */
+  irrelevanceRate?: number;
   useGraph: boolean;
   usePlan: boolean;
   /** Complete missing tool descriptions and return schemas with the converter model first (paper 3.4). */

@@ -159,6 +159,7 @@ async function start(p: StartRunParams): Promise<RunOutcome> {
         toolsPerDialogue,
         planSteps: { min: Math.min(2, p.planSteps), max: p.planSteps },
         maxTurns: p.maxTurns,
+        ...(p.irrelevanceRate !== undefined ? { irrelevanceRate: p.irrelevanceRate } : {}),
         plan: p.usePlan,
       },
     },

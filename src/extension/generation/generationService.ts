@@ -128,6 +128,7 @@ export class GenerationService extends Disposable {
         toolsPerDialogue: settings.toolsPerDialogue,
         planSteps: settings.planSteps,
         maxTurns: settings.maxTurns,
+        irrelevanceRate: settings.irrelevanceRate,
         useGraph: choices.useGraph,
         usePlan: choices.usePlan,
         completeTools: choices.completeTools,

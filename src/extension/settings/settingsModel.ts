@@ -18,6 +18,8 @@ export interface ToolFlowSettings {
   toolsPerDialogue: number;
   planSteps: number;
   maxTurns: number;
+  /** Share of dialogues with a plan step no offered tool can do (`toolflow.generation.irrelevanceRate`). */
+  irrelevanceRate: number;
   seed: number;
   /** undefined: the embedding model's own default. */
   threshold: number | undefined;
@@ -87,6 +89,7 @@ export function parseSettings(read: SettingReader): ToolFlowSettings {
     toolsPerDialogue: num(read, 'generation.toolsPerDialogue', 3, 1, 20, true),
     planSteps: num(read, 'generation.planSteps', 4, 1, 50, true),
     maxTurns,
+    irrelevanceRate: num(read, 'generation.irrelevanceRate', 0.1, 0, 1, false),
     seed: num(read, 'generation.seed', 1, -2_147_483_648, 2_147_483_647, true),
     threshold: read('graph.threshold') === null || read('graph.threshold') === undefined ? undefined : num(read, 'graph.threshold', 0.82, -1, 1, false),
     embeddingModel: str(read, 'embedding.model', 'Xenova/all-MiniLM-L6-v2') || 'Xenova/all-MiniLM-L6-v2',

@@ -22,9 +22,33 @@ export type FaultKind =
   /** Assistant requests: a tool call to a tool that was not offered. */
   | 'unknown-tool'
   /** Assistant requests: tool-call arguments that violate the parameter schema. */
-  | 'bad-arguments';
+  | 'bad-arguments'
+  /** Assistant requests: a parameter given a value of the wrong JSON type (a string for a number, ...). */
+  | 'wrong-argument-types'
+  /** Assistant requests: tool-call arguments that are not JSON. */
+  | 'non-json-arguments'
+  /** Structured requests: any JSON that is valid for the schema, ignoring the agent protocol (a careless model). */
+  | 'arbitrary-json'
+  /** `user_turn`: the user ends the conversation at once (`finished: true`), whatever the plan says. */
+  | 'finish-early'
+  /** `user_turn`: the user declares the current step done and moves to the next before it was served. */
+  | 'skip-step';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['rate-limit', 'server-error', 'hang', 'truncated-body', 'malformed-content', 'schema-violation', 'unknown-tool', 'bad-arguments'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'rate-limit',
+  'server-error',
+  'hang',
+  'truncated-body',
+  'malformed-content',
+  'schema-violation',
+  'unknown-tool',
+  'bad-arguments',
+  'wrong-argument-types',
+  'non-json-arguments',
+  'arbitrary-json',
+  'finish-early',
+  'skip-step',
+];
 
 export interface FaultRule {
   fault: FaultKind;
@@ -42,8 +66,9 @@ export interface FaultRule {
 
 /** Faults that only make sense for some requests; others fall through to the next rule. */
 function applicable(fault: FaultKind, req: RecognisedRequest): boolean {
-  if (fault === 'malformed-content' || fault === 'schema-violation') return req.structured !== undefined;
-  if (fault === 'unknown-tool' || fault === 'bad-arguments') return req.kind === 'assistant';
+  if (fault === 'malformed-content' || fault === 'schema-violation' || fault === 'arbitrary-json') return req.structured !== undefined;
+  if (fault === 'unknown-tool' || fault === 'bad-arguments' || fault === 'wrong-argument-types' || fault === 'non-json-arguments') return req.kind === 'assistant';
+  if (fault === 'finish-early' || fault === 'skip-step') return req.kind === 'user';
   return true;
 }
 

@@ -164,13 +164,15 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
   const started = Date.now();
   let ids = 0;
 
-  function structuredValue(rec: RecognisedRequest, body: ChatCompletionBody, rng: SeededRandom): unknown {
+  function structuredValue(rec: RecognisedRequest, body: ChatCompletionBody, rng: SeededRandom, fault: FaultKind | undefined): unknown {
     const { schemaName, schema } = rec.structured!;
+    // A careless model: JSON the schema allows, with no regard for what the agent was asked to do.
+    if (fault === 'arbitrary-json') return schemaInstance(schema, rng, { optionalRate: 0.5 });
     switch (schemaName) {
       case 'dialogue_plan':
         return planAnswer(body, schema, rng);
       case 'user_turn':
-        return userTurnAnswer(body, rng);
+        return userTurnAnswer(body, rng, fault === 'finish-early' || fault === 'skip-step' ? fault : undefined);
       case 'tool_result':
         return toolResultAnswer(body, schema, rng);
       case 'tool_completion':
@@ -185,13 +187,13 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
       let json: string;
       if (fault === 'malformed-content') json = '{"answer": [1, 2, "unterminated';
       else if (fault === 'schema-violation') json = JSON.stringify(violating(rec.structured.schema));
-      else json = JSON.stringify(structuredValue(rec, body, rng));
+      else json = JSON.stringify(structuredValue(rec, body, rng, fault));
       // Plain-text mode answers like a chatty model: prose around a fenced block.
       const content = rec.structured.mode === 'text' ? `Sure! Here is the ${rec.structured.schemaName} you asked for:\n\`\`\`json\n${json}\n\`\`\`\nLet me know if you need changes.` : json;
       return { content, toolCalls: [] };
     }
     if (rec.kind === 'assistant') {
-      const f = fault === 'unknown-tool' || fault === 'bad-arguments' ? (fault as AssistantFault) : undefined;
+      const f = fault === 'unknown-tool' || fault === 'bad-arguments' || fault === 'wrong-argument-types' || fault === 'non-json-arguments' ? (fault as AssistantFault) : undefined;
       const reply = assistantAnswer(body, rng, { askRate }, f);
       return { content: reply.content, toolCalls: reply.toolCalls };
     }

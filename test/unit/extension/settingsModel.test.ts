@@ -29,6 +29,12 @@ describe('settings model', () => {
     assert.throws(() => parseSettings(reader({ 'generation.count': 2.5 })), /integer/);
   });
 
+  test('the irrelevance rate: 0.1 by default, any share from 0 to 1, else an error naming the setting', () => {
+    assert.equal(parseSettings(reader({})).irrelevanceRate, 0.1);
+    assert.equal(parseSettings(reader({ 'generation.irrelevanceRate': 0 })).irrelevanceRate, 0);
+    assert.throws(() => parseSettings(reader({ 'generation.irrelevanceRate': 1.5 })), /toolflow\.generation\.irrelevanceRate.*from 0 to 1/);
+  });
+
   test('credentials inside the endpoint URL are refused (keys belong in secret storage)', () => {
     assert.throws(() => endpointOrigin('https://user:sk-secret@api.example.com/v1'), /Set API Key/);
   });

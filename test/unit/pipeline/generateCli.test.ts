@@ -64,6 +64,19 @@ describe('toolflow generate', () => {
     r = await run(['--tools', tools, '--count', '2', '--out', 'x', '--no-graph', '--plan-steps', '4-2']);
     assert.equal(r.code, 1);
     assert.match(r.err, /--plan-steps must be N or MIN-MAX/);
+    r = await run(['--tools', tools, '--count', '2', '--out', 'x', '--no-graph', '--irrelevance-rate', '2']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--irrelevance-rate/);
+  });
+
+  test('--irrelevance-rate goes into the manifest and every plan gets one irrelevant step at 1', async () => {
+    const tools = writeTools('i.tools.json', [weatherTool, flightTool]);
+    const r = await run(['--tools', tools, '--count', '2', '--out', 'run-i', '--no-graph', '--no-complete', '--irrelevance-rate', '1', '--plan-steps', '3']);
+    assert.equal(r.code, 0, r.err);
+    const manifest = JSON.parse(fs.readFileSync(path.join(work, 'run-i', 'manifest.json'), 'utf8')) as { options: { irrelevanceRate?: number } };
+    assert.equal(manifest.options.irrelevanceRate, 1);
+    const records = fs.readFileSync(path.join(work, 'run-i', 'dialogues.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { plan: { steps: Array<{ kind: string }> } | null });
+    for (const rec of records) assert.equal(rec.plan?.steps.filter((s) => s.kind === 'irrelevant').length, 1);
   });
 
   test('completes missing tool fields (reviewable diff, cached), then generates N dialogues; --json summary', async () => {

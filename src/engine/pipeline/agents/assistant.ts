@@ -5,23 +5,45 @@
  */
 import type { ChatMessage, ChatModel, ChatResult } from '../../llm/types';
 import type { OpenAITool } from '../../model/tool';
+import { renderRules, type PromptRule } from './promptRules';
 
-export const ASSISTANT_SYSTEM_PROMPT = [
-  'You are a helpful assistant with access to tools.',
-  'Call a tool only when the user\'s request needs it; answer small talk and general questions directly.',
-  'If a required parameter of the tool you need is unknown, ask the user for it instead of guessing.',
-  'You may call several tools at once when the calls are independent.',
-  'After tool results arrive, answer the user from those results; if a tool returned an error, say so and suggest what to do.',
-].join('\n');
+/** The assistant's rules (ids are what the prompt tests check). */
+export const ASSISTANT_RULES: readonly PromptRule[] = [
+  { id: 'role', text: 'You are a helpful assistant with access to tools.' },
+  { id: 'call-when-needed', text: 'Call a tool only when the user\'s request needs it; answer small talk and general questions directly.' },
+  { id: 'decline-without-tool', text: 'If none of your tools can do what the user asks, say so and help as far as you can without calling a tool.' },
+  { id: 'clarification', text: 'If a required parameter of the tool you need is unknown, ask the user for it instead of guessing.' },
+  { id: 'exact-tools', text: 'Call only the tools you are given, with their exact names and arguments that follow their parameter schemas.' },
+  { id: 'parallel-calls', text: 'You may call several tools at once when the calls are independent.' },
+  { id: 'answer-from-results', text: 'After tool results arrive, answer the user from those results; if a tool returned an error, say so and suggest what to do.' },
+];
+
+export const ASSISTANT_SYSTEM_PROMPT = renderRules(ASSISTANT_RULES);
+
+/**
+ * First words of the feedback after an assistant reply that could not be used (unknown tool,
+ * arguments that are not JSON or fail the schema, an empty reply). The LLM simulator (a test
+ * double) recognises it.
+ */
+export const ASSISTANT_REPAIR_LEAD = 'Your previous reply could not be used, so it was discarded:';
+
+/** The feedback message appended (after the user's last message) when the assistant is sampled again. */
+export function assistantRepairMessage(problems: readonly string[]): ChatMessage {
+  return {
+    role: 'user',
+    content: [ASSISTANT_REPAIR_LEAD, ...problems.slice(0, 10).map((p) => `- ${p}`), 'Reply again to my last message: call only the tools you were given, with arguments that follow their schemas, or answer in text.'].join('\n'),
+  };
+}
 
 export function assistantMessages(dialogue: readonly ChatMessage[], system = ASSISTANT_SYSTEM_PROMPT): ChatMessage[] {
   return [{ role: 'system', content: system }, ...dialogue];
 }
 
-export function assistantTurn(model: ChatModel, tools: OpenAITool[], dialogue: readonly ChatMessage[], signal?: AbortSignal): Promise<ChatResult> {
+/** `feedback`: the repair message after a discarded attempt (not part of the dialogue). */
+export function assistantTurn(model: ChatModel, tools: OpenAITool[], dialogue: readonly ChatMessage[], signal?: AbortSignal, feedback?: ChatMessage): Promise<ChatResult> {
   return model.chat({
     role: 'assistant',
-    messages: assistantMessages(dialogue),
+    messages: feedback ? [...assistantMessages(dialogue), feedback] : assistantMessages(dialogue),
     tools,
     toolChoice: 'auto',
     parallelToolCalls: true,

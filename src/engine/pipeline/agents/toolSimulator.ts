@@ -69,6 +69,7 @@ export async function simulateTool(
   args: string,
   simulateError: boolean,
   signal?: AbortSignal,
+  maxRepairs?: number,
 ): Promise<{ result: SimulatedResult; content: string; usage: TokenUsage }> {
   const { value, usage } = await model.structured<SimulatedResult>({
     role: 'tool',
@@ -77,6 +78,7 @@ export async function simulateTool(
     schema: toolResultSchema(tool),
     validate: (v) => validateToolResult(v, simulateError, tool.returns),
     signal,
+    ...(maxRepairs !== undefined ? { maxRepairs } : {}),
   });
   const content = JSON.stringify(value.ok ? value.result : { error: value.error });
   return { result: value, content, usage };

@@ -1,7 +1,8 @@
 /** Renders a dialogue as plain text for agents that see it from outside (the user agent). */
 import type { ChatMessage } from '../../llm/types';
 
-export function transcript(messages: readonly ChatMessage[]): string {
+/** `spoken` maps exact tool names to the names a person would use (the user agent never sees ids). */
+export function transcript(messages: readonly ChatMessage[], spoken: ReadonlyMap<string, string> = new Map()): string {
   const out: string[] = [];
   for (const m of messages) {
     switch (m.role) {
@@ -9,7 +10,7 @@ export function transcript(messages: readonly ChatMessage[]): string {
         out.push(`User: ${m.content}`);
         break;
       case 'assistant':
-        for (const c of m.tool_calls ?? []) out.push(`Assistant called tool ${c.function.name} with ${c.function.arguments}`);
+        for (const c of m.tool_calls ?? []) out.push(`Assistant called tool ${spoken.get(c.function.name) ?? c.function.name} with ${c.function.arguments}`);
         if (m.content) out.push(`Assistant: ${m.content}`);
         break;
       case 'tool':

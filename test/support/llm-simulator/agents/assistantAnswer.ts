@@ -9,13 +9,15 @@ import type { SeededRandom } from '../seededRandom';
 import { schemaInstance } from '../schemaInstance';
 import { textOf, type ChatCompletionBody, type SimMessage, type SimTool, type SimToolCall } from '../requestShape';
 import { contentWords, humanize } from './words';
+import { DETAILS_LATER } from './userTurnAnswer';
+import { ASSISTANT_REPAIR_LEAD } from '../../../../src/engine/pipeline/agents/assistant';
 
 export interface AssistantReply {
   content: string | null;
   toolCalls: SimToolCall[];
 }
 
-export type AssistantFault = 'unknown-tool' | 'bad-arguments';
+export type AssistantFault = 'unknown-tool' | 'bad-arguments' | 'wrong-argument-types' | 'non-json-arguments';
 
 export interface AssistantOptions {
   /** Probability of asking for a required parameter before calling (default 0.15). */
@@ -94,6 +96,15 @@ function breakArguments(params: JsonSchema, args: Record<string, unknown>): stri
   return '{"unterminated": ';
 }
 
+/** The first parameter given a value of another JSON type: a number for a string, a string otherwise. */
+function wrongTypes(params: JsonSchema, args: Record<string, unknown>): string {
+  const first = Object.entries(params.properties ?? {})[0];
+  if (!first) return JSON.stringify({ ...args, unexpected: 1 });
+  const [name, schema] = first;
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  return JSON.stringify({ ...args, [name]: type === 'string' ? 12345 : 'twelve' });
+}
+
 function callId(rng: SeededRandom): string {
   let s = 'call_';
   for (let i = 0; i < 12; i++) s += 'abcdefghijklmnopqrstuvwxyz0123456789'[rng.int(0, 35)];
@@ -101,7 +112,9 @@ function callId(rng: SeededRandom): string {
 }
 
 export function assistantAnswer(body: ChatCompletionBody, rng: SeededRandom, options: AssistantOptions, fault?: AssistantFault): AssistantReply {
-  const msgs = body.messages;
+  // After the pipeline's feedback on a discarded reply: answer the conversation before it afresh.
+  const lastText = textOf(body.messages[body.messages.length - 1]);
+  const msgs = body.messages[body.messages.length - 1]?.role === 'user' && lastText.startsWith(ASSISTANT_REPAIR_LEAD) ? body.messages.slice(0, -1) : body.messages;
   const tools = body.tools ?? [];
   const last = msgs[msgs.length - 1];
   if (last?.role === 'tool') {
@@ -128,12 +141,12 @@ export function assistantAnswer(body: ChatCompletionBody, rng: SeededRandom, opt
     if (t && !chosen.includes(t)) chosen.push(t);
   }
   if (chosen.length === 0 && (body.tool_choice === 'required' || (typeof body.tool_choice === 'object' && body.tool_choice !== null)) && tools[0]) chosen.push(tools[0]);
-  if (chosen.length === 0) return { content: chitchat(userText, rng), toolCalls: [] };
+  if (chosen.length === 0) return { content: /^could you\b/i.test(userText.trim()) ? decline(userText) : chitchat(userText, rng), toolCalls: [] };
   if (body.parallel_tool_calls === false) chosen.splice(1);
 
   const first = chosen[0]!;
   const firstRequired = Array.isArray(first.function.parameters?.required) ? first.function.parameters.required : [];
-  if (!askedBefore && !fault && firstRequired.length > 0 && rng.chance(options.askRate)) {
+  if (!askedBefore && !fault && firstRequired.length > 0 && (userText.includes(DETAILS_LATER) || rng.chance(options.askRate))) {
     return { content: `Could you tell me the ${humanize(firstRequired[0]!)} for ${humanize(first.function.name)}?`, toolCalls: [] };
   }
   const toolCalls = chosen.map((tool, i): SimToolCall => {
@@ -143,9 +156,17 @@ export function assistantAnswer(body: ChatCompletionBody, rng: SeededRandom, opt
     let argText = JSON.stringify(args);
     if (i === 0 && fault === 'unknown-tool') name = `${name}_nonexistent`;
     if (i === 0 && fault === 'bad-arguments') argText = breakArguments(params, args);
+    if (i === 0 && fault === 'wrong-argument-types') argText = wrongTypes(params, args);
+    if (i === 0 && fault === 'non-json-arguments') argText = `${argText.slice(0, Math.max(1, Math.floor(argText.length / 2)))}`;
     return { id: callId(rng), type: 'function', function: { name, arguments: argText } };
   });
   return { content: null, toolCalls };
+}
+
+/** A request no tool fits: say so, as a statement (a question would make the simulated user supply a value). */
+function decline(userText: string): string {
+  const topic = contentWords(userText).slice(0, 4).join(' ');
+  return `I am sorry, none of my tools can help with ${topic || 'that'}. From general knowledge I can only offer a few suggestions.`;
 }
 
 function chitchat(userText: string, rng: SeededRandom): string {

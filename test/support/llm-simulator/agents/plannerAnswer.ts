@@ -8,12 +8,17 @@ import { textOf, type ChatCompletionBody } from '../requestShape';
 import { firstSentence, humanize } from './words';
 
 interface PlanTool {
+  /** The exact name, cited in a step's `tools`. */
   name: string;
+  /** How a person says it (the `name` of a spoken tool `{id, name, description}`), else the exact name. */
+  spoken?: string;
   description: string;
+  /** Whether the tool has required parameters (only those can leave a detail out). */
+  hasRequired?: boolean;
 }
 
 export interface PlanStep {
-  kind: 'tool' | 'chitchat';
+  kind: 'tool' | 'chitchat' | 'irrelevant' | 'missing-detail';
   request: string;
   tools?: string[];
 }
@@ -23,6 +28,14 @@ const CHITCHAT = [
   'Thank the assistant and share how the day is going',
   'Ask the assistant for a general tip about staying organised',
   'Make small talk about the weather lately',
+];
+
+/** Requests no offered tool can do (words chosen to match no tool of the shared tool sets). */
+const IRRELEVANT = [
+  'Ask the assistant to recommend a novel for a rainy holiday',
+  'Ask the assistant to suggest a vegetarian lasagna recipe',
+  'Ask the assistant to explain how origami cranes are folded',
+  'Ask the assistant for advice on keeping houseplants alive',
 ];
 
 function toolsFromText(text: string): PlanTool[] {
@@ -37,8 +50,12 @@ function toolsFromText(text: string): PlanTool[] {
     }
     const list = Array.isArray(parsed) ? parsed : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { tools?: unknown }).tools) ? (parsed as { tools: unknown[] }).tools : [parsed];
     for (const t of list) {
-      const fn = (t as { function?: { name?: unknown; description?: unknown } })?.function ?? (t as { name?: unknown; description?: unknown });
-      if (fn && typeof fn.name === 'string') out.push({ name: fn.name, description: typeof fn.description === 'string' ? fn.description : '' });
+      const fn = (t as { function?: { name?: unknown; description?: unknown } })?.function ?? (t as { id?: unknown; name?: unknown; description?: unknown });
+      const id = (fn as { id?: unknown }).id;
+      const required = (fn as { parameters?: { required?: unknown } }).parameters?.required;
+      const hasRequired = Array.isArray(required) && required.length > 0;
+      if (fn && typeof id === 'string' && typeof fn.name === 'string') out.push({ name: id, spoken: fn.name, description: typeof fn.description === 'string' ? fn.description : '', hasRequired });
+      else if (fn && typeof fn.name === 'string') out.push({ name: fn.name, description: typeof fn.description === 'string' ? fn.description : '', hasRequired });
     }
   }
   return out;
@@ -51,8 +68,9 @@ function allowedNames(schema: JsonSchema): string[] | undefined {
 }
 
 export function toolRequest(tool: PlanTool): string {
-  const what = firstSentence(tool.description) || humanize(tool.name);
-  return `Ask the assistant to ${humanize(tool.name)}: ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
+  const said = tool.spoken ?? humanize(tool.name);
+  const what = firstSentence(tool.description) || said;
+  return `Ask the assistant to ${said}: ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
 }
 
 export function planAnswer(body: ChatCompletionBody, schema: JsonSchema, rng: SeededRandom): { steps: PlanStep[] } {
@@ -86,6 +104,25 @@ export function planAnswer(body: ChatCompletionBody, schema: JsonSchema, rng: Se
       }
     }
     steps.push({ kind: 'tool', request: toolRequest(first), tools: [first.name] });
+  }
+  // `Include exactly K step(s) of kind "irrelevant"`: K requests no tool can do, after the first step.
+  const irrelevant = Number(/Include exactly (\d+) step\(s\) of kind "irrelevant"/.exec(text)?.[1] ?? 0);
+  const kinds = stepsSchema.items?.properties?.kind?.enum;
+  if (irrelevant > 0 && Array.isArray(kinds) && kinds.includes('irrelevant')) {
+    for (let k = 0; k < irrelevant; k++) steps.splice(rng.int(1, steps.length), 0, { kind: 'irrelevant', request: rng.pick(IRRELEVANT) });
+  }
+  // `Include exactly K step(s) of kind "missing-detail"`: the first K tool steps with one tool become
+  // such steps (the request says which detail it leaves out).
+  const missing = Number(/Include exactly (\d+) step\(s\) of kind "missing-detail"/.exec(text)?.[1] ?? 0);
+  if (missing > 0 && Array.isArray(kinds) && kinds.includes('missing-detail')) {
+    let left = missing;
+    for (const s of steps) {
+      if (left === 0) break;
+      if (s.kind !== 'tool' || s.tools?.length !== 1 || !tools.find((t) => t.name === s.tools![0])?.hasRequired) continue;
+      s.kind = 'missing-detail';
+      s.request = `${s.request}, without giving the details at first`;
+      left--;
+    }
   }
   return { steps };
 }

@@ -14,7 +14,9 @@ import { humanize } from './words';
 const ERRORS = ['the service is temporarily unavailable', 'no matching record was found', 'the request was rejected: invalid input', 'the quota for this API is exhausted'];
 
 export function toolResultAnswer(body: ChatCompletionBody, schema: JsonSchema, rng: SeededRandom): Record<string, unknown> {
-  const text = body.messages.filter((m) => m.role === 'user').map(textOf).pop() ?? body.messages.map(textOf).join('\n');
+  // The request's own user message (a re-ask appends our answer and the client's feedback after it).
+  const users = body.messages.filter((m) => m.role === 'user').map(textOf);
+  const text = users.filter((t) => /^Call:/m.test(t)).pop() ?? users.pop() ?? body.messages.map(textOf).join('\n');
   const name = /^Call:\s*(\S+)\s*$/m.exec(text)?.[1] ?? 'tool';
   const wantError = /^Simulate error:\s*yes\b/im.test(text);
   let args: Record<string, unknown> = {};

@@ -17,16 +17,27 @@ interface PlanLine {
   request: string;
 }
 
-const STEP_LINE = /^\s*Step (\d+) \[([a-z]+)\]:\s*(.+)$/gm;
+/** What the simulated user says in a missing-detail step; the simulated assistant then asks. */
+export const DETAILS_LATER = 'I will give you the details when you ask.';
+
+/** First words of the LLM client's re-ask after an unusable structured answer (`repairMessage`). */
+const REPAIR_LEAD = 'Your previous reply could not be used';
+
+const STEP_LINE = /^\s*Step (\d+) \[([a-z-]+)\]:\s*(.+)$/gm;
 
 /** What the simulated user says for a plan step; the same text every time, so it can be found again. */
 export function utteranceFor(step: PlanLine): string {
   const core = step.request.replace(/^Ask the assistant to\s+/i, '').replace(/[.!?]+$/, '');
-  if (step.kind === 'tool') return `Could you ${core.charAt(0).toLowerCase()}${core.slice(1)}?`;
+  if (step.kind === 'missing-detail') return `Could you ${core.replace(/, without giving the details at first$/, '').replace(/^./, (c) => c.toLowerCase())}? ${DETAILS_LATER}`;
+  if (step.kind === 'tool' || step.kind === 'irrelevant') return `Could you ${core.charAt(0).toLowerCase()}${core.slice(1)}?`;
   return `${core.charAt(0).toUpperCase()}${core.slice(1)}.`;
 }
 
-export function userTurnAnswer(body: ChatCompletionBody, rng: SeededRandom): { message: string; stepDone: boolean; finished: boolean } {
+/** Careless-user faults: end the conversation at once, or claim the current step is done and move on. */
+export type UserFault = 'finish-early' | 'skip-step';
+
+export function userTurnAnswer(body: ChatCompletionBody, rng: SeededRandom, fault?: UserFault): { message: string; stepDone: boolean; finished: boolean } {
+  if (fault === 'finish-early') return { message: 'Thanks, that is all I needed!', stepDone: true, finished: true };
   const systemText = body.messages.filter((m) => m.role === 'system').map(textOf).join('\n');
   const steps: PlanLine[] = [];
   for (const m of systemText.matchAll(STEP_LINE)) steps.push({ index: Number(m[1]), kind: m[2]!, request: m[3]!.trim() });
@@ -36,10 +47,21 @@ export function userTurnAnswer(body: ChatCompletionBody, rng: SeededRandom): { m
   // Past the last step (or a step number the plan lacks): the conversation is over.
   if (!current) return { message: 'Thanks, that is all I needed!', stepDone: true, finished: true };
 
-  const dialogue = body.messages.filter((m) => m.role !== 'system');
+  if (fault === 'skip-step') {
+    const after = steps.find((s) => s.index === current.index + 1);
+    return after ? { message: utteranceFor(after), stepDone: true, finished: false } : { message: 'Thanks, bye!', stepDone: true, finished: true };
+  }
+  // A re-ask (our answer, then "Your previous reply could not be used: …") is answered from the
+  // conversation before it, as a model that reads the feedback would.
+  const messages = [...body.messages];
+  while (messages.length >= 2 && messages[messages.length - 1]!.role === 'user' && textOf(messages[messages.length - 1]).startsWith(REPAIR_LEAD) && messages[messages.length - 2]!.role === 'assistant') messages.splice(-2);
+  const dialogue = messages.filter((m) => m.role !== 'system');
   const spoken = dialogue.map(textOf).join('\n') + '\n' + systemText.replace(STEP_LINE, '');
   const utterance = utteranceFor(current);
-  if (!spoken.includes(utterance)) return { message: utterance, stepDone: false, finished: false };
+  // A plan may ask for the same thing twice: step k is asked once the utterance was said as often as
+  // steps up to k share it.
+  const needed = steps.filter((s) => s.index <= current.index && utteranceFor(s) === utterance).length;
+  if (spoken.split(utterance).length - 1 < needed) return { message: utterance, stepDone: false, finished: false };
 
   const lastLine = textOf(dialogue[dialogue.length - 1]).trim().split('\n').filter((l) => l.trim() !== '').pop() ?? '';
   if (lastLine.endsWith('?') && !steps.some((s) => utteranceFor(s) === lastLine.trim())) {

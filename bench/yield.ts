@@ -1,0 +1,154 @@
+/**
+ * Yield benchmark of the generation pipeline: N dialogues (default 100) against the LLM simulator (a
+ * test double, in this process) acting as a careless model, on real BFCL multi-turn API tools
+ * (GorillaFileSystem, TwitterAPI, TicketAPI, TravelAPI, ... from ../shared/data/tools/bfcl, the ones
+ * with a `response` schema, so the tool simulator's results are checked against `returns`), at
+ * 0 % and at 20 % faults.
+ *
+ *   node --import tsx bench/yield.ts [--dialogues 100] [--rates 0,0.2] [--careless 0.3] [--concurrency 16] [--seed 1] [--irrelevance-rate P]
+ *
+ * At rate P each request gets a fault with probability P, its kind drawn evenly from those that fit
+ * the request: transport faults for every request (429, 500, hang, truncated body) and the
+ * careless-model faults of its agent: planner (arbitrary schema-valid JSON, malformed JSON), user
+ * (arbitrary schema-valid JSON, finishing at once, skipping a step, malformed JSON), assistant
+ * (unknown tool, missing required argument, wrong argument type, non-JSON arguments), tool simulator
+ * (arbitrary schema-valid JSON, schema violation, malformed JSON). A last run repeats the highest
+ * rate with a careless model on top: `--careless C` of user turns and tool results are arbitrary
+ * schema-valid JSON (issue 9's server; 0 skips that run).
+ *
+ * Prints per rate: accepted share; tokens (prompt + completion, as the simulator reports them) spent
+ * on the whole run per accepted dialogue; repairs per dialogue (the LLM client's JSON/schema re-asks,
+ * and the pipeline's own protocol repairs recorded in each dialogue when present); rejection reasons;
+ * and how many accepted dialogues break their plan by an independent check (a tool step whose named
+ * tools are never called, or no tool call at all although the plan has tool steps).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { importPaths } from '../src/engine/import';
+import { singleEndpointConfig } from '../src/engine/llm/config';
+import { LlmClient } from '../src/engine/llm/llmClient';
+import { readRun, startRun } from '../src/engine/pipeline/runner';
+import type { DialogueRecord } from '../src/engine/pipeline/types';
+import type { FaultKind, FaultRule } from '../test/support/llm-simulator/faults';
+import { startLlmSimulator } from '../test/support/llm-simulator/server';
+
+const repoRoot = path.resolve(__dirname, '..');
+const { values } = parseArgs({
+  options: {
+    dialogues: { type: 'string', default: '100' },
+    rates: { type: 'string', default: '0,0.2' },
+    careless: { type: 'string', default: '0.3' },
+    'irrelevance-rate': { type: 'string' },
+    concurrency: { type: 'string', default: '16' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const count = Number(values.dialogues);
+const concurrency = Number(values.concurrency);
+
+const TRANSPORT: FaultKind[] = ['rate-limit', 'server-error', 'hang', 'truncated-body'];
+const CARELESS: Record<string, FaultKind[]> = {
+  planner: ['arbitrary-json', 'malformed-content'],
+  user: ['arbitrary-json', 'finish-early', 'skip-step', 'malformed-content'],
+  assistant: ['unknown-tool', 'bad-arguments', 'wrong-argument-types', 'non-json-arguments'],
+  tool: ['arbitrary-json', 'schema-violation', 'malformed-content'],
+};
+
+/**
+ * Rules giving each request of an agent a fault with probability `rate`, the kind evenly drawn; with
+ * `careless` > 0, first that share of user turns and tool results are arbitrary schema-valid JSON (the
+ * careless model of issue 9, whose user agent says `finished: true` on its first turn).
+ */
+export function faultMix(rate: number, careless = 0): FaultRule[] {
+  const rules: FaultRule[] = [];
+  if (careless > 0) for (const target of ['user', 'tool']) rules.push({ fault: 'arbitrary-json', target, rate: careless });
+  if (rate <= 0) return rules;
+  for (const [target, careless] of Object.entries(CARELESS)) {
+    const kinds = [...TRANSPORT, ...careless];
+    const share = rate / kinds.length;
+    // Rules are tried in order: rule i fires with share / (1 - i·share) among requests left by the earlier ones.
+    kinds.forEach((fault, i) => rules.push({ fault, target, rate: share / (1 - i * share), retryAfterSeconds: 0 }));
+  }
+  return rules;
+}
+
+/** BFCL multi-turn API functions (they come with `response` schemas), cut into a temporary JSONL file. */
+async function loadTools() {
+  const source = path.resolve(repoRoot, '..', 'shared', 'data', 'tools', 'bfcl', 'bfcl_functions.jsonl');
+  const lines = fs.readFileSync(source, 'utf8').split('\n').filter((l) => l.includes('multi_turn_func_doc'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-yield-tools-'));
+  const file = path.join(dir, 'bfcl_multi_turn.jsonl');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const imported = await importPaths([file]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return imported.toolSet.tools;
+}
+
+/** An independent plan check: every tool step's named tools get a call, and a plan with tool steps has calls. */
+function breaksPlan(r: DialogueRecord): boolean {
+  if (!r.plan) return false;
+  const called = new Set(r.messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []).map((c) => c.function.name) : [])));
+  const toolSteps = r.plan.steps.filter((s) => s.kind === 'tool');
+  if (toolSteps.length > 0 && called.size === 0) return true;
+  return toolSteps.some((s) => (s.tools ?? []).length > 0 && !(s.tools ?? []).some((t) => called.has(t)));
+}
+
+function tokensOf(r: DialogueRecord): number {
+  return Object.values(r.usage).reduce((n, u) => n + (u ? u.promptTokens + u.completionTokens : 0), 0);
+}
+
+async function once(rate: number, careless: number, tools: Awaited<ReturnType<typeof loadTools>>): Promise<void> {
+  const sim = await startLlmSimulator({ seed: `yield-${values.seed}`, faults: faultMix(rate, careless) });
+  let clientRepairs = 0;
+  let retries = 0;
+  const model = new LlmClient(
+    singleEndpointConfig({ baseURL: sim.url, apiKey: '', model: 'toolflow-simulator' }, { concurrency, requestTimeoutMs: 2000, maxRetries: 4, backoffBaseMs: 5, backoffMaxMs: 50 }),
+    { hooks: { onRepair: () => void clientRepairs++, onRetry: () => void retries++ } },
+  );
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-yield-')), 'run');
+  const t0 = performance.now();
+  try {
+    const irrelevance = values['irrelevance-rate'] !== undefined ? { irrelevanceRate: Number(values['irrelevance-rate']) } : {};
+    const result = await startRun({ dir, tools, model, options: { count, seed: Number(values.seed), concurrency, ...irrelevance } });
+    const wallS = (performance.now() - t0) / 1000;
+    const run = await readRun(dir);
+    const records = run.dialogues;
+    const accepted = records.filter((r) => r.status === 'accepted');
+    const tokens = records.reduce((n, r) => n + tokensOf(r), 0);
+    const pipelineRepairs = records.reduce((n, r) => n + Object.values((r as { repairs?: Record<string, number> }).repairs ?? {}).reduce((a, b) => a + b, 0), 0);
+    const repairsByRole: Record<string, number> = {};
+    for (const r of records) for (const [role, n] of Object.entries((r as { repairs?: Record<string, number> }).repairs ?? {})) repairsByRole[role] = (repairsByRole[role] ?? 0) + n;
+    const messages = new Map<string, number>();
+    for (const r of records) for (const x of r.reasons) {
+      const key = `${x.code}: ${x.message.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N').slice(0, 90)}`;
+      messages.set(key, (messages.get(key) ?? 0) + 1);
+    }
+    console.log(`\n== ${Math.round(rate * 100)} % faults${careless > 0 ? `, careless model (${Math.round(careless * 100)} % of user turns and tool results arbitrary schema-valid JSON)` : ''}: ${records.length} dialogues in ${wallS.toFixed(1)} s; simulator ${sim.stats.requests} requests, faults ${JSON.stringify(sim.stats.faults)}`);
+    console.log(`accepted: ${accepted.length}/${records.length} = ${((100 * accepted.length) / Math.max(1, records.length)).toFixed(1)} %`);
+    console.log(`tokens: ${tokens} in all (meter ${result.tokens}); per accepted dialogue: ${accepted.length > 0 ? Math.round(tokens / accepted.length) : '∞'}; per dialogue ${Math.round(tokens / Math.max(1, records.length))}`);
+    console.log(`repairs per dialogue: pipeline ${(pipelineRepairs / Math.max(1, records.length)).toFixed(2)} ${JSON.stringify(repairsByRole)}; LLM client JSON/schema re-asks ${(clientRepairs / Math.max(1, records.length)).toFixed(2)}; transport retries ${(retries / Math.max(1, records.length)).toFixed(2)}`);
+    console.log(`rejection reasons (dialogues per code): ${JSON.stringify(run.counts.byReason)}`);
+    for (const [k, n] of [...messages].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${String(n).padStart(3)} × ${k}`);
+    const keeping = accepted.filter((r) => !breaksPlan(r)).length;
+    console.log(`accepted dialogues that break their plan (independent check): ${accepted.length - keeping}; tokens per accepted dialogue that keeps its plan: ${keeping > 0 ? Math.round(tokens / keeping) : '∞'}`);
+  } finally {
+    await sim.close();
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const tools = await loadTools();
+  console.log(`yield benchmark: ${count} dialogues per rate, ${tools.length} BFCL multi-turn tools (${tools.filter((t) => t.returns).length} with returns), LLM simulator in-process, concurrency ${concurrency}, seed ${values.seed}, default run options${values['irrelevance-rate'] !== undefined ? ` but irrelevanceRate ${values['irrelevance-rate']}` : ''}`);
+  const rates = values.rates!.split(',').map(Number);
+  for (const rate of rates) await once(rate, 0, tools);
+  const careless = Number(values.careless);
+  if (careless > 0) await once(rates[rates.length - 1]!, careless, tools);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
