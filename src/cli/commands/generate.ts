@@ -14,13 +14,16 @@ import type { Tool } from '../../engine/model/tool';
 import { readManifest, readRunTools, RunFolderError, toolSetHash } from '../../engine/pipeline/runStore';
 import { DEFAULT_OPTIONS, resumeRun, startRun, type RunResult } from '../../engine/pipeline/runner';
 import type { PipelineEvent } from '../../engine/pipeline/events';
-import type { RunModelInfo } from '../../engine/pipeline/types';
+import type { RunManifest, RunModelInfo } from '../../engine/pipeline/types';
 import { uniformSampler, type ToolSampler } from '../../engine/pipeline/sampler';
 import { log, numberOption, parseCommandArgs, UserError, writeJson, type CliCommand, type CliIO } from '../cliSupport';
 import { loadToolSet } from './generate/loadTools';
 import { ProgressLine } from './generate/progressBar';
 import { graphSampler } from './generate/graphSampler';
 import { runCompletionStep } from '../../engine/pipeline/completion/completionStep';
+import { EndpointFailureError, endpointFailureHint } from '../../engine/pipeline/endpointFailure';
+import { acquireRunLock, describeHolder, RunLockedError, type RunLock } from '../../engine/pipeline/runLock';
+import { resumeChanges, resumeRoleOverrides, type ResumeOverrides } from '../../engine/pipeline/resumeConfig';
 
 const USAGE =
   'toolflow generate --tools tools.json [--graph graph.json] --count N --out DIR [--concurrency C] [--seed S] ' +
@@ -52,6 +55,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+type GenerateValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
+
 function modelsOf(config: LlmConfig): Partial<Record<LlmRole, RunModelInfo>> {
   const out: Partial<Record<LlmRole, RunModelInfo>> = {};
   for (const role of LLM_ROLES) {
@@ -77,123 +82,172 @@ export const generateCommand: CliCommand = {
     const concurrencyOpt = v.concurrency === undefined ? undefined : numberOption(v.concurrency, 'concurrency', 4, 1, 1024);
     if (concurrencyOpt !== undefined && !Number.isInteger(concurrencyOpt)) throw new UserError(`--concurrency must be a whole number, got "${v.concurrency}"`);
 
+    // A resume takes endpoints and models from the run's manifest; flags given now override them.
+    const resumeManifest = v.resume ? await readManifest(out).catch((e: unknown) => {
+      if (e instanceof RunFolderError) throw new UserError(e.message, e.hint);
+      throw e;
+    }) : undefined;
+    const resumeGiven: ResumeOverrides = {
+      ...(v['base-url'] !== undefined ? { baseURL: v['base-url'] } : {}),
+      ...(v.model !== undefined ? { model: v.model } : {}),
+      ...(concurrencyOpt !== undefined ? { concurrency: concurrencyOpt } : {}),
+    };
     let llmConfig: LlmConfig;
     try {
       llmConfig = resolveLlmConfig(io.env, {
         ...(v['base-url'] !== undefined ? { baseURL: v['base-url'] } : {}),
         ...(v['api-key'] !== undefined ? { apiKey: v['api-key'] } : {}),
         ...(v.model !== undefined ? { model: v.model } : {}),
+        ...(resumeManifest ? { roles: resumeRoleOverrides(resumeManifest, resumeGiven) } : {}),
         limits: { requestTimeoutMs: timeoutS * 1000 },
       });
     } catch (e) {
       if (e instanceof LlmConfigError) throw new UserError(e.message, e.hint);
       throw e;
     }
-
-    const progress = new ProgressLine(io.stderr);
-    const onEvent = (e: PipelineEvent) => {
-      if (e.type === 'run-progress') progress.update(e);
-      else if (e.type === 'log') {
-        progress.end();
-        log(io, `${e.level}: ${e.message}`);
-      }
-    };
-
-    let result: RunResult;
+    // One writer per run folder: refused (with the holder named) if another process writes it.
+    await fs.promises.mkdir(out, { recursive: true }).catch(() => undefined);
+    let lock: RunLock;
     try {
-      if (v.resume) {
-        const manifest = await readManifest(out);
-        const tools = await readRunTools(out);
-        if (v.tools) {
-          const given = await loadToolSet(path.resolve(io.cwd, v.tools));
-          if (toolSetHash(given.tools) !== manifest.toolSetHash) throw new UserError(`${v.tools} differs from the tools this run started with (${path.join(out, 'tools.json')})`, 'Resume without --tools, or start a new run in another folder.');
-        }
-        if (v.count !== undefined && numberOption(v.count, 'count', 0, 1) !== manifest.options.count) {
-          throw new UserError(`--count ${v.count} differs from the run's count ${manifest.options.count}`, 'Resume with the original count (or omit --count).');
-        }
-        llmConfig.limits.concurrency = concurrencyOpt ?? manifest.options.concurrency;
-        const { sampler } = await samplerFor(manifest.options.sampling === 'random', tools, v, io, out, manifest.graphSource);
-        const model = new LlmClient(llmConfig, { hooks: retryLogger(io, progress) });
-        log(io, `resuming ${out}`);
-        result = await resumeRun(out, { model, sampler, ...(concurrencyOpt !== undefined ? { concurrency: concurrencyOpt } : {}) }, { signal: io.signal, onEvent });
-      } else {
-        const existing = await fs.promises.stat(path.join(out, 'dialogues.jsonl')).catch(() => undefined);
-        if (existing && existing.size > 0) throw new UserError(`${out} already holds a run`, 'Add --resume to continue it, or choose another --out folder.');
-        if (!v.tools) throw new UserError('--tools FILE is required (the tool set written by `toolflow import`)', `usage: ${USAGE}`);
-        if (v.count === undefined) throw new UserError('--count N is required: how many dialogues to generate', `usage: ${USAGE}`);
-        const count = numberOption(v.count, 'count', 0, 1);
-        if (!Number.isInteger(count)) throw new UserError(`--count must be a whole number, got "${v.count}"`);
-        const toolsFile = path.resolve(io.cwd, v.tools);
-        const set = await loadToolSet(toolsFile);
-        const seed = v.seed === undefined ? 1 : numberOption(v.seed, 'seed', 1, 0, 2 ** 32 - 1);
-        const concurrency = concurrencyOpt ?? 4;
-        llmConfig.limits.concurrency = concurrency;
-        const toolsPerDialogue = rangeOption(v['tools-per-dialogue'], 'tools-per-dialogue', DEFAULT_OPTIONS.toolsPerDialogue);
-        const planSteps = rangeOption(v['plan-steps'], 'plan-steps', DEFAULT_OPTIONS.planSteps);
-        // All options are checked before the (slow) graph build and completion.
-        const options = {
-          count,
-          seed: Math.trunc(seed),
-          concurrency,
-          plan: v['no-plan'] !== true,
-          toolsPerDialogue,
-          planSteps,
-          ...(v['tool-error-rate'] !== undefined ? { toolErrorRate: numberOption(v['tool-error-rate'], 'tool-error-rate', 0.1, 0, 1) } : {}),
-          ...(v['max-turns'] !== undefined ? { maxTurns: Math.trunc(numberOption(v['max-turns'], 'max-turns', 12, 1)) } : {}),
-          ...(v['max-tokens'] !== undefined ? { maxTokens: numberOption(v['max-tokens'], 'max-tokens', 0, 1) } : {}),
-        };
-        const { sampler, graphFile } = await samplerFor(v['no-graph'] === true, set.tools, v, io, out, undefined);
-        const model = new LlmClient(llmConfig, { hooks: retryLogger(io, progress) });
-        let tools = set.tools;
-        if (v['no-complete'] !== true) {
-          const done = await runCompletionStep({
-            tools, toolsFile, outDir: out, sampler, count, seed: Math.trunc(seed), toolsPerDialogue, model, modelName: llmConfig.roles.converter.model,
-            concurrency, signal: io.signal, log: (line) => log(io, line),
-          });
-          tools = done.tools;
-          if (done.reviewFile) log(io, `completed ${done.completedTools} tool(s); review the generated values in ${done.reviewFile}`);
-          if (v['review-completion'] === true) {
-            log(io, 'stopping for review (--review-completion); run again without it to generate (completions come from the cache)');
-            if (v.json) writeJson(io, { out, reviewFile: done.reviewFile ?? null, completedTools: done.completedTools });
-            return 0;
-          }
-        }
-        result = await startRun(
-          {
-            dir: out,
-            tools,
-            sampler,
-            model,
-            models: modelsOf(llmConfig),
-            toolsSource: toolsFile,
-            ...(graphFile ? { graphSource: graphFile } : {}),
-            options,
-          },
-          { signal: io.signal, onEvent },
-        );
-      }
+      lock = acquireRunLock(out, 'toolflow generate');
     } catch (e) {
-      progress.end();
-      if (e instanceof RunFolderError) throw new UserError(e.message, e.hint);
-      if (e instanceof RangeError) throw new UserError(e.message);
-      if (e instanceof LlmError && e.code !== 'aborted') throw new UserError(`the model endpoint failed: ${e.message}`, 'Check --base-url, --model and the API key (OPENAI_API_KEY).');
+      if (e instanceof RunLockedError) throw new UserError(e.message);
       const sysErr = e as NodeJS.ErrnoException;
-      if (sysErr && typeof sysErr.code === 'string' && typeof sysErr.syscall === 'string') {
-        throw new UserError(`cannot ${sysErr.syscall} ${sysErr.path ?? out}: ${sysErr.code}`, 'Check the --out folder (permissions, free space); finished dialogues are kept, continue with --resume.');
-      }
+      if (sysErr && typeof sysErr.code === 'string') throw new UserError(`cannot write ${out}: ${sysErr.code}`, 'Check the --out folder (permissions, free space).');
       throw e;
     }
-    progress.end();
-    const c = result.counts;
-    log(io, `${result.reason === 'completed' ? 'done' : `stopped (${result.reason})`}: ${c.done}/${c.total} dialogues, ${c.accepted} accepted, ${c.rejected} rejected, ${result.tokens} tokens in ${(result.elapsedMs / 1000).toFixed(1)}s → ${path.join(out, 'dialogues.jsonl')}`);
-    const reasons = Object.entries(c.byReason).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
-    if (reasons.length > 0) log(io, `rejections: ${reasons.map(([k, n]) => `${k} ${n}`).join(', ')}`);
-    if (result.reason !== 'completed') log(io, `run \`toolflow generate --out ${v.out} --resume\` to continue`);
-    if (v.json) writeJson(io, summary(result));
-    if (result.reason === 'aborted') return 130;
-    return 0;
+    if (lock.tookOver) log(io, `took over the lock of ${describeHolder(lock.tookOver)}, which is no longer running`);
+    try {
+      return await generateLocked(v, io, out, llmConfig, concurrencyOpt, resumeManifest, resumeGiven);
+    } finally {
+      lock.release();
+    }
   },
 };
+
+async function generateLocked(
+  v: GenerateValues,
+  io: CliIO,
+  out: string,
+  llmConfig: LlmConfig,
+  concurrencyOpt: number | undefined,
+  resumeManifest: RunManifest | undefined,
+  resumeGiven: ResumeOverrides,
+): Promise<number> {
+  const progress = new ProgressLine(io.stderr);
+  const onEvent = (e: PipelineEvent) => {
+    if (e.type === 'run-progress') progress.update(e);
+    else if (e.type === 'log') {
+      progress.end();
+      log(io, `${e.level}: ${e.message}`);
+    }
+  };
+
+  let result: RunResult;
+  try {
+    if (resumeManifest) {
+      const manifest = resumeManifest;
+      const tools = await readRunTools(out);
+      if (v.tools) {
+        const given = await loadToolSet(path.resolve(io.cwd, v.tools));
+        if (toolSetHash(given.tools) !== manifest.toolSetHash) throw new UserError(`${v.tools} differs from the tools this run started with (${path.join(out, 'tools.json')})`, 'Resume without --tools, or start a new run in another folder.');
+      }
+      if (v.count !== undefined && numberOption(v.count, 'count', 0, 1) !== manifest.options.count) {
+        throw new UserError(`--count ${v.count} differs from the run's count ${manifest.options.count}`, 'Resume with the original count (or omit --count).');
+      }
+      llmConfig.limits.concurrency = concurrencyOpt ?? manifest.options.concurrency;
+      const { sampler } = await samplerFor(manifest.options.sampling === 'random', tools, v, io, out, manifest.graphSource);
+      const model = new LlmClient(llmConfig, { hooks: retryLogger(io, progress) });
+      log(io, `resuming ${out}`);
+      const changed = resumeChanges(manifest, resumeGiven);
+      if (Object.keys(changed).length > 0) log(io, `overriding the manifest for this and later resumes: ${Object.entries(changed).map(([k, x]) => `${k} ${x}`).join(', ')}`);
+      result = await resumeRun(
+        out,
+        { model, sampler, ...(concurrencyOpt !== undefined ? { concurrency: concurrencyOpt } : {}), record: { models: modelsOf(llmConfig), changed } },
+        { signal: io.signal, onEvent },
+      );
+    } else {
+      const existing = await fs.promises.stat(path.join(out, 'dialogues.jsonl')).catch(() => undefined);
+      if (existing && existing.size > 0) throw new UserError(`${out} already holds a run`, 'Add --resume to continue it, or choose another --out folder.');
+      if (!v.tools) throw new UserError('--tools FILE is required (the tool set written by `toolflow import`)', `usage: ${USAGE}`);
+      if (v.count === undefined) throw new UserError('--count N is required: how many dialogues to generate', `usage: ${USAGE}`);
+      const count = numberOption(v.count, 'count', 0, 1);
+      if (!Number.isInteger(count)) throw new UserError(`--count must be a whole number, got "${v.count}"`);
+      const toolsFile = path.resolve(io.cwd, v.tools);
+      const set = await loadToolSet(toolsFile);
+      const seed = v.seed === undefined ? 1 : numberOption(v.seed, 'seed', 1, 0, 2 ** 32 - 1);
+      const concurrency = concurrencyOpt ?? 4;
+      llmConfig.limits.concurrency = concurrency;
+      const toolsPerDialogue = rangeOption(v['tools-per-dialogue'], 'tools-per-dialogue', DEFAULT_OPTIONS.toolsPerDialogue);
+      const planSteps = rangeOption(v['plan-steps'], 'plan-steps', DEFAULT_OPTIONS.planSteps);
+      // All options are checked before the (slow) graph build and completion.
+      const options = {
+        count,
+        seed: Math.trunc(seed),
+        concurrency,
+        plan: v['no-plan'] !== true,
+        toolsPerDialogue,
+        planSteps,
+        ...(v['tool-error-rate'] !== undefined ? { toolErrorRate: numberOption(v['tool-error-rate'], 'tool-error-rate', 0.1, 0, 1) } : {}),
+        ...(v['max-turns'] !== undefined ? { maxTurns: Math.trunc(numberOption(v['max-turns'], 'max-turns', 12, 1)) } : {}),
+        ...(v['max-tokens'] !== undefined ? { maxTokens: numberOption(v['max-tokens'], 'max-tokens', 0, 1) } : {}),
+      };
+      const { sampler, graphFile } = await samplerFor(v['no-graph'] === true, set.tools, v, io, out, undefined);
+      const model = new LlmClient(llmConfig, { hooks: retryLogger(io, progress) });
+      let tools = set.tools;
+      if (v['no-complete'] !== true) {
+        const done = await runCompletionStep({
+          tools, toolsFile, outDir: out, sampler, count, seed: Math.trunc(seed), toolsPerDialogue, model, modelName: llmConfig.roles.converter.model,
+          concurrency, signal: io.signal, log: (line) => log(io, line),
+        });
+        tools = done.tools;
+        if (done.reviewFile) log(io, `completed ${done.completedTools} tool(s); review the generated values in ${done.reviewFile}`);
+        if (v['review-completion'] === true) {
+          log(io, 'stopping for review (--review-completion); run again without it to generate (completions come from the cache)');
+          if (v.json) writeJson(io, { out, reviewFile: done.reviewFile ?? null, completedTools: done.completedTools });
+          return 0;
+        }
+      }
+      result = await startRun(
+        {
+          dir: out,
+          tools,
+          sampler,
+          model,
+          models: modelsOf(llmConfig),
+          toolsSource: toolsFile,
+          ...(graphFile ? { graphSource: graphFile } : {}),
+          options,
+        },
+        { signal: io.signal, onEvent },
+      );
+    }
+  } catch (e) {
+    progress.end();
+    if (e instanceof RunFolderError) throw new UserError(e.message, e.hint);
+    if (e instanceof RangeError) throw new UserError(e.message);
+    if (e instanceof EndpointFailureError) {
+      const resumable = fs.existsSync(path.join(out, 'manifest.json'));
+      const next = resumable ? `toolflow generate --out ${v.out} --resume` : 'run the same command again';
+      throw new UserError(`${e.message}; stopped with nothing recorded for the dialogues in flight (${endpointFailureHint(e.failure).replace(/, then resume the run$/, '')}, then: ${next})`);
+    }
+    if (e instanceof LlmError && e.code !== 'aborted') throw new UserError(`the model endpoint failed: ${e.message}`, 'Check --base-url, --model and the API key (OPENAI_API_KEY).');
+    const sysErr = e as NodeJS.ErrnoException;
+    if (sysErr && typeof sysErr.code === 'string' && typeof sysErr.syscall === 'string') {
+      throw new UserError(`cannot ${sysErr.syscall} ${sysErr.path ?? out}: ${sysErr.code}`, 'Check the --out folder (permissions, free space); finished dialogues are kept, continue with --resume.');
+    }
+    throw e;
+  }
+  progress.end();
+  const c = result.counts;
+  log(io, `${result.reason === 'completed' ? 'done' : `stopped (${result.reason})`}: ${c.done}/${c.total} dialogues, ${c.accepted} accepted, ${c.rejected} rejected, ${result.tokens} tokens in ${(result.elapsedMs / 1000).toFixed(1)}s → ${path.join(out, 'dialogues.jsonl')}`);
+  const reasons = Object.entries(c.byReason).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+  if (reasons.length > 0) log(io, `rejections: ${reasons.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  if (result.reason !== 'completed') log(io, `run \`toolflow generate --out ${v.out} --resume\` to continue`);
+  if (v.json) writeJson(io, summary(result));
+  if (result.reason === 'aborted') return 130;
+  return 0;
+}
 
 /** `3` or `2-4`: an inclusive range of whole numbers ≥ 1. */
 function rangeOption(value: string | undefined, name: string, fallback: { min: number; max: number }): { min: number; max: number } {
