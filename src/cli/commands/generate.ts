@@ -16,7 +16,7 @@ import { DEFAULT_OPTIONS, resumeRun, startRun, type RunResult } from '../../engi
 import type { PipelineEvent } from '../../engine/pipeline/events';
 import type { RunManifest, RunModelInfo } from '../../engine/pipeline/types';
 import { uniformSampler, type ToolSampler } from '../../engine/pipeline/sampler';
-import { log, numberOption, parseCommandArgs, UserError, writeJson, type CliCommand, type CliIO } from '../cliSupport';
+import { log, numberOption, parseOptionTable, UserError, writeJson, type CliCommand, type CliIO, type OptionTable } from '../cliSupport';
 import { loadToolSet } from './generate/loadTools';
 import { ProgressLine } from './generate/progressBar';
 import { graphSampler } from './generate/graphSampler';
@@ -31,31 +31,31 @@ const USAGE =
   '[--tools-per-dialogue MIN-MAX] [--plan-steps MIN-MAX] [--tool-error-rate P] [--max-turns T] [--max-tokens BUDGET] [--no-complete] [--review-completion] [--json]';
 
 const OPTIONS = {
-  tools: { type: 'string' },
-  graph: { type: 'string' },
-  count: { type: 'string', short: 'n' },
-  out: { type: 'string', short: 'o' },
-  concurrency: { type: 'string', short: 'c' },
-  seed: { type: 'string' },
-  'base-url': { type: 'string' },
-  model: { type: 'string' },
-  'api-key': { type: 'string' },
-  'request-timeout': { type: 'string' },
-  resume: { type: 'boolean' },
-  'no-graph': { type: 'boolean' },
-  'no-plan': { type: 'boolean' },
-  offline: { type: 'boolean' },
-  'tool-error-rate': { type: 'string' },
-  'tools-per-dialogue': { type: 'string' },
-  'plan-steps': { type: 'string' },
-  'max-turns': { type: 'string' },
-  'max-tokens': { type: 'string' },
-  'no-complete': { type: 'boolean' },
-  'review-completion': { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+  tools: { type: 'string', value: 'FILE', description: 'the tool set to sample from, written by `toolflow import`', default: 'required; on resume: the run\'s tools.json', example: '--tools my.tools.json' },
+  graph: { type: 'string', value: 'FILE', description: 'a tool graph from `toolflow graph` to sample tools by random walk', default: 'built from the tools into DIR/graph.json', example: '--graph graph.json' },
+  count: { type: 'string', short: 'n', value: 'N', description: 'how many dialogues the run holds', default: 'required; on resume: the run\'s', example: '--count 1000' },
+  out: { type: 'string', short: 'o', value: 'DIR', description: 'the run folder to write, or to continue with --resume', default: 'required', example: '--out runs/first' },
+  concurrency: { type: 'string', short: 'c', value: 'C', description: 'LLM requests in flight at once; on resume, overrides the run\'s and is recorded', default: '4', example: '--concurrency 16' },
+  seed: { type: 'string', value: 'S', description: 'seed of tool sampling: the same seed offers the same tools to dialogue i', default: '1', example: '--seed 7' },
+  'base-url': { type: 'string', value: 'URL', description: 'OpenAI-compatible endpoint for every role; on resume, overrides the manifest and is recorded', default: 'OPENAI_BASE_URL, else https://api.openai.com/v1; on resume: the manifest\'s', example: '--base-url http://localhost:11434/v1' },
+  model: { type: 'string', value: 'M', description: 'model for every role; on resume, overrides the manifest and is recorded', default: 'TOOLFLOW_MODEL, else gpt-4o-mini on OpenAI; on resume: the manifest\'s', example: '--model qwen2.5:14b' },
+  'api-key': { type: 'string', value: 'K', description: 'API key for the endpoint, never stored (prefer the environment: it stays out of shell history)', default: 'OPENAI_API_KEY', example: '--api-key sk-...' },
+  'request-timeout': { type: 'string', value: 'SECONDS', description: 'timeout of one LLM request', default: '120', example: '--request-timeout 300' },
+  resume: { type: 'boolean', description: 'continue the run in --out: endpoints, models and options from its manifest; finished dialogues kept', example: '--out runs/first --resume' },
+  'no-graph': { type: 'boolean', description: 'sample tools uniformly instead of by graph walk (the paper\'s ablation)', example: '--no-graph' },
+  'no-plan': { type: 'boolean', description: 'let the agents talk without a dialogue plan (the paper\'s ablation)', example: '--no-plan' },
+  offline: { type: 'boolean', description: 'build the tool graph with the embedded offline model (no download)', example: '--offline' },
+  'tool-error-rate': { type: 'string', value: 'P', description: 'share of simulated tool calls that return an error', default: '0.1', example: '--tool-error-rate 0.2' },
+  'tools-per-dialogue': { type: 'string', value: 'MIN-MAX', description: 'tools sampled for each dialogue, N or MIN-MAX', default: '2-4', example: '--tools-per-dialogue 3' },
+  'plan-steps': { type: 'string', value: 'MIN-MAX', description: 'steps of each dialogue plan, N or MIN-MAX', default: '2-4', example: '--plan-steps 3-5' },
+  'max-turns': { type: 'string', value: 'T', description: 'user turns per dialogue before it is rejected as turn-limit', default: '12', example: '--max-turns 8' },
+  'max-tokens': { type: 'string', value: 'BUDGET', description: 'token budget of the run: it stops cleanly when used up (resume later)', default: 'no limit', example: '--max-tokens 2000000' },
+  'no-complete': { type: 'boolean', description: 'skip the LLM completion of missing tool descriptions and return schemas', example: '--no-complete' },
+  'review-completion': { type: 'boolean', description: 'stop after the completion, to review DIR/completion.diff before generating', example: '--review-completion' },
+  json: { type: 'boolean', description: 'print a JSON summary on stdout', example: '--json' },
+} as const satisfies OptionTable;
 
-type GenerateValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
+type GenerateValues = ReturnType<typeof parseOptionTable<typeof OPTIONS>>['values'];
 
 function modelsOf(config: LlmConfig): Partial<Record<LlmRole, RunModelInfo>> {
   const out: Partial<Record<LlmRole, RunModelInfo>> = {};
@@ -74,8 +74,14 @@ export const generateCommand: CliCommand = {
   name: 'generate',
   summary: 'synthesise multi-turn tool-calling dialogues into a run folder',
   usage: USAGE,
+  options: OPTIONS,
+  examples: [
+    'toolflow generate --tools my.tools.json --graph graph.json --count 1000 --out runs/first --model gpt-4o-mini --concurrency 16',
+    'toolflow generate --tools my.tools.json --count 200 --out runs/local --base-url http://localhost:11434/v1 --model qwen2.5:14b',
+    'toolflow generate --out runs/first --resume',
+  ],
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values: v } = parseCommandArgs(argv, OPTIONS, USAGE, false);
+    const { values: v } = parseOptionTable(argv, OPTIONS, 'generate', false);
     if (!v.out) throw new UserError('--out DIR is required: the run folder to write (or to resume with --resume)', `usage: ${USAGE}`);
     const out = path.resolve(io.cwd, v.out);
     const timeoutS = numberOption(v['request-timeout'], 'request-timeout', 120, 1);
@@ -135,8 +141,10 @@ async function generateLocked(
   resumeGiven: ResumeOverrides,
 ): Promise<number> {
   const progress = new ProgressLine(io.stderr);
+  let finalShown = false;
   const onEvent = (e: PipelineEvent) => {
-    if (e.type === 'run-progress') progress.update(e);
+    // The line that reaches the total is always shown (the others at most every 2 s).
+    if (e.type === 'run-progress') progress.update(e, e.counts.done === e.counts.total && !finalShown && (finalShown = true));
     else if (e.type === 'log') {
       progress.end();
       log(io, `${e.level}: ${e.message}`);
