@@ -34,7 +34,7 @@ function summaryLines(s: ImportSummary, output: string): string[] {
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'import tool definitions (OpenAI, Anthropic, BFCL, ToolBench, API-Bank, OpenAPI, MCP) into a canonical *.tools.json',
+  summary: 'import tool definitions (OpenAI, Anthropic, BFCL, ToolBench, API-Bank, OpenAPI, MCP, ToolAlpaca) into a canonical *.tools.json',
   usage: USAGE,
   options: OPTIONS,
   args: '<files or folders...>',
