@@ -105,3 +105,18 @@ test('a stale lock (its writer killed with SIGKILL) is taken over by the next re
   assert.equal(rs.length, N);
   assert.ok(!fs.existsSync(lockFile));
 });
+
+test('Ctrl-C (SIGINT) cancels the run and releases the lock; the run then resumes to N', { timeout: 120_000 }, async () => {
+  const out = path.join(work, 'cancelled-run');
+  const writer = spawnCli(startArgs(out));
+  const lockFile = path.join(out, 'run.lock');
+  await waitFor(() => fs.existsSync(lockFile) && records(out).length >= 1, 'the writer to record a dialogue', writer.child);
+  writer.child.kill('SIGINT');
+  const r = await writer.done;
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(!fs.existsSync(lockFile), 'cancel releases the lock');
+  const again = await runCli(['generate', '--out', out, '--resume'], { cwd: work, env: env() });
+  assert.equal(again.code, 0, again.err);
+  assert.doesNotMatch(again.err, /took over/, 'nothing stale to take over');
+  assert.equal(new Set(records(out).map((x) => x.id)).size, N);
+});
