@@ -5,7 +5,7 @@
  * download again — nothing else is set). Then the demo's dialogues are checked.
  *
  * Slow by nature (a full `npm ci`, the bundles, the embedded model, the demo): about 2 minutes on an idle
- * 2-core machine. The duration is printed and written to test-artifacts/quickstart.json.
+ * 2-core machine, 4 to 8 minutes on a busy one. The duration is printed and written to test-artifacts/quickstart.json.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
