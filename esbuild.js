@@ -68,6 +68,8 @@ async function main() {
       format: 'cjs',
       target: 'node20',
       external: nodeExternals,
+      // `toolflow --version`: the package version, fixed at build time.
+      define: { TOOLFLOW_BUILD_VERSION: JSON.stringify(require('./package.json').version) },
       banner: { js: '#!/usr/bin/env node' },
     },
   ];

@@ -1,10 +1,19 @@
 /** `toolflow`: the headless CLI on the same engine as the VS Code extension. */
 import { commands } from './commands';
-import { UserError, type CliIO } from './cliSupport';
+import { formatCommandHelp, UserError, type CliIO } from './cliSupport';
+import { version as packageVersion } from '../../package.json';
+
+declare const TOOLFLOW_BUILD_VERSION: string | undefined;
+
+/** The package version: injected by esbuild.js into dist/cli.js, read from package.json when run from source. */
+export function toolflowVersion(): string {
+  return typeof TOOLFLOW_BUILD_VERSION === 'string' ? TOOLFLOW_BUILD_VERSION : packageVersion;
+}
 
 function usage(): string {
   const lines = ['usage: toolflow <command> [options]', '', 'commands:'];
   for (const c of commands) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'options:', '  --help, -h     this list', '  --version, -V  the version of ToolFlow Studio');
   lines.push('', 'Run `toolflow <command> --help` for the options of a command.');
   return lines.join('\n');
 }
@@ -15,8 +24,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(usage() + '\n');
     return name ? 0 : 1;
   }
-  if (name === '--version') {
-    io.stdout.write(`${process.env.TOOLFLOW_VERSION ?? 'dev'}\n`);
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${toolflowVersion()}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);
@@ -25,7 +34,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 1;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`usage: ${command.usage}\n`);
+    io.stdout.write(command.options ? `${formatCommandHelp(command)}\n` : `usage: ${command.usage}\n`);
     return 0;
   }
   try {

@@ -76,9 +76,9 @@ export class ToolFlowExtension extends Disposable {
     this.log.info(`ToolFlow activated in ${ms.toFixed(1)} ms (VS Code ${vscode.version}, Node ${process.version}${vscode.workspace.isTrusted ? '' : ', Restricted Mode: generation disabled'})`);
   }
 
-  /** Refreshes the Runs view when run files change on disk (other windows, the CLI). */
+  /** Refreshes the Runs view when run files change on disk (other windows, the CLI; run.lock: a writer started or ended). */
   private watchRuns(): void {
-    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/{manifest.json,dialogues.jsonl}'));
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher('**/{manifest.json,dialogues.jsonl,run.lock}'));
     let timer: NodeJS.Timeout | undefined;
     const changed = () => {
       if (this.generation.isRunning || timer) return; // a running generation refreshes on its own

@@ -4,31 +4,32 @@
  */
 import path from 'node:path';
 import { calibrateThreshold, defaultCacheDir, GENERIC_PARAMS, OFFLINE_MODEL } from '../../engine/graph';
-import { log, numberOption, parseCommandArgs, writeJson, type CliCommand } from '../cliSupport';
+import { log, numberOption, parseOptionTable, writeJson, type CliCommand, type OptionTable } from '../cliSupport';
 import { asUserError, listOption, readTools } from './graphInput';
 
 const USAGE = 'toolflow calibrate <tools.json...> [--model M] [--offline] [--target-degree D] [--sample N] [--seed S] [--ignore-generic] [--ignore-params a,b] [--cache-dir D] [--json]';
+
+const OPTIONS = {
+  model: { type: 'string', short: 'm', value: 'M', description: 'the embedding model to calibrate (Hugging Face id, local folder or toolflow-glove-100d)', default: 'Xenova/all-MiniLM-L6-v2; with --offline: toolflow-glove-100d', example: '--model Xenova/bge-small-en-v1.5' },
+  offline: { type: 'boolean', description: 'never touch the network: the embedded offline model', example: '--offline' },
+  'target-degree': { type: 'string', value: 'D', description: 'the mean tool degree the proposed threshold should give', default: '10', example: '--target-degree 8' },
+  sample: { type: 'string', value: 'N', description: 'tools in the calibration sample (2 to 20000)', default: '1500', example: '--sample 3000' },
+  seed: { type: 'string', value: 'S', description: 'seed of the sample', default: '1', example: '--seed 7' },
+  'ignore-generic': { type: 'boolean', description: 'leave out generic parameters (API keys, paging, format, ...), as `toolflow graph --ignore-generic`', example: '--ignore-generic' },
+  'ignore-params': { type: 'string', value: 'A,B', description: 'more parameter names to leave out, comma-separated', example: '--ignore-params id,name' },
+  'cache-dir': { type: 'string', value: 'DIR', description: 'downloaded models and the embedding cache', default: 'TOOLFLOW_CACHE_DIR, else ~/.cache/toolflow', example: '--cache-dir .cache/toolflow' },
+  json: { type: 'boolean', description: 'print the distribution and the proposal as JSON on stdout', example: '--json' },
+} as const satisfies OptionTable;
 
 export const calibrateCommand: CliCommand = {
   name: 'calibrate',
   summary: 'propose a graph threshold for a model (similarity distribution, tau for a target mean degree)',
   usage: USAGE,
+  options: OPTIONS,
+  args: '<tools.json...>',
+  examples: ['toolflow calibrate my.tools.json --target-degree 10', 'toolflow calibrate my.tools.json --offline --json'],
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      {
-        model: { type: 'string', short: 'm' },
-        offline: { type: 'boolean' },
-        'target-degree': { type: 'string' },
-        sample: { type: 'string' },
-        seed: { type: 'string' },
-        'ignore-generic': { type: 'boolean' },
-        'ignore-params': { type: 'string' },
-        'cache-dir': { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      USAGE,
-    );
+    const { values, positionals } = parseOptionTable(argv, OPTIONS, 'calibrate');
     const target = numberOption(values['target-degree'], 'target-degree', 10, 0.01);
     const sample = numberOption(values.sample, 'sample', 1500, 2, 20000);
     const ignoreParams = [...(values['ignore-generic'] ? GENERIC_PARAMS : []), ...(listOption(values['ignore-params']) ?? [])];

@@ -4,24 +4,55 @@
  */
 import path from 'node:path';
 import { buildToolGraph, defaultCacheDir, GENERIC_PARAMS, OFFLINE_MODEL, saveGexf, saveGraph, type GraphBuildEvent } from '../../engine/graph';
-import { UserError, log, numberOption, parseCommandArgs, writeJson, type CliCommand, type CliIO } from '../cliSupport';
+import { UserError, log, numberOption, parseOptionTable, writeJson, type CliCommand, type CliIO, type OptionTable } from '../cliSupport';
 import { asUserError, listOption, readTools } from './graphInput';
 
 const USAGE =
   'toolflow graph <tools.json...> -o <graph.json> [--model M] [--threshold T] [--offline] [--gexf out.gexf] ' +
   '[--ignore-generic] [--ignore-params a,b] [--max-degree N] [--sources s1,s2] [--cache-dir D] [--threads N] [--json]';
 
-function progressLogger(io: CliIO): (e: GraphBuildEvent) => void {
-  let last = 0;
-  return (e) => {
+/** A byte count for a progress line: kB below a megabyte, so a small file never reads "0/0 MB". */
+export function formatBytes(n: number): string {
+  return n < 1e6 ? `${Math.max(1, Math.round(n / 1e3))} kB` : `${(n / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * Progress on stderr, at most one line a second per kind, and always the last step (so a count reaches
+ * its total). With `offline` nothing is downloaded, so no download line is printed: the embedded
+ * model's files are read from disk.
+ */
+const OPTIONS = {
+  output: { type: 'string', short: 'o', value: 'FILE', description: 'where to write the graph (graphology JSON)', default: 'required', example: '-o graph.json' },
+  model: { type: 'string', short: 'm', value: 'M', description: 'transformers.js embedding model: a Hugging Face id (downloaded once), a local folder, or toolflow-glove-100d', default: 'Xenova/all-MiniLM-L6-v2; with --offline: toolflow-glove-100d', example: '--model Xenova/bge-small-en-v1.5' },
+  threshold: { type: 'string', short: 't', value: 'T', description: 'cosine similarity above which two tools are linked (paper Eq. 2)', default: 'the model\'s own: 0.82 for MiniLM, 0.90 for the embedded model', example: '--threshold 0.85' },
+  offline: { type: 'boolean', description: 'never touch the network: the embedded offline model (or a model already in the cache)', example: '--offline' },
+  gexf: { type: 'string', value: 'FILE', description: 'also write the graph as GEXF, for Gephi', example: '--gexf graph.gexf' },
+  'ignore-generic': { type: 'boolean', description: 'do not link tools through generic parameters (API keys, paging, format, sort, language, ...)', example: '--ignore-generic' },
+  'ignore-params': { type: 'string', value: 'A,B', description: 'more parameter names that never link tools, comma-separated', example: '--ignore-params id,name' },
+  'max-degree': { type: 'string', value: 'N', description: 'keep at most N strongest edges per tool (hubs)', default: 'no cap', example: '--max-degree 50' },
+  sources: { type: 'string', value: 'S1,S2', description: 'only tools imported from these source files, comma-separated', default: 'all sources', example: '--sources mcp_tools.jsonl' },
+  'cache-dir': { type: 'string', value: 'DIR', description: 'downloaded models and the embedding cache', default: 'TOOLFLOW_CACHE_DIR, else ~/.cache/toolflow', example: '--cache-dir .cache/toolflow' },
+  threads: { type: 'string', value: 'N', description: 'worker threads of the pair search', default: 'the available cores, at most 8', example: '--threads 2' },
+  json: { type: 'boolean', description: 'print a JSON summary on stdout', example: '--json' },
+} as const satisfies OptionTable;
+
+export function progressLogger(io: CliIO, offline = false): (e: GraphBuildEvent) => void {
+  const last = new Map<string, number>();
+  const due = (kind: string, final: boolean) => {
     const now = Date.now();
+    if (!final && now - (last.get(kind) ?? 0) <= 1000) return false;
+    last.set(kind, now);
+    return true;
+  };
+  return (e) => {
     if (e.type === 'phase') log(io, `${e.phase}${e.detail ? `: ${e.detail}` : ''}…`);
     else if (e.type === 'model-ready') log(io, `model ${e.model} ready (${e.dimensions} dims)`);
-    else if (now - last > 1000) {
-      last = now;
-      if (e.type === 'model-download' && e.total > 0) log(io, `  downloading ${e.file}: ${Math.round(e.loaded / 1e6)}/${Math.round(e.total / 1e6)} MB`);
-      else if (e.type === 'embed') log(io, `  embedded ${e.done}/${e.total}`);
-      else if (e.type === 'similarity') log(io, `  similarity blocks ${e.done}/${e.total}`);
+    else if (e.type === 'model-download') {
+      if (!offline && e.total > 0 && due(`download ${e.file}`, e.loaded >= e.total)) log(io, `  downloading ${e.file}: ${formatBytes(e.loaded)} of ${formatBytes(e.total)}`);
+    } else if (e.type === 'embed') {
+      if (due('embed', e.done >= e.total)) log(io, `  embedded ${e.done}/${e.total}`);
+    } else if (e.type === 'similarity') {
+      if (due('similarity', e.done >= e.total)) log(io, `  similarity blocks ${e.done}/${e.total}`);
     }
   };
 }
@@ -30,25 +61,11 @@ export const graphCommand: CliCommand = {
   name: 'graph',
   summary: 'build the tool graph (embeddings + Eq. 2 similarity edges) and write graph.json / GEXF',
   usage: USAGE,
+  options: OPTIONS,
+  args: '<tools.json...>',
+  examples: ['toolflow graph my.tools.json -o graph.json --offline --ignore-generic', 'toolflow graph my.tools.json -o graph.json --threshold 0.85 --gexf graph.gexf'],
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      {
-        output: { type: 'string', short: 'o' },
-        model: { type: 'string', short: 'm' },
-        threshold: { type: 'string', short: 't' },
-        offline: { type: 'boolean' },
-        gexf: { type: 'string' },
-        'ignore-generic': { type: 'boolean' },
-        'ignore-params': { type: 'string' },
-        'max-degree': { type: 'string' },
-        sources: { type: 'string' },
-        'cache-dir': { type: 'string' },
-        threads: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      USAGE,
-    );
+    const { values, positionals } = parseOptionTable(argv, OPTIONS, 'graph');
     if (!values.output) throw new UserError('missing -o <graph.json>: where to write the graph', `usage: ${USAGE}`);
     const threshold = values.threshold === undefined ? undefined : numberOption(values.threshold, 'threshold', 0, -1, 0.999999);
     const maxDegree = values['max-degree'] === undefined ? undefined : numberOption(values['max-degree'], 'max-degree', 0, 1);
@@ -72,7 +89,7 @@ export const graphCommand: CliCommand = {
         ...(maxDegree !== undefined ? { maxDegree: Math.floor(maxDegree) } : {}),
         ...(threads !== undefined ? { threads: Math.floor(threads) } : {}),
         signal: io.signal,
-        onProgress: progressLogger(io),
+        onProgress: progressLogger(io, values.offline === true || model === OFFLINE_MODEL),
       });
     } catch (e) {
       throw asUserError(e);

@@ -8,10 +8,17 @@ import path from 'node:path';
 import { formatDiagnostic, formatLocation } from '../../engine/model/diagnostic';
 import type { SourceFormat } from '../../engine/model/tool';
 import { SOURCE_FORMATS, importPaths, writeToolSet, type ImportSummary } from '../../engine/import';
-import { UserError, log, parseCommandArgs, writeJson, type CliCommand, type CliIO } from '../cliSupport';
+import { UserError, log, parseOptionTable, writeJson, type CliCommand, type CliIO, type OptionTable } from '../cliSupport';
 
 const USAGE = `toolflow import <files or folders...> -o <out.tools.json> [--format ${SOURCE_FORMATS.join('|')}] [--keep-duplicates] [--json]`;
 const MAX_LISTED = 10;
+
+const OPTIONS = {
+  output: { type: 'string', short: 'o', value: 'FILE', description: 'where to write the canonical tool set', default: 'required', example: '-o my.tools.json' },
+  format: { type: 'string', short: 'f', value: 'F', description: `read every input as this format instead of detecting it: ${SOURCE_FORMATS.join(', ')}`, default: 'detected per file', example: '--format openapi' },
+  'keep-duplicates': { type: 'boolean', description: 'keep identical tools found twice (renamed) instead of skipping the copies', example: '--keep-duplicates' },
+  json: { type: 'boolean', description: 'print a JSON summary on stdout', example: '--json' },
+} as const satisfies OptionTable;
 
 function summaryLines(s: ImportSummary, output: string): string[] {
   const formats = Object.entries(s.byFormat)
@@ -27,10 +34,13 @@ function summaryLines(s: ImportSummary, output: string): string[] {
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'import tool definitions (OpenAI, Anthropic, BFCL, ToolBench, API-Bank, OpenAPI, MCP) into a canonical *.tools.json',
+  summary: 'import tool definitions (OpenAI, Anthropic, BFCL, ToolBench, API-Bank, OpenAPI, MCP, ToolAlpaca) into a canonical *.tools.json',
   usage: USAGE,
+  options: OPTIONS,
+  args: '<files or folders...>',
+  examples: ['toolflow import tools/ openapi.yaml mcp_tools.jsonl -o my.tools.json', 'toolflow import toolalpaca/eval_real.json -o alpaca.tools.json --json'],
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, format: { type: 'string', short: 'f' }, json: { type: 'boolean' }, 'keep-duplicates': { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parseOptionTable(argv, OPTIONS, 'import');
     if (positionals.length === 0) throw new UserError('no input: name one or more tool definition files or folders', `usage: ${USAGE}`);
     if (!values.output) throw new UserError('missing -o <file>: where to write the canonical tool set (e.g. -o tools.tools.json)', `usage: ${USAGE}`);
     let format: SourceFormat | undefined;
@@ -65,7 +75,7 @@ export const importCommand: CliCommand = {
     const serious = result.diagnostics.filter((d) => d.severity !== 'info');
     const errorsFirst = [...serious.filter((d) => d.severity === 'error'), ...serious.filter((d) => d.severity === 'warning')];
     for (const d of errorsFirst.slice(0, MAX_LISTED)) log(io, formatDiagnostic(d));
-    if (errorsFirst.length > MAX_LISTED) log(io, `… and ${errorsFirst.length - MAX_LISTED} more errors and warnings (all diagnostics are in the output file)`);
+    if (errorsFirst.length > MAX_LISTED) log(io, moreDiagnosticsLine(errorsFirst.slice(MAX_LISTED)));
     if (s.tools === 0) {
       const first = result.diagnostics.find((d) => d.severity === 'error');
       throw new UserError(`no tools imported from ${s.files} file${s.files === 1 ? '' : 's'}${first ? ` (first error: ${formatLocation(first.location)}: ${first.message})` : ''}; check they are tool definitions (see docs/tool-format.md) or pass --format`);
@@ -102,3 +112,11 @@ export const importCommand: CliCommand = {
     return 0;
   },
 };
+
+/** "… and 3 more errors and 1421 more warnings": only the kinds there are, counted apart. */
+export function moreDiagnosticsLine(rest: ReadonlyArray<{ severity: string }>): string {
+  const errors = rest.filter((d) => d.severity === 'error').length;
+  const warnings = rest.length - errors;
+  const parts = [errors > 0 ? `${errors} more error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} more warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean);
+  return `… and ${parts.join(' and ')} (all diagnostics are in the output file)`;
+}

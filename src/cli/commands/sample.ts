@@ -5,27 +5,28 @@
 import path from 'node:path';
 import { GraphFileError, loadGraph } from '../../engine/graph';
 import { SamplingError, sampleTools, type SamplingStrategy } from '../../engine/sampling';
-import { UserError, log, numberOption, parseCommandArgs, writeJson, type CliCommand } from '../cliSupport';
+import { UserError, log, numberOption, parseOptionTable, writeJson, type CliCommand, type OptionTable } from '../cliSupport';
 
 const USAGE = 'toolflow sample <graph.json> --size n --count k --seed s [--strategy walk|random] [--partial] [--json]';
+
+const OPTIONS = {
+  size: { type: 'string', short: 'n', value: 'N', description: 'tools in each sample', default: 'required', example: '--size 3' },
+  count: { type: 'string', short: 'k', value: 'K', description: 'how many samples', default: '1', example: '--count 5' },
+  seed: { type: 'string', short: 's', value: 'S', description: 'seed (a number or any text): the same seed gives the same samples', default: '0', example: '--seed 7' },
+  strategy: { type: 'string', value: 'walk|random', description: 'random walk on the graph (paper Algorithm 1) or uniform (the ablation)', default: 'walk', example: '--strategy random' },
+  partial: { type: 'boolean', description: 'allow samples smaller than --size when a tool\'s component is smaller (instead of restarting elsewhere)', example: '--partial' },
+  json: { type: 'boolean', description: 'print {"samples": [[tool names]]} on stdout instead of one tab-separated line per sample', example: '--json' },
+} as const satisfies OptionTable;
 
 export const sampleCommand: CliCommand = {
   name: 'sample',
   summary: 'sample tool subsets from a tool graph (random walk, Algorithm 1) or uniformly',
   usage: USAGE,
+  options: OPTIONS,
+  args: '<graph.json>',
+  examples: ['toolflow sample graph.json --size 3 --count 5 --seed 7 --json'],
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      {
-        size: { type: 'string', short: 'n' },
-        count: { type: 'string', short: 'k' },
-        seed: { type: 'string', short: 's' },
-        strategy: { type: 'string' },
-        partial: { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-      USAGE,
-    );
+    const { values, positionals } = parseOptionTable(argv, OPTIONS, 'sample');
     if (positionals.length !== 1) throw new UserError('name exactly one graph file (written by `toolflow graph -o graph.json`)', `usage: ${USAGE}`);
     if (values.size === undefined) throw new UserError('missing --size n: how many tools per sample', `usage: ${USAGE}`);
     const size = numberOption(values.size, 'size', 0, 1);

@@ -19,6 +19,33 @@ export class MalformedResponseError extends Error {
   }
 }
 
+/** System error codes that mean nothing answers at that address: retrying cannot help. */
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (nothing listens at that address)',
+  ENOTFOUND: 'host not found (DNS lookup failed)',
+  EAI_FAIL: 'host not found (DNS lookup failed)',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/** The cause of a connection failure that no retry can fix, from the error's `cause` chain. */
+function unreachableCause(e: unknown): string | undefined {
+  for (let c: unknown = e, depth = 0; c && depth < 6; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE[code]) {
+      const err = c as { address?: unknown; port?: unknown; hostname?: unknown };
+      const where = typeof err.hostname === 'string' ? ` ${err.hostname}` : typeof err.address === 'string' ? ` ${err.address}${typeof err.port === 'number' ? `:${err.port}` : ''}` : '';
+      return `${UNREACHABLE[code]}, ${code}${where}`;
+    }
+    // AggregateError (happy eyeballs tries several addresses): look at the first one.
+    const errors = (c as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0 && !(c as { cause?: unknown }).cause) {
+      c = { cause: errors[0] };
+    }
+  }
+  return undefined;
+}
+
 function serverMessage(e: APIError): string {
   const body = e.error as { message?: unknown } | undefined;
   const m = body && typeof body.message === 'string' ? body.message : e.message;
@@ -36,6 +63,8 @@ export function classifyFailure(e: unknown, timedOut: boolean, callerAborted: bo
   if (e instanceof APIConnectionTimeoutError) return { code: 'timeout', message: 'the connection timed out' };
   if (e instanceof APIUserAbortError) return { code: 'aborted', message: 'cancelled' };
   if (e instanceof APIConnectionError) {
+    const unreachable = unreachableCause(e);
+    if (unreachable) return { code: 'unreachable', message: unreachable };
     const cause = e.cause instanceof Error ? `: ${e.cause.message}` : '';
     return { code: 'server-error', message: `connection error${cause}` };
   }

@@ -110,7 +110,9 @@ export type LlmErrorCode =
   | 'budget-exceeded'
   | 'aborted'
   | 'auth'
-  | 'bad-request';
+  | 'bad-request'
+  /** Connection refused, host not found, network unreachable: not retried (nothing answers there). */
+  | 'unreachable';
 
 /** Extra facts about a failure, for logs and rejection records (never secrets). */
 export interface LlmErrorDetail {
@@ -122,6 +124,9 @@ export interface LlmErrorDetail {
   attempts?: number;
   /** For `invalid-output`: the problems found in the last answer. */
   problems?: string[];
+  /** The endpoint that failed (base URL without credentials) and the model asked, for request failures. */
+  baseURL?: string;
+  model?: string;
 }
 
 export class LlmError extends Error {

@@ -12,7 +12,9 @@ export type SourceFormat =
   | 'toolbench'
   | 'api-bank'
   | 'openapi'
-  | 'mcp';
+  | 'mcp'
+  /** ToolAlpaca dataset files: API records whose `Documentation` is an OpenAPI spec as a JSON string. */
+  | 'toolalpaca';
 
 /** Where a canonical tool came from, so every tool can be traced back to its original text. */
 export interface Provenance {

@@ -14,6 +14,7 @@ import { simulateTool } from './agents/toolSimulator';
 import { planReasonOf, userTurn, type StepProgress, type UserContext, type UserTurn } from './agents/user';
 import type { MessageEvent as MessageWrittenEvent, PipelineEventListener } from './events';
 import { checkToolCall, filterDialogue, isToolStep } from './filter';
+import { throwIfEndpointFailure } from './endpointFailure';
 import { MeteredModel, type TokenMeter } from './meteredModel';
 import { makePlan, PlanUnusableError } from './plan';
 import { createRng, intBetween, pick } from './random';
@@ -192,6 +193,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
   } catch (e) {
     if (signal.aborted || (e instanceof LlmError && e.code === 'aborted')) throw new DialogueStopped('aborted');
     if (e instanceof LlmError && e.code === 'budget-exceeded') throw new DialogueStopped('budget-exceeded');
+    throwIfEndpointFailure(e); // the endpoint's fault, not the dialogue's: the runner stops the run
     if (e instanceof PlanUnusableError) reasons.push({ code: 'plan-unusable', message: e.message, role: 'planner' });
     else if (e instanceof LlmError) reasons.push({ code: 'llm-failed', message: e.message, ...(e.role ? { role: e.role } : {}), llmCode: e.code });
     else reasons.push({ code: 'internal-error', message: e instanceof Error ? e.message : String(e) });

@@ -62,7 +62,8 @@ export function redactBaseUrl(url: string): string {
   }
 }
 
-async function writeFileAtomic(file: string, text: string): Promise<void> {
+/** Replaces a file whole (write, fsync, rename): a reader sees the old or the new file, never a part. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const fh = await fs.promises.open(tmp, 'w');
   try {

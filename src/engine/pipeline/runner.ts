@@ -13,7 +13,7 @@ import { dialogueId, DialogueStopped, generateDialogue } from './dialogue';
 import { safeListener, type PipelineEventListener, type RunStopReason } from './events';
 import { TokenMeter } from './meteredModel';
 import { createRng, dialogueSeed, intBetween } from './random';
-import { addToCounts, countRecords, readDialogues, readManifest, readRunTools, redactBaseUrl, RunStore, toolSetHash, DIALOGUES_FILE, MANIFEST_FILE } from './runStore';
+import { addToCounts, countRecords, readDialogues, readManifest, readRunTools, redactBaseUrl, RunStore, toolSetHash, writeFileAtomic, DIALOGUES_FILE, MANIFEST_FILE } from './runStore';
 import { uniformSampler, type ToolSampler } from './sampler';
 import type { DialogueRecord, RunCounts, RunGenerationOptions, RunManifest, RunModelInfo } from './types';
 import path from 'node:path';
@@ -128,6 +128,11 @@ export interface ResumeConfig {
   sampler?: ToolSampler;
   /** Overrides the run's concurrency for this process (scheduling only: dialogues do not change). */
   concurrency?: number;
+  /**
+   * Endpoints and models in effect for this resume, when they differ from the manifest (flags given on
+   * resume): written to the manifest's `models`, and `changed` appended to its `resumes`.
+   */
+  record?: { models?: Partial<Record<LlmRole, RunModelInfo>>; changed: Record<string, string | number> };
 }
 
 /** Continues a run: dialogues already in `dialogues.jsonl` are kept, the missing indices generated. */
@@ -146,6 +151,18 @@ export async function resumeRun(dir: string, config: ResumeConfig, handlers: Run
   if (config.concurrency !== undefined) {
     if (!Number.isInteger(config.concurrency) || config.concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${config.concurrency}`);
     manifest.options = { ...manifest.options, concurrency: config.concurrency };
+  }
+  if (config.record && Object.keys(config.record.changed).length > 0) {
+    const models: Partial<Record<LlmRole, RunModelInfo>> = { ...manifest.models };
+    for (const [role, m] of Object.entries(config.record.models ?? {}) as Array<[LlmRole, RunModelInfo]>) {
+      models[role] = { baseURL: redactBaseUrl(m.baseURL), model: m.model, ...(m.temperature !== undefined ? { temperature: m.temperature } : {}) };
+    }
+    const resumes = [...(manifest.resumes ?? []), { at: new Date().toISOString(), toolflowVersion, changed: config.record.changed }];
+    const saved: RunManifest = { ...(await readManifest(dir)), models, resumes };
+    if (config.concurrency !== undefined) saved.options = { ...saved.options, concurrency: config.concurrency };
+    await writeFileAtomic(path.join(dir, MANIFEST_FILE), JSON.stringify(saved, null, 2) + '\n');
+    manifest.models = models;
+    manifest.resumes = resumes;
   }
   const { store, existing } = await RunStore.open(dir);
   const notes: string[] = [];
@@ -235,7 +252,8 @@ async function execute(
         if (e instanceof DialogueStopped) {
           if (e.why === 'budget-exceeded' && reason === 'completed') reason = 'budget-exceeded';
         } else {
-          // The run folder cannot be written: stop everything and report it.
+          // The run folder cannot be written, or an endpoint failed (EndpointFailureError, see
+          // endpointFailure.ts): stop everything, record none of the dialogues in flight, report it.
           fatal ??= e;
         }
         stop.abort();

@@ -211,6 +211,15 @@ export interface RunManifest {
   /** Where the tools and graph came from, as given. */
   toolsSource?: string;
   graphSource?: string;
+  /** Resumes that changed something (a flag given on resume): when, and the values that took effect. */
+  resumes?: RunResumeRecord[];
+}
+
+/** One resume that overrode the manifest (`toolflow generate --out DIR --resume --model m`). Never a key. */
+export interface RunResumeRecord {
+  at: string;
+  toolflowVersion: string;
+  changed: Record<string, string | number>;
 }
 
 export interface RunCounts {

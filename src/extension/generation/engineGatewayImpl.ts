@@ -16,6 +16,7 @@ import { readManifest, readRunTools, resumeRun, startRun, uniformSampler } from 
 import { graphWalkSampler } from '../../engine/pipeline/sampler';
 import type { RunModelInfo } from '../../engine/pipeline/types';
 import { runCompletionStep } from '../../engine/pipeline/completion/completionStep';
+import { acquireRunLock } from '../../engine/pipeline/runLock';
 import { embeddingModelSpec, graphFileFor } from '../graph/graphLocation';
 import type { BuildGraphParams, EngineGateway, EngineLog, GraphSummary, ResumeRunParams, RunOutcome, StartRunParams } from './engineGateway';
 
@@ -112,7 +113,26 @@ async function buildGraph(p: BuildGraphParams): Promise<GraphSummary> {
   return (await buildAndSave(tools, p)).summary;
 }
 
-async function start(p: StartRunParams): Promise<RunOutcome> {
+/**
+ * Runs `body` holding the run folder's lock (one writer per run folder): refused with the holder named
+ * when the CLI or another window writes it; released when the run ends, fails or is cancelled (and
+ * on exit of the extension host).
+ */
+async function withRunLock<T>(runDir: string, body: () => Promise<T>): Promise<T> {
+  await mkdir(runDir, { recursive: true });
+  const lock = acquireRunLock(runDir, 'VS Code');
+  try {
+    return await body();
+  } finally {
+    lock.release();
+  }
+}
+
+function start(p: StartRunParams): Promise<RunOutcome> {
+  return withRunLock(p.runDir, () => startLocked(p));
+}
+
+async function startLocked(p: StartRunParams): Promise<RunOutcome> {
   const tools = await loadTools(p.toolsFile);
   let sampler = uniformSampler(tools);
   let graphSource: string | undefined;
@@ -168,7 +188,11 @@ async function start(p: StartRunParams): Promise<RunOutcome> {
   return { reason: result.reason, counts: result.counts };
 }
 
-async function resume(p: ResumeRunParams): Promise<RunOutcome> {
+function resume(p: ResumeRunParams): Promise<RunOutcome> {
+  return withRunLock(p.runDir, () => resumeLocked(p));
+}
+
+async function resumeLocked(p: ResumeRunParams): Promise<RunOutcome> {
   const manifest = await readManifest(p.runDir);
   const tools = await readRunTools(p.runDir);
   let sampler = uniformSampler(tools);

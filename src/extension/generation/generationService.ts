@@ -5,7 +5,10 @@ import { errorMessage, isAbortError } from '../common/errors';
 import type { Log } from '../common/log';
 import type { PipelineEvent } from '../../engine/pipeline/events';
 import { resolveLlmConfig, type LlmConfig } from '../../engine/llm/config';
-import type { LlmRole } from '../../engine/llm/types';
+import { LLM_ROLES, type LlmRole } from '../../engine/llm/types';
+import { resumeRoleOverrides } from '../../engine/pipeline/resumeConfig';
+import type { RunManifest } from '../../engine/pipeline/types';
+import * as fs from 'node:fs/promises';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 import { readSettings } from '../settings/settings';
 import { isLocalOrigin, type ToolFlowSettings } from '../settings/settingsModel';
@@ -108,6 +111,39 @@ export class GenerationService extends Disposable {
     });
   }
 
+  /**
+   * Resume from the manifest: each role's endpoint and model as the run recorded them (settings only
+   * for roles the manifest does not name); keys from SecretStorage for each endpoint's origin.
+   */
+  private async resumeLlmConfig(settings: ToolFlowSettings, runDir: string): Promise<LlmConfig | undefined> {
+    let manifest: RunManifest;
+    try {
+      manifest = JSON.parse(await fs.readFile(path.join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
+    } catch (e) {
+      throw new GenerationRefused(`${path.join(runDir, 'manifest.json')}: ${errorMessage(e)}. This folder cannot be resumed.`);
+    }
+    const roles = resumeRoleOverrides(manifest, {});
+    const recorded = Object.values(roles).map((r) => r.baseURL).filter((u): u is string => u !== undefined);
+    if (recorded.length === 0) return this.llmConfig(settings, settings.models);
+    const warned = new Set<string>();
+    for (const role of LLM_ROLES) {
+      const r = { model: settings.models[role], ...roles[role] };
+      const origin = r.baseURL ? new URL(r.baseURL).origin : settings.origin;
+      const key = await this.keys.get(origin);
+      if (key) r.apiKey = key;
+      else if (!isLocalOrigin(origin) && !warned.has(origin)) {
+        warned.add(origin);
+        void vscode.window.showWarningMessage(`ToolFlow: no API key is stored for ${origin}, where this run's ${role} model is; continuing without one. Set it with “ToolFlow: Set API Key”.`);
+      }
+      roles[role] = r;
+    }
+    return resolveLlmConfig({}, {
+      baseURL: settings.baseUrl,
+      roles,
+      limits: { requestTimeoutMs: settings.requestTimeoutSeconds * 1000, concurrency: Math.max(1, (manifest.options?.concurrency ?? settings.concurrency) * 2) },
+    });
+  }
+
   async start(choices: GenerateChoices, models: Record<LlmRole, string>): Promise<void> {
     this.checkAllowed();
     const settings = readSettings();
@@ -145,7 +181,7 @@ export class GenerationService extends Disposable {
   async resume(runDir: string): Promise<void> {
     this.checkAllowed();
     const settings = readSettings();
-    const llm = await this.llmConfig(settings, settings.models);
+    const llm = await this.resumeLlmConfig(settings, runDir);
     if (!llm) return;
     await this.run(runDir, `Resuming ${path.basename(runDir)}`, (engine, onEvent, signal) => engine.resumeRun({ log: this.engineLog, runDir, llm, onEvent, signal }));
   }

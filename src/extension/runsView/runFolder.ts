@@ -7,6 +7,7 @@ import { displayStatus } from '../common/dialogueStatus';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DialogueRecord, RunManifest } from '../../engine/pipeline/types';
+import { readRunLock, type RunLockHolder } from '../../engine/pipeline/runLock';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const DIALOGUES_FILE = 'dialogues.jsonl';
@@ -42,6 +43,8 @@ export interface RunSummary {
   accepted: number;
   rejected: number;
   modifiedMs: number;
+  /** The live process writing this run (its `run.lock`), e.g. the CLI or another VS Code window. */
+  lockedBy?: RunLockHolder;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -220,6 +223,8 @@ export async function readRunSummary(dir: string, cache = new DialogueIndexCache
   } catch (e) {
     summary.badLines.push(`${DIALOGUES_FILE}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const holder = readRunLock(dir);
+  if (holder) summary.lockedBy = holder;
   summary.accepted = summary.dialogues.filter((d) => d.status === 'accepted' || d.status === 'edited').length;
   summary.rejected = summary.dialogues.filter((d) => d.status === 'rejected').length;
   return summary;

@@ -66,6 +66,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   runState(run: RunSummary): RunState {
     if (this.runningDir() === run.dir) return 'running';
+    // Written by another process (the CLI, another window): running too, though not cancellable here.
+    if (run.lockedBy) return 'running';
     return run.dialogues.length < run.total ? 'incomplete' : 'complete';
   }
 
@@ -125,8 +127,10 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (shown !== undefined) parts.push(`${shown} shown`);
     if (state === 'running') parts.unshift('running');
     else if (state === 'incomplete') parts.unshift('incomplete');
+    if (state === 'running' && this.runningDir() !== run.dir && run.lockedBy) parts.splice(1, 0, `by ${run.lockedBy.owner} (pid ${run.lockedBy.pid})`);
     item.description = parts.join(' · ');
-    item.contextValue = `run.${state}`;
+    // A run another process writes cannot be cancelled from here: no Cancel button for it.
+    item.contextValue = state === 'running' && this.runningDir() !== run.dir ? 'run.runningElsewhere' : `run.${state}`;
     item.iconPath = new vscode.ThemeIcon(state === 'running' ? 'sync~spin' : state === 'incomplete' ? 'debug-pause' : run.problem ? 'warning' : 'database');
     item.resourceUri = vscode.Uri.file(run.dir);
     const m = run.manifest;

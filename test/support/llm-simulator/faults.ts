@@ -11,6 +11,8 @@ export type FaultKind =
   | 'rate-limit'
   /** HTTP 500 with a JSON error body. */
   | 'server-error'
+  /** HTTP 503 with `Retry-After` (seconds, or an HTTP date), like a server that is overloaded or restarting. */
+  | 'unavailable'
   /** Never answers (streaming: sends one chunk, then nothing) until the client gives up. */
   | 'hang'
   /** HTTP 200 whose JSON body is cut in half (streaming: the connection drops mid-stream). */
@@ -37,6 +39,7 @@ export type FaultKind =
 export const FAULT_KINDS: readonly FaultKind[] = [
   'rate-limit',
   'server-error',
+  'unavailable',
   'hang',
   'truncated-body',
   'malformed-content',
@@ -58,9 +61,9 @@ export interface FaultRule {
   rate?: number;
   /** Only requests of this kind (`planner`, `user`, `assistant`, `tool`, `converter`, `judge`, `structured`, `chat`) or schema name. */
   target?: string;
-  /** For `rate-limit`: the Retry-After value in seconds (default 1). */
+  /** For `rate-limit` and `unavailable`: the Retry-After value in seconds (default 1). */
   retryAfterSeconds?: number;
-  /** For `rate-limit`: send Retry-After as an HTTP date instead of seconds. */
+  /** For `rate-limit` and `unavailable`: send Retry-After as an HTTP date instead of seconds. */
   retryAfterAsDate?: boolean;
 }
 

@@ -324,6 +324,11 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
       record.status = 429;
       return apiError(res, 429, 'Rate limit reached (simulated). Please retry after the given time.', 'rate_limit_error', {}, { 'retry-after': value });
     }
+    if (fault === 'unavailable') {
+      const secs = rule?.retryAfterSeconds ?? 1;
+      record.status = 503;
+      return apiError(res, 503, 'The server is overloaded (simulated). Please retry after the given time.', 'server_error', {}, { 'retry-after': rule?.retryAfterAsDate ? new Date(Date.now() + secs * 1000).toUTCString() : String(secs) });
+    }
     if (fault === 'server-error') {
       record.status = 500;
       return apiError(res, 500, 'The server had an error while processing your request (simulated).', 'server_error');

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, mkdir, appendFile, rename } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { acquireRunLock } from '../../../src/engine/pipeline/runLock';
 import path from 'node:path';
 import { DialogueIndexCache, listRuns, readDialogueRecord, readRunSummary } from '../../../src/extension/runsView/runFolder';
 import { describeFilter, filterDialogues, isFiltering, reasonCounts } from '../../../src/extension/runsView/dialogueFilter';
@@ -16,6 +17,23 @@ async function writeRun(root: string, name: string, count: number, lines: string
 }
 
 describe('run folders for the Runs view', () => {
+  test('a run whose lock is held by a live process carries its holder (shown as running); a dead holder does not', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tf-runs-lock-'));
+    try {
+      const dir = await writeRun(root, 'run-locked', 3, [JSON.stringify(record(0)) + '\n']);
+      assert.equal((await readRunSummary(dir)).lockedBy, undefined);
+      const lock = acquireRunLock(dir, 'toolflow generate');
+      const run = await readRunSummary(dir);
+      assert.equal(run.lockedBy?.pid, process.pid);
+      assert.equal(run.lockedBy?.owner, 'toolflow generate');
+      lock.release();
+      await writeFile(path.join(dir, 'run.lock'), JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), startedAt: 'x', owner: 'VS Code' }));
+      assert.equal((await readRunSummary(dir)).lockedBy, undefined, 'a lock whose process is gone is not running');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   test('counts, statuses, reasons, tools and turns come from dialogues.jsonl; a torn last line is skipped', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'tf-runs-'));
     try {

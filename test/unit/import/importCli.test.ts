@@ -46,7 +46,7 @@ describe('toolflow import', () => {
     ['no -o', [path.join(importFixtures, 'api-bank.json')], /missing -o/],
     ['unknown format', [path.join(importFixtures, 'api-bank.json'), '-o', 'x.json', '--format', 'yaml'], /unknown --format "yaml"/],
     ['unreadable path', ['does/not/exist.json', '-o', 'x.json'], /cannot read "does\/not\/exist.json": no such file or folder/],
-    ['unknown option', [path.join(importFixtures, 'api-bank.json'), '-o', 'x.json', '--frob'], /Unknown option/],
+    ['unknown option', [path.join(importFixtures, 'api-bank.json'), '-o', 'x.json', '--frob'], /unknown option --frob; see `toolflow import --help`/],
   ];
   for (const [name, args, msg] of userErrors) {
     test(`user error (${name}): exit 1, one line, no stack trace`, async () => {

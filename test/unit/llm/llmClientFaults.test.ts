@@ -30,6 +30,26 @@ describe('LlmClient retries and faults', () => {
     }
   });
 
+  test('503 with Retry-After: the server-error retry waits at least that long (not the short backoff), then succeeds', async () => {
+    const k = await kit({ faults: [{ fault: 'unavailable', requests: [1], retryAfterSeconds: 1 }] });
+    try {
+      const t0 = Date.now();
+      const r = await k.client.chat({ role: 'user', messages: hello });
+      const waited = Date.now() - t0;
+      assert.ok(r.message.content);
+      assert.deepEqual(k.sim.stats.log.map((x) => x.status), [503, 200]);
+      const gap = k.sim.stats.startTimes[1]! - k.sim.stats.startTimes[0]!;
+      assert.ok(gap >= 990, `the simulator saw the retry ${gap} ms after the 503, Retry-After said 1000 ms (backoff alone would be ≤ 50 ms)`);
+      assert.ok(waited >= 1000, `waited ${waited} ms`);
+      const retry = k.events.find(([n]) => n === 'retry')?.[1] as { code: string; retryAfterMs: number; delayMs: number };
+      assert.equal(retry.code, 'server-error');
+      assert.equal(retry.retryAfterMs, 1000);
+      assert.ok(retry.delayMs >= 1000);
+    } finally {
+      await k.close();
+    }
+  });
+
   test('429 with Retry-After as an HTTP date is honoured too', async () => {
     const k = await kit({ faults: [{ fault: 'rate-limit', requests: [1], retryAfterSeconds: 3, retryAfterAsDate: true }] });
     try {

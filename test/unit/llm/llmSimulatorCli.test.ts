@@ -45,7 +45,14 @@ test('bad options are a one-line error with exit 1', () => {
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
 
-test('a client pointed at a port nobody listens on fails with a connection error after its retries', async () => {
-  const client = new LlmClient(singleEndpointConfig({ baseURL: 'http://127.0.0.1:9/v1', apiKey: '', model: 'sim' }, { backoffBaseMs: 5, maxRetries: 1 }));
-  await assert.rejects(client.chat({ role: 'user', messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) => e instanceof LlmError && e.code === 'retries-exhausted' && /connection error/i.test(e.message));
+test('a client pointed at a port nobody listens on fails at once as unreachable (connection refused is not retried)', async () => {
+  const client = new LlmClient(singleEndpointConfig({ baseURL: 'http://127.0.0.1:9/v1', apiKey: '', model: 'sim' }, { backoffBaseMs: 5, maxRetries: 3 }));
+  await assert.rejects(client.chat({ role: 'user', messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) => {
+    assert.ok(e instanceof LlmError);
+    assert.equal(e.code, 'unreachable');
+    assert.match(e.message, /connection refused.*ECONNREFUSED 127\.0\.0\.1:9/);
+    assert.equal(e.detail.attempts, 1, 'no retry');
+    assert.equal(e.detail.baseURL, 'http://127.0.0.1:9/v1');
+    return true;
+  });
 });

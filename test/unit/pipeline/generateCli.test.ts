@@ -94,6 +94,8 @@ describe('toolflow generate', () => {
     const r = await run(['--tools', tools, '--count', '6', '--out', 'run-c', '--no-graph', '--seed', '3', '--concurrency', '3', '--tools-per-dialogue', '2-3', '--plan-steps', '2', '--json']);
     assert.equal(r.code, 0, r.err);
     assert.equal(sim.stats.bySchema['tool_completion'] ?? 0, converterCalls, 'the second run takes completions from the cache');
+    assert.ok(fs.existsSync(path.join(work, 'run-c', 'completion-cache.json')), 'the completion cache lives in the run folder');
+    assert.deepEqual(fs.readdirSync(work).filter((f) => f.includes('completion')), [], 'nothing is written beside the input tool set');
     const summary = JSON.parse(r.out) as { done: number; total: number; reason: string };
     assert.deepEqual([summary.done, summary.total, summary.reason], [6, 6, 'completed']);
     assert.match(r.err, /6\/6 dialogues/);

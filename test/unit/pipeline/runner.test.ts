@@ -11,6 +11,7 @@ import { readRun, resumeRun, startRun, type RunConfig } from '../../../src/engin
 import type { PipelineEvent } from '../../../src/engine/pipeline/events';
 import type { DialogueRecord } from '../../../src/engine/pipeline/types';
 import type { LlmLimits } from '../../../src/engine/llm/config';
+import { EndpointFailureError, type EndpointFailure } from '../../../src/engine/pipeline/endpointFailure';
 
 let sim: LlmSimulator;
 before(async () => {
@@ -55,6 +56,29 @@ async function runWithFaults(faults: FaultRule[], count: number, limits: Partial
   } finally {
     sim.setFaults([]);
   }
+}
+
+/** Runs with faults that outlast the retries: the run must throw EndpointFailureError, record nothing, and resume to N once the endpoint is healthy. */
+async function runExpectingEndpointFailure(faults: FaultRule[], count: number, limits: Partial<LlmLimits>): Promise<EndpointFailure> {
+  sim.setFaults(faults);
+  sim.resetStats();
+  const dir = tmpRunDir('endpoint');
+  let failure: EndpointFailure | undefined;
+  try {
+    await assert.rejects(startRun(config(dir, count, {}, limits)), (e: unknown) => {
+      assert.ok(e instanceof EndpointFailureError, String(e));
+      failure = e.failure;
+      assert.match(e.message, new RegExp(`the ${e.failure.role} endpoint ${sim.url.replace(/[.:/]/g, '\\$&')}`));
+      return true;
+    });
+  } finally {
+    sim.setFaults([]);
+  }
+  assert.equal(readLines(dir).length, 0, 'no dialogue is recorded when the endpoint fails');
+  const again = await resumeRun(dir, { model: clientFor(sim, {}, 'sk-test-SECRET-1234') });
+  assert.equal(again.reason, 'completed');
+  assert.equal(new Set((readLines(dir) as unknown as DialogueRecord[]).map((l) => l.id)).size, count);
+  return failure!;
 }
 
 describe('runner', () => {
@@ -152,13 +176,10 @@ describe('runner', () => {
     assert.ok(failed.every((r) => r.llmCode === 'invalid-output' && r.role === 'tool'), JSON.stringify(failed));
   });
 
-  test('fault: HTTP 500 on every request ends each dialogue as llm-failed, and the run still finishes', async () => {
-    const lines = await runWithFaults([{ fault: 'server-error', rate: 1 }], 3, { maxRetries: 1 });
-    for (const l of lines) {
-      assert.equal(l.status, 'rejected');
-      assert.equal(l.reasons[0]!.code, 'llm-failed');
-      assert.ok(['server-error', 'retries-exhausted'].includes(l.reasons[0]!.llmCode ?? ''), l.reasons[0]!.llmCode);
-    }
+  test('fault: HTTP 500 on every request past the retries stops the run: nothing recorded, resumable', async () => {
+    const f = await runExpectingEndpointFailure([{ fault: 'server-error', rate: 1 }], 3, { maxRetries: 1 });
+    assert.equal(f.kind, 'unavailable');
+    assert.match(f.cause, /HTTP 500/);
   });
 
   test('faults: occasional 429 (Retry-After), 500, hang, truncated and malformed bodies are retried and the run completes', async () => {
@@ -182,28 +203,21 @@ describe('runner', () => {
     assert.deepEqual(llmFailed, [], 'transient faults are retried, not recorded as failures');
   });
 
-  test('fault: 429 on every request -> rate-limited failures recorded per dialogue', async () => {
-    const lines = await runWithFaults([{ fault: 'rate-limit', rate: 1, retryAfterSeconds: 0 }], 2, { maxRetries: 1 });
-    for (const l of lines) {
-      assert.equal(l.reasons[0]!.code, 'llm-failed');
-      assert.ok(['rate-limited', 'retries-exhausted'].includes(l.reasons[0]!.llmCode ?? ''), l.reasons[0]!.llmCode);
-    }
+  test('fault: 429 on every request past the retries stops the run: nothing recorded, resumable', async () => {
+    const f = await runExpectingEndpointFailure([{ fault: 'rate-limit', rate: 1, retryAfterSeconds: 0 }], 2, { maxRetries: 1 });
+    assert.equal(f.kind, 'unavailable');
+    assert.equal(f.llmCode, 'retries-exhausted');
   });
 
-  test('fault: truncated bodies on every assistant request -> recorded, run finishes', async () => {
-    const lines = await runWithFaults([{ fault: 'truncated-body', rate: 1, target: 'assistant' }], 2, { maxRetries: 1 });
-    for (const l of lines) {
-      assert.equal(l.reasons[0]!.code, 'llm-failed');
-      assert.equal(l.reasons[0]!.role, 'assistant');
-    }
+  test('fault: truncated bodies on every assistant request stop the run, naming the assistant role', async () => {
+    const f = await runExpectingEndpointFailure([{ fault: 'truncated-body', rate: 1, target: 'assistant' }], 2, { maxRetries: 1 });
+    assert.equal(f.role, 'assistant');
   });
 
-  test('fault: every request hangs -> timeouts recorded per dialogue', async () => {
-    const lines = await runWithFaults([{ fault: 'hang', rate: 1 }], 2, { requestTimeoutMs: 150, maxRetries: 1 });
-    for (const l of lines) {
-      assert.equal(l.reasons[0]!.code, 'llm-failed');
-      assert.ok(['timeout', 'retries-exhausted'].includes(l.reasons[0]!.llmCode ?? ''), l.reasons[0]!.llmCode);
-    }
+  test('fault: every request hangs -> the run stops on the timeouts, nothing recorded', async () => {
+    const f = await runExpectingEndpointFailure([{ fault: 'hang', rate: 1 }], 2, { requestTimeoutMs: 150, maxRetries: 1 });
+    assert.equal(f.kind, 'unavailable');
+    assert.match(f.cause, /timeout|timed out|request timeout/i);
   });
 
   test('fault: unusable plans every time -> plan-unusable', async () => {

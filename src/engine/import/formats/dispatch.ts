@@ -12,9 +12,10 @@ import { isRecord, type DocumentContext } from '../importContext';
 import { detectFunctionObject, importFunctionObject, isFunctionFormat } from './functionFormats';
 import { importOpenApi, isOpenApiDocument } from './openapi';
 import { importToolBenchTool, isToolBenchApi } from './toolbench';
+import { importToolAlpacaRecord, isToolAlpacaRecord } from './toolalpaca';
 import { TOOLSET_FORMAT } from '../../model/tool';
 
-export const SOURCE_FORMATS: readonly SourceFormat[] = ['toolflow', 'openai', 'openai-functions', 'toolflow-paper', 'anthropic', 'bfcl', 'toolbench', 'api-bank', 'openapi', 'mcp'];
+export const SOURCE_FORMATS: readonly SourceFormat[] = ['toolflow', 'openai', 'openai-functions', 'toolflow-paper', 'anthropic', 'bfcl', 'toolbench', 'api-bank', 'openapi', 'mcp', 'toolalpaca'];
 
 const MAX_EMBEDDED_SCAN_DEPTH = 3;
 
@@ -64,6 +65,11 @@ function importItem(item: unknown, ptr: string, ctx: DocumentContext, opts: Disp
   if (!isRecord(item)) {
     ctx.drop(ptr, `expected a tool definition object, found ${Array.isArray(item) ? 'an array' : item === null ? 'null' : `a ${typeof item}`}`);
     return false;
+  }
+  if (opts.format === 'toolalpaca' || (!opts.format && isToolAlpacaRecord(item))) {
+    opts.onFormat('toolalpaca');
+    importToolAlpacaRecord(item, ptr, ctx);
+    return true;
   }
   if (opts.format === 'openapi' || (!opts.format && isOpenApiDocument(item))) {
     opts.onFormat('openapi');
@@ -186,7 +192,7 @@ function importItems(items: Array<[unknown, string]>, ctx: DocumentContext, opts
         continue;
       }
     }
-    if (isRecord(item) && !opts.format && !isOpenApiDocument(item) && detectFunctionObject(item) === undefined) {
+    if (isRecord(item) && !opts.format && !isOpenApiDocument(item) && !isToolAlpacaRecord(item) && detectFunctionObject(item) === undefined) {
       unrecognised.push(p);
       continue;
     }

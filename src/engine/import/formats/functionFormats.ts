@@ -16,7 +16,7 @@ interface FunctionShape {
   returns: string[];
 }
 
-const SHAPES: Record<Exclude<SourceFormat, 'toolflow' | 'toolbench' | 'openapi'>, FunctionShape> = {
+const SHAPES: Record<Exclude<SourceFormat, 'toolflow' | 'toolbench' | 'openapi' | 'toolalpaca'>, FunctionShape> = {
   openai: { params: ['parameters'], returns: ['returns', 'response'] },
   'openai-functions': { params: ['parameters'], returns: ['returns', 'response'] },
   'toolflow-paper': { params: ['parameters'], returns: ['returns', 'response', 'responses', 'output'] },

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../../model/diagnostic';
 import type { JsonSchema } from '../../model/jsonSchema';
 import type { Tool } from '../../model/tool';
 import { validateAgainst } from '../schemaValidator';
+import { throwIfEndpointFailure } from '../endpointFailure';
 import type { CompletionCache } from './completionCache';
 import { findMissing, isDescriptionPointer, setAt } from './missingFields';
 
@@ -152,6 +153,7 @@ export async function completeTools(tools: readonly Tool[], model: ChatModel, op
           opts.cache?.set(key, fills);
         } catch (e) {
           if (e instanceof LlmError && (e.code === 'aborted' || e.code === 'budget-exceeded')) throw e;
+          throwIfEndpointFailure(e); // a dead endpoint stops the run instead of leaving every tool incomplete
           diagnostics.push({
             severity: 'warning',
             code: 'completion-failed',

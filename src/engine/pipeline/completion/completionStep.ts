@@ -2,7 +2,8 @@
  * The tool-JSON completion step of a run, shared by `toolflow generate` and the extension's
  * Generate Dataset (paper 3.4) (paper 3.4): before a new run, the tools the run will
  * sample that lack descriptions or return schemas are completed by the converter model. Results are
- * cached beside the tool set (`<tools>.completion-cache.json`), written for review as
+ * cached in the run folder (`<out>/completion-cache.json`; nothing is written beside the input tool
+ * set), written for review as
  * `<out>/completion.diff`, and marked in each tool's `generated` list.
  */
 import fs from 'node:fs';
@@ -38,8 +39,9 @@ export interface CompletionStepResult {
   completedTools: number;
 }
 
-export function completionCacheFile(toolsFile: string): string {
-  return toolsFile.replace(/(\.tools)?\.json$/i, '') + '.completion-cache.json';
+/** The completion cache of a run: in the run folder, so a run writes nothing outside it and the cache folder. */
+export function completionCacheFile(outDir: string): string {
+  return path.join(outDir, 'completion-cache.json');
 }
 
 export async function runCompletionStep(input: CompletionStepInput): Promise<CompletionStepResult> {
@@ -50,7 +52,8 @@ export async function runCompletionStep(input: CompletionStepInput): Promise<Com
   }
   const todo = input.tools.filter((t) => used.has(t.name) && findMissing(t).length > 0);
   if (todo.length === 0) return { tools: input.tools, completedTools: 0 };
-  const cacheFile = completionCacheFile(input.toolsFile);
+  await fs.promises.mkdir(input.outDir, { recursive: true });
+  const cacheFile = completionCacheFile(input.outDir);
   const cache = await CompletionCache.load(cacheFile);
   input.log(`completing missing descriptions/return schemas of ${todo.length} tool(s) with the converter model (cache: ${cacheFile})`);
   let lastLog = 0;
@@ -68,7 +71,6 @@ export async function runCompletionStep(input: CompletionStepInput): Promise<Com
   });
   await cache.save();
   for (const d of res.diagnostics) input.log(formatDiagnostic(d));
-  await fs.promises.mkdir(input.outDir, { recursive: true });
   const reviewFile = path.join(input.outDir, 'completion.diff');
   await fs.promises.writeFile(reviewFile, formatCompletionReview(todo, res.completions));
   const byName = new Map(res.tools.map((t) => [t.name, t]));
