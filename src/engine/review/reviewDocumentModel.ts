@@ -239,6 +239,8 @@ export class ReviewDocumentModel {
 
   /** Puts back the line an edit replaced (VS Code's undo calls this for the edit it undoes). */
   undoEdit(edit: ReviewEdit): void {
+    // Not changed since the last save: the disk holds what the edit wrote.
+    if (!this.overlay.has(edit.slot)) this.disk.set(edit.slot, edit.after);
     this.setLine(edit.slot, edit.before);
     const i = this.done.lastIndexOf(edit);
     if (i >= 0) this.done.splice(i, 1);
@@ -246,6 +248,7 @@ export class ReviewDocumentModel {
   }
 
   redoEdit(edit: ReviewEdit): void {
+    if (!this.overlay.has(edit.slot)) this.disk.set(edit.slot, edit.before);
     this.setLine(edit.slot, edit.after);
     const i = this.undone.lastIndexOf(edit);
     if (i >= 0) this.undone.splice(i, 1);
