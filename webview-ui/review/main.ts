@@ -157,16 +157,20 @@ async function runQuery(keepSelection = true): Promise<void> {
   if (slots.length === 0) list.empty('No dialogue matches.');
   let pos = keepSelection && selectedSlot !== null ? slots.indexOf(selectedSlot) : -1;
   if (pos < 0 && slots.length > 0) pos = 0;
-  await list.render();
-  if (mine !== querySeq) return;
-  document.body.dataset.queryMs = (performance.now() - t0).toFixed(1);
-  document.body.dataset.hostQueryMs = ms.toFixed(1);
-  document.body.dataset.queryDone = String(mine);
-  if (pos >= 0) await selectPos(pos);
+  // The rows on screen and the selected dialogue are asked for at the same time.
+  const rows = list.render().then(() => {
+    if (mine !== querySeq) return;
+    document.body.dataset.queryMs = (performance.now() - t0).toFixed(1);
+    document.body.dataset.hostQueryMs = ms.toFixed(1);
+    document.body.dataset.queryDone = String(mine);
+  });
+  if (pos >= 0) await Promise.all([rows, selectPos(pos)]);
   else {
     selectedSlot = null;
     showDetail(null);
+    await rows;
   }
+  if (mine !== querySeq) return;
   if (!painted) {
     painted = true;
     const ms = performance.now() - readyAt;
@@ -389,14 +393,8 @@ window.addEventListener('message', (event: MessageEvent<ToReviewWebview>) => {
   }
   switch (m.method) {
     case 'review/state': {
-      const first = state === null;
       state = m.params;
       renderCounts();
-      if (first) {
-        void runQuery().then(() => {
-          if (saved?.scrollTop) list.element.scrollTop = saved.scrollTop;
-        });
-      }
       break;
     }
     case 'review/changed':
@@ -428,3 +426,7 @@ window.addEventListener('message', (event: MessageEvent<ToReviewWebview>) => {
 });
 
 rpc.notify({ kind: 'notification', method: 'review/ready', params: { selectedSlot } });
+// The first query does not wait for the counts: the list can paint before them.
+void runQuery().then(() => {
+  if (saved?.scrollTop) list.element.scrollTop = saved.scrollTop;
+});

@@ -37,14 +37,51 @@ export function matchesFilters(s: DialogueSummary, q: DialogueQuery, score: numb
 const CHUNK = 8 * 1024 * 1024;
 
 /**
- * How the needle appears in a JSON line: escaped as JSON string content, as UTF-8 bytes read as
- * latin1 (so a string offset is a byte offset), lower-cased (ASCII letters; other letters as typed).
+ * How the needle appears in a JSON line: escaped as JSON string content, as UTF-8 bytes, ASCII
+ * letters folded to lower case (other letters match as typed).
  */
-function needleBytes(search: string): string {
-  return Buffer.from(JSON.stringify(search).slice(1, -1), 'utf8').toString('latin1').toLowerCase();
+function needleBytes(search: string): Uint8Array {
+  const bytes = Buffer.from(JSON.stringify(search).slice(1, -1), 'utf8');
+  for (let i = 0; i < bytes.length; i++) bytes[i] = fold(bytes[i]!);
+  return bytes;
 }
 
-/** Slots whose line contains `search` (the changed lines are searched as they are now). */
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c | 32 : c;
+}
+
+/**
+ * Case-folding Boyer-Moore-Horspool over raw bytes: compares from the needle's end and skips ahead
+ * by the table, so it reads only a fraction of the bytes for needles of a few characters, with no
+ * decoding or lower-cased copy of the file. Returns the first match at or after `from`, or -1.
+ */
+export class FoldedSearch {
+  private readonly skip = new Int32Array(256);
+  constructor(readonly needle: Uint8Array) {
+    const m = needle.length;
+    this.skip.fill(m);
+    for (let i = 0; i < m - 1; i++) {
+      const c = needle[i]!;
+      this.skip[c] = m - 1 - i;
+      if (c >= 97 && c <= 122) this.skip[c - 32] = m - 1 - i;
+    }
+  }
+
+  indexIn(hay: Uint8Array, from: number, end: number): number {
+    const n = this.needle;
+    const m = n.length;
+    const skip = this.skip;
+    let i = from;
+    while (i <= end - m) {
+      let j = m - 1;
+      while (j >= 0 && fold(hay[i + j]!) === n[j]) j--;
+      if (j < 0) return i;
+      i += skip[hay[i + m - 1]!]!;
+    }
+    return -1;
+  }
+}
+
 export interface SearchSource {
   file: string;
   /** Bytes indexed (search stops there). */
@@ -56,12 +93,37 @@ export interface SearchSource {
   changed: ReadonlyMap<number, string>;
 }
 
-/** Slots whose line contains `search`. */
-export async function searchSlots(src: SearchSource, search: string, signal?: AbortSignal): Promise<Set<number>> {
+/** The folded form of a search (two searches with the same key match the same lines). */
+export function searchKey(search: string): string {
+  return Buffer.from(needleBytes(search)).toString('latin1');
+}
+
+/**
+ * Slots whose line contains `search`. With `within`, only those slots are read (a search that
+ * extends the previous one, e.g. while typing, only needs to look at the previous hits).
+ */
+export async function searchSlots(src: SearchSource, search: string, signal?: AbortSignal, within?: ReadonlySet<number>): Promise<Set<number>> {
   const needle = needleBytes(search);
   const found = new Set<number>();
-  if (needle === '' || src.count === 0) return found;
+  if (needle.length === 0 || src.count === 0) return found;
+  const finder = new FoldedSearch(needle);
   const fh = await fs.promises.open(src.file, 'r');
+  if (within) {
+    try {
+      let buf = Buffer.allocUnsafe(64 * 1024);
+      for (const slot of within) {
+        if (src.changed.has(slot)) continue;
+        signal?.throwIfAborted();
+        const r = src.range(slot);
+        if (buf.length < r.length) buf = Buffer.allocUnsafe(r.length);
+        const { bytesRead } = await fh.read(buf, 0, r.length, r.offset);
+        if (finder.indexIn(buf, 0, bytesRead) !== -1) found.add(slot);
+      }
+    } finally {
+      await fh.close();
+    }
+    return withChanged(found, src, finder);
+  }
   try {
     const end = src.end;
     const buf = Buffer.allocUnsafe(CHUNK + needle.length);
@@ -72,8 +134,7 @@ export async function searchSlots(src: SearchSource, search: string, signal?: Ab
       const want = Math.min(CHUNK + needle.length - 1, end - pos);
       const { bytesRead } = await fh.read(buf, 0, want, pos);
       if (bytesRead === 0) break;
-      const hay = buf.toString('latin1', 0, bytesRead).toLowerCase();
-      let at = hay.indexOf(needle);
+      let at = finder.indexIn(buf, 0, bytesRead);
       while (at !== -1) {
         const abs = pos + at;
         // slots are in offset order: advance to the line holding `abs`.
@@ -82,7 +143,7 @@ export async function searchSlots(src: SearchSource, search: string, signal?: Ab
         if (r.offset <= abs && abs + needle.length <= r.offset + r.length) found.add(slot);
         // skip to the next line: one match per line is enough
         const next = slot + 1 < src.count ? src.range(slot + 1).offset - pos : bytesRead;
-        at = hay.indexOf(needle, Math.max(at + 1, next));
+        at = finder.indexIn(buf, Math.max(at + 1, next), bytesRead);
       }
       if (pos + bytesRead >= end) break;
       pos += Math.max(1, bytesRead - (needle.length - 1));
@@ -90,9 +151,14 @@ export async function searchSlots(src: SearchSource, search: string, signal?: Ab
   } finally {
     await fh.close();
   }
-  // Changed lines: their disk text no longer counts.
+  return withChanged(found, src, finder);
+}
+
+/** Changed lines: their disk text no longer counts, their current text does. */
+function withChanged(found: Set<number>, src: SearchSource, finder: FoldedSearch): Set<number> {
   for (const [slot, text] of src.changed) {
-    if (Buffer.from(text, 'utf8').toString('latin1').toLowerCase().includes(needle)) found.add(slot);
+    const bytes = Buffer.from(text, 'utf8');
+    if (finder.indexIn(bytes, 0, bytes.length) !== -1) found.add(slot);
     else found.delete(slot);
   }
   return found;

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { acquireRunLock } from '../pipeline/runLock';
 import { readQualityIndex, type DialogueQuality } from '../quality/qualityFiles';
-import { matchesFilters, searchSlots, type DialogueQuery } from './dialogueQuery';
+import { matchesFilters, searchKey, searchSlots, type DialogueQuery } from './dialogueQuery';
 import { entryFromText, readLineAt, scanLines, type DialogueSummary, type LineEntry } from './dialogueIndex';
 import { applyReviewAction, describeAction, type ReviewAction, type ReviewContext, type ReviewedRecord } from './reviewState';
 
@@ -92,6 +92,10 @@ export class ReviewDocumentModel {
   private readonly done: ReviewEdit[] = [];
   private readonly undone: ReviewEdit[] = [];
   private end = 0;
+  /** Bumped on every change of what a search would find (edits, appends, saves, reverts). */
+  private version = 0;
+  /** The last search's hits, to narrow a search that extends it (typing). */
+  private lastSearch: { key: string; version: number; hits: Set<number> } | undefined;
   private nextLine = 1;
   private quality: Map<string, DialogueQuality>;
 
@@ -193,6 +197,7 @@ export class ReviewDocumentModel {
     }
     this.end = end;
     this.nextLine = nextLine;
+    this.version++;
     return added;
   }
 
@@ -212,6 +217,7 @@ export class ReviewDocumentModel {
   }
 
   private setLine(slot: number, text: string): void {
+    this.version++;
     const entry = this.entries[slot]!;
     const disk = this.disk.get(slot);
     if (disk !== undefined && text === disk) {
@@ -270,9 +276,15 @@ export class ReviewDocumentModel {
   /** Slots matching a query, in file order. */
   async query(q: DialogueQuery, signal?: AbortSignal): Promise<number[]> {
     const search = q.search?.trim();
-    const hits = search
-      ? await searchSlots({ file: this.file, end: this.end, count: this.entries.length, range: (s) => this.entries[s]!, changed: this.overlay }, search, signal)
-      : undefined;
+    let hits: Set<number> | undefined;
+    if (search) {
+      const key = searchKey(search);
+      const last = this.lastSearch;
+      // Narrowing reads the previous hits one by one: worth it while they are a small part of the file.
+      const within = last && last.version === this.version && key.includes(last.key) && last.hits.size <= 2000 ? last.hits : undefined;
+      hits = await searchSlots({ file: this.file, end: this.end, count: this.entries.length, range: (s) => this.entries[s]!, changed: this.overlay }, search, signal, within);
+      this.lastSearch = { key, version: this.version, hits };
+    }
     const out: number[] = [];
     for (let i = 0; i < this.entries.length; i++) {
       if (hits && !hits.has(i)) continue;
@@ -319,6 +331,7 @@ export class ReviewDocumentModel {
     this.problems.length = 0;
     this.end = 0;
     this.nextLine = 1;
+    this.version++;
     await this.extend(signal);
   }
 
@@ -385,6 +398,7 @@ export class ReviewDocumentModel {
         }
       }
       this.end += delta;
+      this.version++;
       this.overlay.clear();
       this.disk.clear();
     } finally {

@@ -41,8 +41,10 @@ test('a torn last line (being written) is left out and picked up by extend() onc
   const file = writeRun(dir, [record(0), record(1)], r2.slice(0, 100));
   const m = await ReviewDocumentModel.open(file);
   assert.equal(m.count, 2);
+  assert.deepEqual(await m.query({ search: 'Paris' }), [0, 1]);
   fs.appendFileSync(file, r2.slice(100) + '\n' + JSON.stringify(record(3)) + '\n');
   assert.deepEqual(await m.extend(), [2, 3]);
+  assert.deepEqual(await m.query({ search: 'Paris?' }), [0, 1, 2, 3], 'a narrowed search still sees appended dialogues');
   assert.equal(m.summary(2).id, 'd000002');
   assert.deepEqual(await m.record(3), record(3));
 });
@@ -193,6 +195,12 @@ test('filters by status, reason, tool, tag, reviewed and search over the text (c
   assert.deepEqual(await m.query({ search: 'ROME' }), [1]);
   assert.deepEqual(await m.query({ search: 'onerror=alert' }), [3]);
   assert.deepEqual(await m.query({ search: '“quotes”' }), [3], 'non-ASCII text is found in the JSON line');
+  // typing narrows the previous hits; the result is the same as a fresh search
+  assert.deepEqual(await m.query({ search: 'par' }), [0, 1, 2, 3]);
+  assert.deepEqual(await m.query({ search: 'paris' }), [0, 1, 2, 3]);
+  assert.deepEqual(await m.query({ search: 'paris?' }), [0, 2]);
+  assert.deepEqual(await m.query({ search: 'paris?"' }), [], 'a typed quote matches a quote inside the text, not JSON syntax');
+  assert.deepEqual(await m.query({ search: 'rome' }), [1]);
   await m.apply(2, { type: 'edit-content', messageIndex: 0, content: 'What is the weather in Rome?' });
   await m.apply(1, { type: 'tags', tags: ['flights'] });
   assert.deepEqual(await m.query({ search: 'rome' }), [1, 2]);
