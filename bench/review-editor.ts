@@ -15,6 +15,7 @@ import { chromium, type Page } from 'playwright-core';
 import { ReviewDocumentModel } from '../src/engine/review';
 import type { DialogueRecord } from '../src/engine/pipeline/types';
 import type { ChatMessage } from '../src/engine/llm/types';
+import type { OpenAITool } from '../src/engine/model/tool';
 import { answerReviewRequest } from '../src/extension/review/reviewRequests';
 import { webviewHtml } from '../src/extension/webview/webviewHtml';
 import type { FromReviewWebview, ToReviewWebview } from '../src/shared/review';
@@ -24,15 +25,15 @@ const root = path.resolve(import.meta.dirname, '..');
 const TOOLS = ['get_weather', 'search_flights', 'book_hotel', 'convert_currency', 'get_stock_price', 'translate_text', 'find_restaurants', 'get_news'];
 const REASONS = ['missing-required-param', 'arguments-invalid', 'unknown-tool', 'no-answer-after-results', 'tool-result-unparseable'];
 
-function toolDef(name: string) {
+function toolDef(name: string): OpenAITool {
   return {
     type: 'function' as const,
     function: {
       name,
       description: `${name.replace(/_/g, ' ')}: returns structured data for the request, with paging, locale and unit options. `.repeat(3),
       parameters: {
-        type: 'object',
-        properties: Object.fromEntries(['query', 'locale', 'units', 'limit', 'page', 'date'].map((p) => [p, { type: p === 'limit' || p === 'page' ? 'integer' : 'string', description: `the ${p} of the ${name} request, as the user gave it` }])),
+        type: 'object' as const,
+        properties: Object.fromEntries(['query', 'locale', 'units', 'limit', 'page', 'date'].map((p) => [p, { type: p === 'limit' || p === 'page' ? ('integer' as const) : ('string' as const), description: `the ${p} of the ${name} request, as the user gave it` }])),
         required: ['query'],
       },
     },
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
       return route.fulfill({ body: html, contentType: 'text/html' });
     });
     // As one JSON string: Playwright's own value serialization of a 10,000-number array costs far more than VS Code's postMessage does.
-    const send = (m: ToReviewWebview) => page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(m));
+    const send = (m: ToReviewWebview) => page.evaluate((json) => globalThis.postMessage(JSON.parse(json) as unknown, '*'), JSON.stringify(m));
     let readyAt = 0;
     await page.exposeFunction('__toHost', async (m: FromReviewWebview) => {
       if (m.kind === 'notification') {
