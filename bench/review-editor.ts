@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       return route.fulfill({ body: html, contentType: 'text/html' });
     });
     // As one JSON string: Playwright's own value serialization of a 10,000-number array costs far more than VS Code's postMessage does.
-    const send = (m: ToReviewWebview) => page.evaluate((json) => globalThis.postMessage(JSON.parse(json) as unknown, '*'), JSON.stringify(m));
+    const send = (m: ToReviewWebview) => page.evaluate(`window.postMessage(JSON.parse(${JSON.stringify(JSON.stringify(m))}), '*')`);
     let readyAt = 0;
     await page.exposeFunction('__toHost', async (m: FromReviewWebview) => {
       if (m.kind === 'notification') {
@@ -121,18 +121,18 @@ async function main(): Promise<void> {
     })()`);
     t0 = performance.now();
     await page.goto(`${origin}/index.html`);
-    await page.waitForFunction(() => document.body.dataset.firstPaintMs !== undefined, undefined, { timeout: 60_000 });
-    const firstPaint = Number(await page.evaluate(() => document.body.dataset.firstPaintMs));
+    await page.waitForFunction('document.body.dataset.firstPaintMs !== undefined', undefined, { timeout: 60_000 });
+    const firstPaint = Number(await page.evaluate<string>('document.body.dataset.firstPaintMs'));
     const hostFirstPaint = performance.now() - readyAt;
     const rowsInDom = await page.locator('#list .row[data-loaded="1"]').count();
     const detailTurns = await page.locator('#detail .turn').count();
 
     const runs: Array<{ what: string; shown: number; pageMs: number; hostMs: number }> = [];
     const measure = async (what: string, act: (p: Page) => Promise<void>) => {
-      const before = Number(await page.evaluate(() => document.body.dataset.queryDone ?? '0'));
+      const before = Number(await page.evaluate<string>("document.body.dataset.queryDone ?? '0'"));
       await act(page);
-      await page.waitForFunction((b) => Number(document.body.dataset.queryDone ?? '0') > b, before, { timeout: 30_000 });
-      const [pageMs, hostMs, shown] = await page.evaluate(() => [Number(document.body.dataset.queryMs), Number(document.body.dataset.hostQueryMs), Number(document.querySelector<HTMLElement>('#shown')!.dataset.count)]);
+      await page.waitForFunction(`Number(document.body.dataset.queryDone ?? '0') > ${before}`, undefined, { timeout: 30_000 });
+      const [pageMs, hostMs, shown] = await page.evaluate<number[]>("[Number(document.body.dataset.queryMs), Number(document.body.dataset.hostQueryMs), Number(document.querySelector('#shown').dataset.count)]");
       runs.push({ what, shown: shown!, pageMs: pageMs!, hostMs: hostMs! });
     };
     await measure('status = rejected', (p) => p.selectOption('#filter-status', 'rejected').then(() => undefined));
