@@ -20,6 +20,12 @@ import { answerReviewRequest } from '../src/extension/review/reviewRequests';
 import { webviewHtml } from '../src/extension/webview/webviewHtml';
 import type { FromReviewWebview, ToReviewWebview } from '../src/shared/review';
 
+/** What the bench reads in the page (bench/ has no DOM lib). */
+interface PageGlobals {
+  document: { body: { dataset: Record<string, string | undefined> }; querySelector(s: string): { dataset: Record<string, string | undefined> } | null };
+  postMessage(m: unknown, origin: string): void;
+}
+
 const COUNT = Number(process.argv[2] ?? 10_000);
 const root = path.resolve(import.meta.dirname, '..');
 const TOOLS = ['get_weather', 'search_flights', 'book_hotel', 'convert_currency', 'get_stock_price', 'translate_text', 'find_restaurants', 'get_news'];
@@ -93,7 +99,7 @@ async function main(): Promise<void> {
       return route.fulfill({ body: html, contentType: 'text/html' });
     });
     // As one JSON string: Playwright's own value serialization of a 10,000-number array costs far more than VS Code's postMessage does.
-    const send = (m: ToReviewWebview) => page.evaluate(`window.postMessage(JSON.parse(${JSON.stringify(JSON.stringify(m))}), '*')`);
+    const send = (m: ToReviewWebview) => page.evaluate((json) => (globalThis as unknown as PageGlobals).postMessage(JSON.parse(json) as unknown, '*'), JSON.stringify(m));
     let readyAt = 0;
     await page.exposeFunction('__toHost', async (m: FromReviewWebview) => {
       if (m.kind === 'notification') {
@@ -121,18 +127,18 @@ async function main(): Promise<void> {
     })()`);
     t0 = performance.now();
     await page.goto(`${origin}/index.html`);
-    await page.waitForFunction('document.body.dataset.firstPaintMs !== undefined', undefined, { timeout: 60_000 });
-    const firstPaint = Number(await page.evaluate<string>('document.body.dataset.firstPaintMs'));
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.body.dataset.firstPaintMs !== undefined, undefined, { timeout: 60_000 });
+    const firstPaint = Number(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.body.dataset.firstPaintMs));
     const hostFirstPaint = performance.now() - readyAt;
     const rowsInDom = await page.locator('#list .row[data-loaded="1"]').count();
     const detailTurns = await page.locator('#detail .turn').count();
 
     const runs: Array<{ what: string; shown: number; pageMs: number; hostMs: number }> = [];
     const measure = async (what: string, act: (p: Page) => Promise<void>) => {
-      const before = Number(await page.evaluate<string>("document.body.dataset.queryDone ?? '0'"));
+      const before = Number(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.body.dataset.queryDone ?? '0'));
       await act(page);
-      await page.waitForFunction(`Number(document.body.dataset.queryDone ?? '0') > ${before}`, undefined, { timeout: 30_000 });
-      const [pageMs, hostMs, shown] = await page.evaluate<number[]>("[Number(document.body.dataset.queryMs), Number(document.body.dataset.hostQueryMs), Number(document.querySelector('#shown').dataset.count)]");
+      await page.waitForFunction((b) => Number((globalThis as unknown as PageGlobals).document.body.dataset.queryDone ?? '0') > b, before, { timeout: 30_000 });
+      const [pageMs, hostMs, shown] = await page.evaluate(() => [Number((globalThis as unknown as PageGlobals).document.body.dataset.queryMs), Number((globalThis as unknown as PageGlobals).document.body.dataset.hostQueryMs), Number((globalThis as unknown as PageGlobals).document.querySelector('#shown')?.dataset.count)]);
       runs.push({ what, shown: shown!, pageMs: pageMs!, hostMs: hostMs! });
     };
     await measure('status = rejected', (p) => p.selectOption('#filter-status', 'rejected').then(() => undefined));
