@@ -70,10 +70,19 @@ after(async () => {
 
 const runFile = () => path.join(s.workspaceDir, 'runs', 'run-review', 'dialogues.jsonl');
 
-async function openReview(rel: string): Promise<Frame> {
-  await s.workbench.openFile(rel);
-  const frame = await s.workbench.webviewFrame('#list .row[data-loaded="1"]', 60_000);
-  return frame;
+/** "Open Dialogue" from the Runs view: the run's file opens in the review editor at that dialogue. */
+async function openFromRuns(run: string, id: string, otherRun?: string): Promise<Frame> {
+  const wb = s.workbench;
+  await wb.openViewContainer('ToolFlow');
+  await wb.waitForTreeItem('Runs', run, 60_000);
+  if (otherRun) {
+    const other = wb.treeRow('Runs', otherRun);
+    if ((await other.getAttribute('aria-expanded')) === 'true') await other.locator('.monaco-tl-twistie').click();
+  }
+  await wb.expandTreeItem('Runs', run);
+  await wb.waitForTreeItem('Runs', id);
+  await wb.treeRow('Runs', id).click();
+  return wb.webviewFrame(`#detail[data-id="${id}"]`, 60_000);
 }
 
 async function rowIds(frame: Frame): Promise<string[]> {
@@ -126,7 +135,9 @@ test('the generated run opens in the review editor; reject by keyboard; schema-c
   const records = recordsOf(original);
   assert.equal(records.length, 6);
 
-  const frame = await openReview('runs/run-review/dialogues.jsonl');
+  const frame = await openFromRuns('run-review', records[0]!.id, 'run-live');
+  await frame.locator('#list .row[data-loaded="1"]').first().waitFor({ timeout: 30_000 });
+  assert.match((await wb.page.locator('.tabs-container .tab.active').getAttribute('aria-label')) ?? '', /dialogues\.jsonl/);
   assert.deepEqual(await rowIds(frame), records.map((r) => r.id), 'every dialogue listed, in file order');
   assert.match((await frame.locator('#count-text').textContent()) ?? '', new RegExp(`${records.length} dialogues · 0 looked at · ${records.filter((r) => r.status === 'accepted').length} accepted`));
   assert.match((await frame.locator('#legend').textContent()) ?? '', /j next.*k previous.*n next not looked at.*a accept.*r reject/);
@@ -233,8 +244,8 @@ test('the generated run opens in the review editor; reject by keyboard; schema-c
   // --- close and reopen: the changes are there
   await paletteCommand(wb, 'View: Close All Editors');
   await wb.page.waitForTimeout(500);
-  const again = await openReview('runs/run-review/dialogues.jsonl');
-  await selectRow(again, a.id);
+  const again = await openFromRuns('run-review', a.id, 'run-live');
+  assert.equal(await again.locator('#list .row.selected').getAttribute('data-id'), a.id, 'Open Dialogue selects that dialogue');
   assert.equal(await detailStatus(again), 'rejected');
   assert.match((await again.locator('#note').textContent()) ?? '', /off-topic answer/);
   await selectRow(again, b.id);
@@ -254,7 +265,8 @@ test('a run still being written is read-only, follows appended dialogues, and is
     holder.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
     holder.once('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
   });
-  const frame = await openReview('runs/run-live/dialogues.jsonl');
+  const first = recordsOf(fs.readFileSync(path.join(dir, 'dialogues.jsonl')))[0]!;
+  const frame = await openFromRuns('run-live', first.id, 'run-review');
   await waitUntil('the read-only banner', async () => /being written by toolflow generate \(e2e stand-in\)/.test((await frame.locator('#readonly').textContent()) ?? '') && (await frame.locator('#readonly').isVisible()), 20_000);
   assert.equal(await frame.locator('#btn-accept').isDisabled(), true);
   assert.equal(await frame.locator('.edit-turn').count(), 0, 'no edit buttons');
