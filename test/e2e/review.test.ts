@@ -58,7 +58,7 @@ before(async () => {
   files['runs/run-live/manifest.json'] = files['runs/run-review/manifest.json']!;
   files['runs/run-live/dialogues.jsonl'] = lines(generated).slice(0, 3).map((l) => l.toString('utf8') + '\n').join('');
   fs.rmSync(work, { recursive: true, force: true });
-  s = await E2ESession.start({ name: 'review', workspaceFiles: files, settings: { 'toolflow.endpoint.baseUrl': sim.url, 'toolflow.model': 'sim' } });
+  s = await E2ESession.start({ name: 'review', workspaceFiles: files, settings: { 'toolflow.endpoint.baseUrl': sim.url, 'toolflow.model': 'sim', 'files.autoSave': 'off' } });
 });
 
 after(async () => {
