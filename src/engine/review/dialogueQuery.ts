@@ -46,8 +46,11 @@ function needleBytes(search: string): Uint8Array {
   return bytes;
 }
 
+/** ASCII upper-case letters to lower case; every other byte to itself. */
+const FOLD = new Uint8Array(256).map((_, c) => (c >= 65 && c <= 90 ? c | 32 : c));
+
 function fold(c: number): number {
-  return c >= 65 && c <= 90 ? c | 32 : c;
+  return FOLD[c]!;
 }
 
 /**
@@ -71,10 +74,17 @@ export class FoldedSearch {
     const n = this.needle;
     const m = n.length;
     const skip = this.skip;
+    const last = n[m - 1]!;
     let i = from;
     while (i <= end - m) {
-      let j = m - 1;
-      while (j >= 0 && fold(hay[i + j]!) === n[j]) j--;
+      const c = hay[i + m - 1]!;
+      // the last byte first (the table lookup inlined): most positions are rejected here
+      if (FOLD[c] !== last) {
+        i += skip[c]!;
+        continue;
+      }
+      let j = m - 2;
+      while (j >= 0 && FOLD[hay[i + j]!] === n[j]) j--;
       if (j < 0) return i;
       i += skip[hay[i + m - 1]!]!;
     }

@@ -238,7 +238,9 @@ test('a file over 50 MB: indexed, one dialogue edited and saved, every other lin
   let n = 0;
   let size = 0;
   while (size <= 52 * 1024 * 1024) {
-    const line = JSON.stringify(record(n, goodDialogue(), { style: `${pad}${n}` })) + '\n';
+    // two needles past the first 8 MB read of a search, in mixed case
+    const style = n === 1700 || n === 7000 ? `${pad}Needle In A HayStack ${n}` : `${pad}${n}`;
+    const line = JSON.stringify(record(n, goodDialogue(), { style })) + '\n';
     fs.writeSync(fd, line);
     size += Buffer.byteLength(line);
     n++;
@@ -252,6 +254,7 @@ test('a file over 50 MB: indexed, one dialogue edited and saved, every other lin
   assert.equal(m.count, n);
   const heapMb = (process.memoryUsage().heapUsed - heap0) / 1024 / 1024;
   assert.ok(heapMb < 40, `the index holds summaries, not the ${Math.round(size / 1e6)} MB of records (heap grew ${heapMb.toFixed(1)} MB)`);
+  assert.deepEqual(await m.query({ search: 'needle in a haystack' }), [1700, 7000], 'search reads the whole file, case-insensitively');
   const mid = Math.floor(n / 2);
   await m.apply(mid, { type: 'verdict', verdict: 'rejected', note: 'big' });
   await m.save();
