@@ -29,6 +29,7 @@ let proxy: Awaited<ReturnType<typeof startMarkupInjectingProxy>>;
 let s: E2ESession;
 let failed = false;
 let generated = '';
+let bigCount = 0;
 const holders: ChildProcess[] = [];
 
 function lines(text: string | Buffer): Buffer[] {
@@ -57,6 +58,19 @@ before(async () => {
   // a second run, "still being written": its first three dialogues
   files['runs/run-live/manifest.json'] = files['runs/run-review/manifest.json']!;
   files['runs/run-live/dialogues.jsonl'] = lines(generated).slice(0, 3).map((l) => l.toString('utf8') + '\n').join('');
+  // a run over VS Code's 50 MB text-document limit (vscode#111849): the generated dialogues again and again, with new ids
+  const base = recordsOf(generated);
+  const big: string[] = [];
+  let bigBytes = 0;
+  for (let i = 0; bigBytes <= 52 * 1024 * 1024; i++) {
+    const r = { ...base[i % base.length]!, id: `b${String(i).padStart(6, '0')}`, index: i, style: `${'padding '.repeat(600)}${i}` };
+    const line = JSON.stringify(r) + '\n';
+    big.push(line);
+    bigBytes += Buffer.byteLength(line);
+  }
+  bigCount = big.length;
+  files['runs/run-big/manifest.json'] = files['runs/run-review/manifest.json']!;
+  files['runs/run-big/dialogues.jsonl'] = big.join('');
   fs.rmSync(work, { recursive: true, force: true });
   s = await E2ESession.start({ name: 'review', workspaceFiles: files, settings: { 'toolflow.endpoint.baseUrl': sim.url, 'toolflow.model': 'sim', 'files.autoSave': 'off' } });
 });
@@ -71,13 +85,13 @@ after(async () => {
 const runFile = () => path.join(s.workspaceDir, 'runs', 'run-review', 'dialogues.jsonl');
 
 /** "Open Dialogue" from the Runs view: the run's file opens in the review editor at that dialogue. */
-async function openFromRuns(run: string, id: string, otherRun?: string): Promise<Frame> {
+async function openFromRuns(run: string, id: string, ...otherRuns: string[]): Promise<Frame> {
   const wb = s.workbench;
   // on a loaded machine the extension's views may take a while to register after the window opens
   await wb.page.locator('.activitybar .action-item [aria-label^="ToolFlow"]').first().waitFor({ state: 'visible', timeout: 120_000 });
   await wb.openViewContainer('ToolFlow');
   await wb.waitForTreeItem('Runs', run, 60_000);
-  if (otherRun) {
+  for (const otherRun of otherRuns) {
     const other = wb.treeRow('Runs', otherRun);
     if ((await other.getAttribute('aria-expanded')) === 'true') await other.locator('.monaco-tl-twistie').click();
   }
@@ -300,4 +314,20 @@ test('a run still being written is read-only, follows appended dialogues, and is
   await wb.screenshot('editable-after-run');
   await paletteCommand(wb, 'File: Revert File');
   await waitUntil('revert', async () => !(await isDirty()), 15_000);
+}));
+
+test('a run file over 50 MB opens in the review editor', step('big', async () => {
+  const wb = s.workbench;
+  const file = path.join(s.workspaceDir, 'runs', 'run-big', 'dialogues.jsonl');
+  assert.ok(fs.statSync(file).size > 50 * 1024 * 1024);
+  const frame = await openFromRuns('run-big', 'b000000', 'run-review', 'run-live');
+  await waitUntil('the count of the big run', async () => new RegExp(`^ ${bigCount} dialogues`).test((await frame.locator('#count-text').textContent()) ?? ''), 60_000);
+  assert.equal(await frame.locator('#shown').getAttribute('data-count'), String(bigCount));
+  // the last dialogue is read on demand from its byte range
+  const lastId = `b${String(bigCount - 1).padStart(6, '0')}`;
+  await frame.locator('#search').fill(lastId);
+  await waitUntil('the search over the big file', async () => JSON.stringify(await rowIds(frame)) === JSON.stringify([lastId]), 60_000);
+  await selectRow(frame, lastId);
+  await wb.screenshot('over-50-mb');
+  await closeActiveEditor();
 }));
