@@ -29,7 +29,6 @@ let proxy: Awaited<ReturnType<typeof startMarkupInjectingProxy>>;
 let s: E2ESession;
 let failed = false;
 let generated = '';
-let bigCount = 0;
 const holders: ChildProcess[] = [];
 
 function lines(text: string | Buffer): Buffer[] {
@@ -58,19 +57,6 @@ before(async () => {
   // a second run, "still being written": its first three dialogues
   files['runs/run-live/manifest.json'] = files['runs/run-review/manifest.json']!;
   files['runs/run-live/dialogues.jsonl'] = lines(generated).slice(0, 3).map((l) => l.toString('utf8') + '\n').join('');
-  // a run over VS Code's 50 MB text-document limit (vscode#111849): the generated dialogues again and again, with new ids
-  const base = recordsOf(generated);
-  const big: string[] = [];
-  let bigBytes = 0;
-  for (let i = 0; bigBytes <= 52 * 1024 * 1024; i++) {
-    const r = { ...base[i % base.length]!, id: `b${String(i).padStart(6, '0')}`, index: i, style: `${'padding '.repeat(600)}${i}` };
-    const line = JSON.stringify(r) + '\n';
-    big.push(line);
-    bigBytes += Buffer.byteLength(line);
-  }
-  bigCount = big.length;
-  files['runs/run-big/manifest.json'] = files['runs/run-review/manifest.json']!;
-  files['runs/run-big/dialogues.jsonl'] = big.join('');
   fs.rmSync(work, { recursive: true, force: true });
   s = await E2ESession.start({ name: 'review', workspaceFiles: files, settings: { 'toolflow.endpoint.baseUrl': sim.url, 'toolflow.model': 'sim', 'files.autoSave': 'off' } });
 });
@@ -101,11 +87,10 @@ async function openFromRuns(run: string, id: string, ...otherRuns: string[]): Pr
   return wb.webviewFrame(`#detail[data-id="${id}"]`, 60_000);
 }
 
+/** Ids of the rows drawn, in list order (read in one go: rows are redrawn while the list updates). */
 async function rowIds(frame: Frame): Promise<string[]> {
-  const rows = await frame.locator('#list .row[data-loaded="1"]').all();
-  const out: Array<[number, string]> = [];
-  for (const r of rows) out.push([Number(await r.getAttribute('data-pos')), (await r.getAttribute('data-id')) ?? '']);
-  return out.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+  const json = await frame.evaluate(`JSON.stringify([...document.querySelectorAll('#list .row[data-loaded="1"]')].map((r) => [Number(r.dataset.pos), r.dataset.id]))`);
+  return (JSON.parse(String(json)) as Array<[number, string]>).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
 }
 
 async function selectRow(frame: Frame, id: string): Promise<void> {
@@ -318,8 +303,25 @@ test('a run still being written is read-only, follows appended dialogues, and is
 
 test('a run file over 50 MB opens in the review editor', step('big', async () => {
   const wb = s.workbench;
-  const file = path.join(s.workspaceDir, 'runs', 'run-big', 'dialogues.jsonl');
+  // a run over VS Code's 50 MB text-document limit (vscode#111849): the generated dialogues again and
+  // again with new ids, written now (not at start, so the other tests do not pay for it)
+  const dir = path.join(s.workspaceDir, 'runs', 'run-big');
+  fs.mkdirSync(dir, { recursive: true });
+  const base = recordsOf(generated);
+  const fd = fs.openSync(path.join(dir, 'dialogues.jsonl'), 'w');
+  let bigBytes = 0;
+  let bigCount = 0;
+  for (; bigBytes <= 52 * 1024 * 1024; bigCount++) {
+    const r = { ...base[bigCount % base.length]!, id: `b${String(bigCount).padStart(6, '0')}`, index: bigCount, style: `${'padding '.repeat(600)}${bigCount}` };
+    const line = JSON.stringify(r) + '\n';
+    fs.writeSync(fd, line);
+    bigBytes += Buffer.byteLength(line);
+  }
+  fs.closeSync(fd);
+  fs.copyFileSync(path.join(s.workspaceDir, 'runs', 'run-review', 'manifest.json'), path.join(dir, 'manifest.json'));
+  const file = path.join(dir, 'dialogues.jsonl');
   assert.ok(fs.statSync(file).size > 50 * 1024 * 1024);
+  await paletteCommand(wb, 'ToolFlow: Refresh Runs');
   const frame = await openFromRuns('run-big', 'b000000', 'run-review', 'run-live');
   await waitUntil('the count of the big run', async () => new RegExp(`^ ${bigCount} dialogues`).test((await frame.locator('#count-text').textContent()) ?? ''), 60_000);
   assert.equal(await frame.locator('#shown').getAttribute('data-count'), String(bigCount));
