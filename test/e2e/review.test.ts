@@ -102,10 +102,12 @@ const detailStatus = (frame: Frame) => frame.locator('#detail').getAttribute('da
 /** Closes the active editor with its tab's close button (keys typed while a webview has focus go to the webview). */
 async function closeActiveEditor(): Promise<void> {
   const wb = s.workbench;
+  const tabs = wb.page.locator('.tabs-container .tab');
+  const before = await tabs.count();
   const tab = wb.page.locator('.tabs-container .tab.active');
   await tab.hover();
   await tab.locator('.tab-actions .action-label').first().click();
-  await waitUntil('the editor to close', async () => (await wb.page.locator('.tabs-container .tab').count()) === 0, 15_000);
+  await waitUntil('the editor to close', async () => (await tabs.count()) === before - 1, 15_000);
 }
 
 const isDirty = async () => (await s.workbench.page.locator('.tabs-container .tab.dirty').count()) > 0;
