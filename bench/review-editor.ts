@@ -80,8 +80,10 @@ async function main(): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   let t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const model = await ReviewDocumentModel.open(file);
   const indexMs = performance.now() - t0;
+  const indexCpu = process.cpuUsage(cpu0);
   (globalThis as { gc?: () => void }).gc?.();
   const heapMb = (process.memoryUsage().heapUsed - heap0) / 1024 / 1024;
 
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
     // As one JSON string: Playwright's own value serialization of a 10,000-number array costs far more than VS Code's postMessage does.
     const send = (m: ToReviewWebview) => page.evaluate((json) => (globalThis as unknown as PageGlobals).postMessage(JSON.parse(json) as unknown, '*'), JSON.stringify(m));
     let readyAt = 0;
+    /** CPU time of the host for the last query: what it costs whatever else the machine runs. */
+    let lastQueryCpuMs = 0;
     await page.exposeFunction('__toHost', async (m: FromReviewWebview) => {
       if (m.kind === 'notification') {
         if (m.method === 'review/ready') {
@@ -112,7 +116,12 @@ async function main(): Promise<void> {
       const tReq = performance.now();
       if (process.env.BENCH_TRACE) console.log(`  [${(tReq - readyAt).toFixed(0)} ms] ${m.method}`);
       try {
+        const cpu0 = process.cpuUsage();
         const result = await answerReviewRequest(model, m, { readOnly: () => null, apply: async (slot, action) => void (await model.apply(slot, action)), reviewer: {} });
+        if (m.method === 'review/query') {
+          const cpu = process.cpuUsage(cpu0);
+          lastQueryCpuMs = (cpu.user + cpu.system) / 1000;
+        }
         const tAns = performance.now();
         await send({ kind: 'response', inReplyTo: m.id, result });
         if (process.env.BENCH_TRACE) console.log(`  [${(performance.now() - readyAt).toFixed(0)} ms] ${m.method} answered in ${(tAns - tReq).toFixed(0)} ms, sent in ${(performance.now() - tAns).toFixed(0)} ms`);
@@ -133,13 +142,13 @@ async function main(): Promise<void> {
     const rowsInDom = await page.locator('#list .row[data-loaded="1"]').count();
     const detailTurns = await page.locator('#detail .turn').count();
 
-    const runs: Array<{ what: string; shown: number; pageMs: number; hostMs: number }> = [];
+    const runs: Array<{ what: string; shown: number; pageMs: number; hostMs: number; cpuMs: number }> = [];
     const measure = async (what: string, act: (p: Page) => Promise<void>) => {
       const before = Number(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.body.dataset.queryDone ?? '0'));
       await act(page);
       await page.waitForFunction((b) => Number((globalThis as unknown as PageGlobals).document.body.dataset.queryDone ?? '0') > b, before, { timeout: 30_000 });
       const [pageMs, hostMs, shown] = await page.evaluate(() => [Number((globalThis as unknown as PageGlobals).document.body.dataset.queryMs), Number((globalThis as unknown as PageGlobals).document.body.dataset.hostQueryMs), Number((globalThis as unknown as PageGlobals).document.querySelector('#shown')?.dataset.count)]);
-      runs.push({ what, shown: shown!, pageMs: pageMs!, hostMs: hostMs! });
+      runs.push({ what, shown: shown!, pageMs: pageMs!, hostMs: hostMs!, cpuMs: lastQueryCpuMs });
     };
     await measure('status = rejected', (p) => p.selectOption('#filter-status', 'rejected').then(() => undefined));
     await measure('reason = arguments-invalid', (p) => p.selectOption('#filter-reason', 'arguments-invalid').then(() => undefined));
@@ -156,10 +165,10 @@ async function main(): Promise<void> {
     await measure('search "no such text"', (p) => p.fill('#search', 'no such text'));
     await measure('search cleared', (p) => p.fill('#search', ''));
 
-    console.log(`review editor, ${COUNT.toLocaleString('en-US')} dialogues, ${mb.toFixed(1)} MB (${os.cpus().length} cores, Node ${process.version})`);
-    console.log(`  host: index ${indexMs.toFixed(0)} ms, heap retained by the index ${heapMb.toFixed(1)} MB (${((heapMb * 1024 * 1024) / COUNT).toFixed(0)} B/dialogue)`);
+    console.log(`review editor, ${COUNT.toLocaleString('en-US')} dialogues, ${mb.toFixed(1)} MB (${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version})`);
+    console.log(`  host: index ${indexMs.toFixed(0)} ms (${((indexCpu.user + indexCpu.system) / 1000).toFixed(0)} ms CPU), heap retained by the index ${heapMb.toFixed(1)} MB (${((heapMb * 1024 * 1024) / COUNT).toFixed(0)} B/dialogue)`);
     console.log(`  first paint after ready: ${firstPaint.toFixed(0)} ms in the page (${hostFirstPaint.toFixed(0)} ms seen by the host), ${rowsInDom} rows in the DOM, ${detailTurns} turns of the selected dialogue`);
-    for (const r of runs) console.log(`  ${r.what.padEnd(32)} ${String(r.shown).padStart(6)} shown   ${r.pageMs.toFixed(0).padStart(5)} ms to rows drawn   (${r.hostMs.toFixed(0)} ms in the host)`);
+    for (const r of runs) console.log(`  ${r.what.padEnd(32)} ${String(r.shown).padStart(6)} shown   ${r.pageMs.toFixed(0).padStart(5)} ms to rows drawn   (${r.hostMs.toFixed(0)} ms in the host, ${r.cpuMs.toFixed(0)} ms of its CPU)`);
   } finally {
     await browser.close();
     fs.rmSync(dir, { recursive: true, force: true });
