@@ -92,7 +92,7 @@ export class ReviewDocumentModel {
   private readonly done: ReviewEdit[] = [];
   private readonly undone: ReviewEdit[] = [];
   private end = 0;
-  /** Bumped on every change of what a search would find (edits, appends, saves, reverts). */
+  /** Bumped when lines outside the changed ones may match differently (appends, saves, reverts). */
   private version = 0;
   /** The last search's hits, to narrow a search that extends it (typing). */
   private lastSearch: { key: string; version: number; hits: Set<number> } | undefined;
@@ -217,7 +217,8 @@ export class ReviewDocumentModel {
   }
 
   private setLine(slot: number, text: string): void {
-    this.version++;
+    // No search version bump: a search checks every changed line as it is now, so the previous hits
+    // stay a valid superset to narrow (re-querying after each review action costs only the hits).
     const entry = this.entries[slot]!;
     const disk = this.disk.get(slot);
     if (disk !== undefined && text === disk) {

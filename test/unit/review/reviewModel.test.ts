@@ -201,6 +201,22 @@ test('filters by status, reason, tool, tag, reviewed and search over the text (c
   assert.deepEqual(await m.query({ search: 'paris?' }), [0, 2]);
   assert.deepEqual(await m.query({ search: 'paris?"' }), [], 'a typed quote matches a quote inside the text, not JSON syntax');
   assert.deepEqual(await m.query({ search: 'rome' }), [1]);
+  // the same search again after an edit and after its undo (narrowed to the previous hits + changed lines)
+  assert.deepEqual(await m.query({ search: 'lyon' }), []);
+  await m.apply(0, { type: 'edit-content', messageIndex: 0, content: 'And in Lyon?' });
+  assert.deepEqual(await m.query({ search: 'lyon' }), [0]);
+  m.undo();
+  assert.deepEqual(await m.query({ search: 'lyon' }), []);
+  await m.apply(0, { type: 'edit-content', messageIndex: 0, content: 'And in Lyon?' });
+  assert.deepEqual(await m.query({ search: 'lyon' }), [0]);
+  assert.deepEqual(await m.query({ search: 'paris?' }), [0, 2], 'the original of an edited message is searched too');
+  await m.revert();
+  await m.apply(3, { type: 'note', note: 'zebra crossing' });
+  await m.save();
+  await m.apply(3, { type: 'note', note: '' });
+  assert.deepEqual(await m.query({ search: 'zebra' }), [], 'the note is gone from the changed line');
+  await m.revert();
+  assert.deepEqual(await m.query({ search: 'zebra' }), [3], 'after revert the line on disk matches again');
   await m.apply(2, { type: 'edit-content', messageIndex: 0, content: 'What is the weather in Rome?' });
   await m.apply(1, { type: 'tags', tags: ['flights'] });
   assert.deepEqual(await m.query({ search: 'rome' }), [1, 2]);
