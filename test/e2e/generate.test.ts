@@ -234,13 +234,11 @@ test('Generate Dataset… from the palette: the live transcript fills in, the ru
     await paletteCommand(wb, 'ToolFlow: Clear Dialogue Filter');
     await waitUntil('the filter to clear', async () => ((await wb.treeItems('Runs')).filter((i) => i.level === 2).length === 6 ? true : undefined));
 
-    // Open Dialogue from the tree shows it in the transcript view
+    // Open Dialogue from the tree opens the run in the review editor at that dialogue
     const target = records[records.length - 1]!;
     await wb.treeRow('Runs', target.id).click();
-    await waitUntil('Open Dialogue to select it', async () => {
-      const dom = await readLiveDom(frame);
-      return dom.selected?.endsWith(`/${target.id}`) && dom.turns.length === target.messages.length ? true : undefined;
-    });
+    const review = await wb.webviewFrame(`#detail[data-id="${target.id}"]`, 60_000);
+    assert.equal(await review.locator('#detail .turn').count(), target.messages.length, 'every message of the record is shown');
   } catch (e) {
     failed = true;
     throw e;

@@ -9,6 +9,7 @@ import type { TranscriptStore } from '../live/transcriptStore';
 import { NO_FILTER, reasonCounts, type DialogueFilter, type StatusFilter } from './dialogueFilter';
 import { readDialogueRecord, type RunSummary } from './runFolder';
 import type { RunsNode, RunsTreeProvider } from './runsTreeProvider';
+import type { ReviewEditorProvider } from '../review/reviewEditorProvider';
 
 export interface RunCommandDeps {
   extensionUri: vscode.Uri;
@@ -16,6 +17,8 @@ export interface RunCommandDeps {
   service: GenerationService;
   store: TranscriptStore;
   log: Log;
+  /** The review editor: "Open Dialogue" opens the run's file there, at that dialogue. */
+  review?: ReviewEditorProvider;
 }
 
 async function pickRun(runs: RunsTreeProvider, placeholder: string, accept: (r: RunSummary) => boolean): Promise<RunSummary | undefined> {
@@ -109,6 +112,10 @@ export function registerRunCommands(d: RunCommandDeps): vscode.Disposable[] {
         dialogue = picked?.x;
       }
       if (!run || !dialogue) return;
+      if (d.review) {
+        await d.review.revealDialogue(vscode.Uri.file(path.join(run.dir, 'dialogues.jsonl')), dialogue.id);
+        return;
+      }
       try {
         const record = await readDialogueRecord(run.dir, dialogue);
         const view = store.addRecord(run.name, record);

@@ -1,0 +1,170 @@
+/**
+ * The line index of a run's `dialogues.jsonl`: where each line starts and ends, and a small summary
+ * of each record (id, status, reasons, tags, tools...) for the review editor's list, filters and
+ * counts. Built by streaming the file once (a few MB at a time, never the whole file in memory as
+ * objects); a record itself is read again from its byte range when it is shown. `extend()` reads only
+ * what was appended since (a run still being written). No `vscode` import.
+ */
+import fs from 'node:fs';
+import { effectiveStatus, isEdited, isReviewed, reviewOf, type ReviewedRecord } from './reviewState';
+import type { DialogueStatus } from '../pipeline/types';
+
+/** What the list shows of a record, and what filters read. */
+export interface DialogueSummary {
+  id: string;
+  index: number;
+  /** The status that counts (reviewer's verdict, else the filter's). */
+  status: DialogueStatus;
+  /** The filter's status as written in the record. */
+  filterStatus: DialogueStatus;
+  verdict?: 'accepted' | 'rejected';
+  reasons: string[];
+  tags: string[];
+  planKinds: Array<'tool' | 'chitchat'>;
+  /** User turns. */
+  turns: number;
+  messages: number;
+  /** Offered tool names. */
+  tools: string[];
+  /** Names of the tools the assistant called. */
+  called: string[];
+  reviewed: boolean;
+  edited: boolean;
+  tokens: number;
+  llmCalls: number;
+}
+
+/** One line of the file. `summary` is absent for a line that is not a dialogue record. */
+export interface LineEntry {
+  /** Byte offset of the line's first byte. */
+  offset: number;
+  /** Byte length of the line, without its `\n`. */
+  length: number;
+  /** 1-based line number. */
+  line: number;
+  summary?: DialogueSummary;
+  /** Why the line is not a dialogue (`not valid JSON: ...`). */
+  problem?: string;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Summarizes a parsed record, or says why it is not one. Records are untrusted: every field is checked. */
+export function summarizeRecord(value: unknown): DialogueSummary | string {
+  if (!isObject(value)) return 'not a JSON object';
+  const { id, index, status, reasons, tools, messages, plan, usage, llmCalls } = value;
+  if (typeof id !== 'string' || (status !== 'accepted' && status !== 'rejected') || !Array.isArray(messages)) return 'missing "id", "status" or "messages"';
+  const record = value as unknown as ReviewedRecord;
+  const review = reviewOf(value);
+  const called = new Set<string>();
+  let turns = 0;
+  for (const m of messages) {
+    if (!isObject(m)) continue;
+    if (m.role === 'user') turns++;
+    if (m.role === 'assistant' && Array.isArray(m.tool_calls)) {
+      for (const c of m.tool_calls) if (isObject(c) && isObject(c.function) && typeof c.function.name === 'string') called.add(c.function.name);
+    }
+  }
+  let tokens = 0;
+  if (isObject(usage)) {
+    for (const u of Object.values(usage)) {
+      if (isObject(u)) tokens += (typeof u.promptTokens === 'number' ? u.promptTokens : 0) + (typeof u.completionTokens === 'number' ? u.completionTokens : 0);
+    }
+  }
+  return {
+    id,
+    index: typeof index === 'number' ? index : -1,
+    status: effectiveStatus(record),
+    filterStatus: status,
+    ...(review?.verdict ? { verdict: review.verdict } : {}),
+    reasons: Array.isArray(reasons) ? reasons.filter(isObject).map((r) => String(r.code ?? 'unknown')) : [],
+    tags: review?.tags ?? [],
+    planKinds: isObject(plan) && Array.isArray(plan.steps) ? plan.steps.filter(isObject).map((s) => (s.kind === 'chitchat' ? 'chitchat' : 'tool')) : [],
+    turns,
+    messages: messages.length,
+    tools: Array.isArray(tools) ? tools.map((t) => (isObject(t) && isObject(t.function) && typeof t.function.name === 'string' ? t.function.name : '?')) : [],
+    called: [...called],
+    reviewed: isReviewed(record),
+    edited: isEdited(record),
+    tokens,
+    llmCalls: typeof llmCalls === 'number' ? llmCalls : 0,
+  };
+}
+
+export function entryFromText(text: string, offset: number, length: number, line: number): LineEntry {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return { offset, length, line, problem: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  const s = summarizeRecord(parsed);
+  return typeof s === 'string' ? { offset, length, line, problem: s } : { offset, length, line, summary: s };
+}
+
+const CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Reads complete lines of `file` from byte `from` (the start of line `firstLine`) to its end. A last
+ * line without `\n` (being written) is left for the next call. Blank lines are skipped.
+ */
+export async function scanLines(file: string, from: number, firstLine: number, signal?: AbortSignal): Promise<{ entries: LineEntry[]; end: number; nextLine: number }> {
+  const entries: LineEntry[] = [];
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let carry: Buffer | undefined; // bytes of a line begun in an earlier chunk
+    let carryStart = from;
+    let pos = from;
+    let line = firstLine;
+    let end = from;
+    for (;;) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(0x0a, start);
+        if (nl === -1) break;
+        const piece = chunk.subarray(start, nl);
+        const bytes = carry ? Buffer.concat([carry, piece]) : piece;
+        const offset = carry ? carryStart : pos + start;
+        carry = undefined;
+        const text = bytes.toString('utf8');
+        if (text.trim() !== '') entries.push(entryFromText(text, offset, bytes.length, line));
+        line++;
+        start = nl + 1;
+        end = pos + start;
+      }
+      if (start < bytesRead) {
+        const rest = Buffer.from(chunk.subarray(start));
+        if (!carry) carryStart = pos + start;
+        carry = carry ? Buffer.concat([carry, rest]) : rest;
+      }
+      pos += bytesRead;
+    }
+    return { entries, end, nextLine: line };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads the bytes of one line. */
+export async function readLineAt(file: string, offset: number, length: number): Promise<string> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${offset + got}: the file changed on disk`);
+      got += bytesRead;
+    }
+    return buf.toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
