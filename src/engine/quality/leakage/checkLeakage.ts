@@ -1,0 +1,74 @@
+/**
+ * Leakage of a run's tools into an evaluation tool set (paper Section 7), by both rules. Both sides
+ * are compared as the JSON string of their OpenAI function definition (`{name, description,
+ * parameters}` after import), so BFCL's own dialect (`"type": "dict"`, dotted names) is read through
+ * the same importer as ours and formatting differences do not hide or fake overlap.
+ */
+import type { Embedder } from '../../embedding/embedder';
+import type { Tool } from '../../model/tool';
+import { tokenIds } from '../stats/tokenCount';
+import { EMBEDDING_LEAK_THRESHOLD, embeddingLeaks } from './embeddingLeakage';
+import { EvalNgramIndex, NGRAM_LEAK_SHARE, ngramLeak } from './ngramLeakage';
+
+export interface LeakingTool {
+  name: string;
+  ngram?: { share: number; closest?: string };
+  embedding?: { cosine: number; closest: string };
+}
+
+export interface LeakageReport {
+  evalSource: string;
+  evalTools: number;
+  tools: number;
+  ngram: { leaking: number; share: number; threshold: number };
+  /** Absent when no embedder was given. */
+  embedding?: { leaking: number; share: number; threshold: number; model: string };
+  /** Tools leaking by either rule, with their closest evaluation tool. */
+  leaking: LeakingTool[];
+}
+
+/** The text both rules read: the tool's OpenAI function definition as compact JSON. */
+export function toolJson(t: Pick<Tool, 'name' | 'description' | 'parameters'>): string {
+  return JSON.stringify({ name: t.name, description: t.description, parameters: t.parameters });
+}
+
+export async function checkLeakage(
+  tools: readonly Tool[],
+  evalTools: readonly Tool[],
+  opts: { evalSource: string; embedder?: Embedder; embeddingThreshold?: number; signal?: AbortSignal },
+): Promise<LeakageReport> {
+  const trainTexts = tools.map(toolJson);
+  const evalTexts = evalTools.map(toolJson);
+  const index = new EvalNgramIndex(evalTools.map((t, i) => ({ name: t.name, tokens: tokenIds(evalTexts[i]!) })));
+  const ngram = tools.map((t, i) => ngramLeak({ name: t.name, tokens: tokenIds(trainTexts[i]!) }, index));
+  const byName = new Map<string, LeakingTool>();
+  for (const l of ngram) {
+    if (l.leaks) byName.set(l.name, { name: l.name, ngram: { share: l.share, ...(l.closest ? { closest: l.closest.name } : {}) } });
+  }
+  let embedding: LeakageReport['embedding'];
+  if (opts.embedder && tools.length > 0 && evalTools.length > 0) {
+    const threshold = opts.embeddingThreshold ?? EMBEDDING_LEAK_THRESHOLD;
+    const sig = opts.signal ? { signal: opts.signal } : {};
+    const train = await opts.embedder.embed(trainTexts, sig);
+    const ev = await opts.embedder.embed(evalTexts, sig);
+    const leaks = embeddingLeaks(tools.map((t) => t.name), train, evalTools.map((t) => t.name), ev, opts.embedder.dimensions, threshold);
+    let leaking = 0;
+    for (const l of leaks) {
+      if (!l.leaks || !l.closest) continue;
+      leaking++;
+      const entry = byName.get(l.name) ?? { name: l.name };
+      entry.embedding = { cosine: l.closest.cosine, closest: l.closest.name };
+      byName.set(l.name, entry);
+    }
+    embedding = { leaking, share: leaking / tools.length, threshold, model: opts.embedder.model.spec };
+  }
+  const ngramLeaking = ngram.filter((l) => l.leaks).length;
+  return {
+    evalSource: opts.evalSource,
+    evalTools: evalTools.length,
+    tools: tools.length,
+    ngram: { leaking: ngramLeaking, share: tools.length ? ngramLeaking / tools.length : 0, threshold: NGRAM_LEAK_SHARE },
+    ...(embedding ? { embedding } : {}),
+    leaking: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
