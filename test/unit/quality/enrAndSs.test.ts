@@ -53,7 +53,7 @@ describe('EnR with the tiny NLI test model (numbers mean nothing), SS with GloVe
     assert.equal(nli.entailment, 1);
   });
 
-  test('a pair gets the same label alone and inside a batch (each row's logits read at its own offset)', async () => {
+  test('a pair gets the same label alone and inside a batch (each row of logits read at its own offset)', async () => {
     const pairs = [
       { premise: 'what is the weather', hypothesis: 'book a flight' },
       { premise: 'hello there, please find a hotel in the city for tomorrow and also show me the price', hypothesis: 'thanks' },
