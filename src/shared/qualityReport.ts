@@ -120,4 +120,4 @@ export type ReportToWebview =
   | { type: 'report/data'; report: QualityReport }
   | { type: 'report/error'; message: string };
 
-export type ReportFromWebview = { type: 'report/ready' } | { type: 'report/openDialogue'; run: string; id: string };
+export type ReportFromWebview = { type: 'report/ready' };

@@ -4,6 +4,7 @@ import { graphCommand } from './graph';
 import { calibrateCommand } from './calibrate';
 import { sampleCommand } from './sample';
 import { generateCommand } from './generate';
+import { reportCommand } from './report';
 
 /** Every `toolflow` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [importCommand, graphCommand, calibrateCommand, sampleCommand, generateCommand];
+export const commands: CliCommand[] = [importCommand, graphCommand, calibrateCommand, sampleCommand, generateCommand, reportCommand];

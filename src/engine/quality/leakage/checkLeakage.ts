@@ -1,8 +1,9 @@
 /**
  * Leakage of a run's tools into an evaluation tool set (paper Section 7), by both rules. Both sides
- * are compared as the JSON string of their OpenAI function definition (`{name, description,
- * parameters}` after import), so BFCL's own dialect (`"type": "dict"`, dotted names) is read through
- * the same importer as ours and formatting differences do not hide or fake overlap.
+ * go through the same importer (BFCL's own dialect — `"type": "dict"`, dotted names — included), so
+ * formatting differences do not hide or fake overlap. The n-gram rule reads the JSON string of the
+ * OpenAI function definition (`{name, description, parameters}`, keys sorted), as the paper does; the
+ * similarity rule embeds `toolText`.
  */
 import type { Embedder } from '../../embedding/embedder';
 import type { Tool } from '../../model/tool';
@@ -27,9 +28,29 @@ export interface LeakageReport {
   leaking: LeakingTool[];
 }
 
-/** The text both rules read: the tool's OpenAI function definition as compact JSON. */
+/** JSON with object keys sorted at every level, so key order (which importers change) does not count. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** The text the n-gram rule reads: the tool's OpenAI function definition as canonical compact JSON. */
 export function toolJson(t: Pick<Tool, 'name' | 'description' | 'parameters'>): string {
-  return JSON.stringify({ name: t.name, description: t.description, parameters: t.parameters });
+  return canonicalJson({ name: t.name, description: t.description, parameters: t.parameters });
+}
+
+/**
+ * The text the similarity rule embeds: name, description and each parameter's name and
+ * description. Not the JSON string: its structural words ("type", "string", "properties") are the
+ * same in every tool and would make all tools look alike to averaged word vectors.
+ */
+export function toolText(t: Pick<Tool, 'name' | 'description' | 'parameters'>): string {
+  const params = Object.entries(t.parameters?.properties ?? {}).map(([k, p]) => {
+    const d = p && typeof p === 'object' && typeof (p as { description?: unknown }).description === 'string' ? (p as { description: string }).description : '';
+    return d ? `${k}: ${d}` : k;
+  });
+  return `${t.name}: ${t.description ?? ''}${params.length ? `\nparameters: ${params.join('; ')}` : ''}`;
 }
 
 export async function checkLeakage(
@@ -49,8 +70,8 @@ export async function checkLeakage(
   if (opts.embedder && tools.length > 0 && evalTools.length > 0) {
     const threshold = opts.embeddingThreshold ?? EMBEDDING_LEAK_THRESHOLD;
     const sig = opts.signal ? { signal: opts.signal } : {};
-    const train = await opts.embedder.embed(trainTexts, sig);
-    const ev = await opts.embedder.embed(evalTexts, sig);
+    const train = await opts.embedder.embed(tools.map(toolText), sig);
+    const ev = await opts.embedder.embed(evalTools.map(toolText), sig);
     const leaks = embeddingLeaks(tools.map((t) => t.name), train, evalTools.map((t) => t.name), ev, opts.embedder.dimensions, threshold);
     let leaking = 0;
     for (const l of leaks) {

@@ -26,31 +26,58 @@ export interface NgramLeak {
   closest?: { name: string; sharedNgrams: number };
 }
 
-function key(tokens: readonly number[], start: number, n: number): string {
-  let s = '';
-  for (let i = start; i < start + n; i++) s += `${tokens[i]},`;
-  return s;
+/**
+ * A 53-bit hash of tokens[start, start + n): two independent 32-bit multiplicative hashes, 32 + 21
+ * bits kept. Only a filter: every hit is confirmed by comparing the tokens, so the rule stays exact.
+ */
+function hashAt(tokens: readonly number[], start: number, n: number): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = start; i < start + n; i++) {
+    const t = tokens[i]!;
+    h1 = Math.imul(h1 ^ t, 0x01000193);
+    h2 = Math.imul(h2 ^ t, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  return (h1 >>> 0) * 0x200000 + (h2 & 0x1fffff);
 }
 
-/** Index of the evaluation set: every 11-gram -> the evaluation tools holding it. */
+function sameTokens(a: readonly number[], aStart: number, b: readonly number[], bStart: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
+}
+
+/** Index of the evaluation set: every 11-gram -> where it occurs (tool, start). */
 export class EvalNgramIndex {
-  private readonly grams = new Map<string, number[]>();
+  /** hash -> flat list of (tool index, start) pairs. */
+  private readonly grams = new Map<number, number[]>();
+  private readonly tokens: (readonly number[])[] = [];
   readonly names: string[] = [];
 
   constructor(evalTools: readonly TokenizedTool[], readonly n = NGRAM_MIN_LENGTH) {
     evalTools.forEach((t, ti) => {
       this.names.push(t.name);
+      this.tokens.push(t.tokens);
       for (let i = 0; i + n <= t.tokens.length; i++) {
-        const k = key(t.tokens, i, n);
-        const holders = this.grams.get(k);
-        if (!holders) this.grams.set(k, [ti]);
-        else if (holders[holders.length - 1] !== ti) holders.push(ti);
+        const h = hashAt(t.tokens, i, n);
+        const at = this.grams.get(h);
+        if (at) at.push(ti, i);
+        else this.grams.set(h, [ti, i]);
       }
     });
   }
 
+  /** The evaluation tools holding exactly tokens[start, start + n) (undefined when none). */
   holders(tokens: readonly number[], start: number): number[] | undefined {
-    return this.grams.get(key(tokens, start, this.n));
+    const at = this.grams.get(hashAt(tokens, start, this.n));
+    if (!at) return undefined;
+    let out: number[] | undefined;
+    for (let k = 0; k < at.length; k += 2) {
+      const ti = at[k]!;
+      if (out && out[out.length - 1] === ti) continue;
+      if (sameTokens(this.tokens[ti]!, at[k + 1]!, tokens, start, this.n)) (out ??= []).push(ti);
+    }
+    return out;
   }
 }
 
