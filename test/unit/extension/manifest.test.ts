@@ -50,7 +50,7 @@ test('the palette has the commands of the extension issue, and none for views of
   for (const t of ['Import Tools…', 'Build Tool Graph', 'Generate Dataset…', 'Resume Run', 'Cancel Run', 'Show Live Transcripts', 'Open Dialogue', 'Open Run Folder', 'Delete Run…', 'Set API Key', 'Clear API Key']) {
     assert.ok(titles.includes(t), `missing "${t}"`);
   }
-  for (const later of [/graph view/i, /review/i, /schema preview/i, /quality report/i, /export/i]) {
+  for (const later of [/graph view/i, /review/i, /schema preview/i, /export/i]) {
     assert.ok(!titles.some((t) => later.test(t)), `no placeholder for ${later}`);
   }
 });
