@@ -5,6 +5,7 @@ import { calibrateCommand } from './calibrate';
 import { sampleCommand } from './sample';
 import { generateCommand } from './generate';
 import { reportCommand } from './report';
+import { ablationCommand } from './ablation';
 
 /** Every `toolflow` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [importCommand, graphCommand, calibrateCommand, sampleCommand, generateCommand, reportCommand];
+export const commands: CliCommand[] = [importCommand, graphCommand, calibrateCommand, sampleCommand, generateCommand, reportCommand, ablationCommand];
