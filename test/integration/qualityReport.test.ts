@@ -7,13 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { toOpenAITool } from '../../src/engine/model/tool';
 import type { RunQuality } from '../../src/shared/qualityReport';
 import { runCli } from '../support/cliRun';
+import { startLlmSimulator } from '../support/llm-simulator/server';
+import { webviewHtml } from '../../src/extension/webview/webviewHtml';
+import { buildReport } from '../../src/engine/quality/report/buildReport';
+import { computeRunQuality } from '../../src/engine/quality/report/runQuality';
 import { weatherTool } from '../support/pipeline/builders';
-import { artifactsDir, buildReportBundle, openReport } from '../support/quality/reportPage';
+import { artifactsDir, buildReportBundle, CHROMIUM, openReport } from '../support/quality/reportPage';
 import { buildTinyNliModel, ensureOfflineEmbeddingModel, tempDir, textDialogue, writeRun } from '../support/quality/runFolder';
 
 /** A run folder named like markup: names are shown on the page and must stay text. */
@@ -137,5 +143,79 @@ describe('toolflow report: JSON and the HTML report in headless Chromium', () =>
     assert.equal(run.coherence.enr, undefined);
     assert.equal(typeof run.coherence.ss, 'number');
     assert.equal(run.stats.dialogues, 2);
+  });
+
+  test('--judge through the judge role (simulator): means of the four criteria in --json and on the page', async () => {
+    const sim = await startLlmSimulator({ seed: 'report-judge' });
+    try {
+      const r = await runCli(['report', 'graph-plan', '--offline', '--no-nli', '--judge', '--judge-sample', 'all', '--json', '-o', 'j.html'], {
+        cwd: dir,
+        env: { OPENAI_BASE_URL: sim.url, TOOLFLOW_MODEL: 'sim', TOOLFLOW_JUDGE_MODEL: 'sim-judge' },
+      });
+      assert.equal(r.code, 0, r.err);
+      const run = JSON.parse(r.out) as RunQuality;
+      assert.equal(run.judge!.judged, 3);
+      assert.equal(run.judge!.model, 'sim-judge');
+      assert.equal(sim.stats.byKind.judge, 3);
+      // The simulator's rules: d000002 asks one question ("Which date?") -> helpfulness 4, the others 5.
+      assert.ok(Math.abs(run.judge!.helpfulness - 14 / 3) < 1e-9);
+      const again = await runCli(['report', 'graph-plan', '--offline', '--no-nli', '--judge', '--judge-sample', 'all', '--json', '-o', 'j.html'], {
+        cwd: dir,
+        env: { OPENAI_BASE_URL: sim.url, TOOLFLOW_MODEL: 'sim', TOOLFLOW_JUDGE_MODEL: 'sim-judge' },
+      });
+      assert.equal(again.code, 0, again.err);
+      assert.equal(sim.stats.byKind.judge, 3, 'judged dialogues are not sent again');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  test('--offline with the default NLI model: one warning line saying EnR is skipped and what to do; exit 0', async () => {
+    const r = await runCli(['report', 'graph-plan', '--offline', '--json', '-o', 'o.html', '--cache-dir', 'empty-cache'], { cwd: dir });
+    assert.equal(r.code, 0, r.err);
+    const warning = r.err.split('\n').filter((l) => l.includes('EnR skipped'));
+    assert.equal(warning.length, 1);
+    assert.match(warning[0]!, /^warning: EnR skipped: NLI model Xenova\/nli-deberta-v3-xsmall: missing .*; run once with network .* or pass --nli-model <folder>/);
+    const run = JSON.parse(r.out) as RunQuality;
+    assert.equal(run.coherence.enr, undefined);
+    assert.ok(run.notes.some((n) => n.startsWith('EnR skipped')));
+  });
+
+  test('the webview path: the page asks for the report, draws it from a message, shows errors as text', async () => {
+    const report = buildReport([await computeRunQuality(path.join(dir, 'graph-plan'))]);
+    // The webview shell of the extension (strict CSP, nonce'd module script), served over HTTP as a webview would load it.
+    const bundle = fs.readFileSync(path.join(__dirname, '..', '..', 'dist', 'webview', 'report.js'));
+    const server = http.createServer((req, res) => {
+      if (req.url === '/report.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      else res.writeHead(200, { 'content-type': 'text/html' }).end(webviewHtml({ cspSource: 'http://127.0.0.1:*', nonce: 'bm9uY2U', title: 'Quality', scriptUri: '/report.js' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { chromium } = await import('playwright-core');
+    const b = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const p = await b.newPage();
+      const errors: string[] = [];
+      p.on('pageerror', (e) => errors.push(e.message));
+      p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      // A string, not a function: tsx would add its __name helper to a serialised function.
+      await p.addInitScript({ content: 'window.sent = []; window.acquireVsCodeApi = function () { return { postMessage: function (m) { window.sent.push(m); }, getState: function () {}, setState: function () {} }; };' });
+      await p.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await p.waitForFunction(() => (window as unknown as { sent: unknown[] }).sent.length > 0);
+      assert.deepEqual(await p.evaluate(() => (window as unknown as { sent: unknown[] }).sent), [{ type: 'report/ready' }]);
+      assert.match((await p.textContent('#report-status')) ?? '', /Computing the quality report/);
+      await p.evaluate((m) => window.postMessage({ type: 'report/error', message: m }, '*'), '<b>model</b> unavailable');
+      await p.waitForFunction(() => document.getElementById('report-status')?.textContent?.includes('unavailable'));
+      assert.equal(await p.$$eval('#app b', (n) => n.length), 0, 'an error message is text');
+      await p.evaluate((r) => window.postMessage({ type: 'report/data', report: r }, '*'), report as unknown as Record<string, unknown>);
+      await p.waitForSelector('body[data-rendered="true"]');
+      assert.equal(await p.$$eval('#comparison tbody tr', (n) => n.length), 1);
+      assert.equal(await p.$$eval('canvas', (n) => n.length), report.distributions.length);
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      await p.screenshot({ path: path.join(artifactsDir, 'quality-report-webview-shell.png') });
+      assert.deepEqual(errors, []);
+    } finally {
+      await b.close();
+      server.close();
+    }
   });
 });
