@@ -9,7 +9,7 @@ import { Disposable } from '../common/disposable';
 import { errorMessage } from '../common/errors';
 import type { Log } from '../common/log';
 import { createNonce, webviewHtml } from '../webview/webviewHtml';
-import type { ReportFromWebview, ReportToWebview } from '../../shared/qualityReport';
+import type { QualityReport, ReportFromWebview, ReportToWebview } from '../../shared/qualityReport';
 import { computeQualityReport } from './computeReport';
 
 export const QUALITY_VIEW_TYPE = 'toolflow.qualityReport';
@@ -18,6 +18,8 @@ export class QualityReportPanel extends Disposable {
   private static readonly open = new Map<string, QualityReportPanel>();
   private readonly controller = new AbortController();
   private computing = false;
+  /** Kept so a panel hidden and shown again (its page is rebuilt) is not computed again. */
+  private report: QualityReport | undefined;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -53,11 +55,16 @@ export class QualityReportPanel extends Disposable {
 
   private onMessage(m: ReportFromWebview): void {
     if (m?.type !== 'report/ready' || this.computing) return;
+    if (this.report) {
+      this.post({ type: 'report/data', report: this.report });
+      return;
+    }
     this.computing = true;
     this.log.info(`Quality report: ${this.runDir}`);
     computeQualityReport({ runDir: this.runDir, ...this.settings, signal: this.controller.signal, onProgress: (message) => this.post({ type: 'report/progress', message }) }).then(
       (report) => {
         for (const r of report.runs) for (const n of r.notes) this.log.warn(`Quality report ${r.name}: ${n}`);
+        this.report = report;
         this.post({ type: 'report/data', report });
       },
       (e: unknown) => {
