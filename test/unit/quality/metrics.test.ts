@@ -130,14 +130,14 @@ function fixedEmbedder(vectors: Record<string, [number, number]>): Embedder & { 
 }
 
 describe('SS', () => {
-  test('cosine per pair, each distinct text embedded once', async () => {
-    const e = fixedEmbedder({ p1: [1, 0], h1: [3, 4], p2: [0, 2], h2: [0, 5] });
-    const r = await pairSimilarities(e, [[{ premise: 'p1', hypothesis: 'h1' }, { premise: 'p2', hypothesis: 'h2' }], [], [{ premise: 'p1', hypothesis: 'p1' }]]);
+  test('cosine per pair, each distinct text embedded once (in length order), results in pair order', async () => {
+    const e = fixedEmbedder({ 'premise one': [1, 0], h1: [3, 4], 'p two': [0, 2], 'hypothesis 2': [1, 1] });
+    const r = await pairSimilarities(e, [[{ premise: 'premise one', hypothesis: 'h1' }, { premise: 'p two', hypothesis: 'hypothesis 2' }], [], [{ premise: 'premise one', hypothesis: 'premise one' }]]);
     close(r.perDialogue[0]![0], 0.6, 1e-6);
-    close(r.perDialogue[0]![1], 1, 1e-6);
+    close(r.perDialogue[0]![1], Math.SQRT1_2, 1e-6);
     assert.deepEqual(r.perDialogue[1], []);
     close(r.perDialogue[2]![0], 1, 1e-6);
-    assert.deepEqual(e.calls, [['p1', 'h1', 'p2', 'h2']]);
+    assert.deepEqual(e.calls, [['h1', 'p two', 'premise one', 'hypothesis 2']]);
   });
 });
 
