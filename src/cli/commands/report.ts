@@ -172,6 +172,7 @@ export const reportCommand: CliCommand = {
             ...(evalTools ? { evalTools } : {}),
             ...(dupThreshold !== undefined ? { duplicateThreshold: dupThreshold } : {}),
             ...(leakThreshold !== undefined ? { embeddingLeakThreshold: leakThreshold } : {}),
+            cacheDir,
             notes,
             signal: io.signal,
             onEvent: onProgress,

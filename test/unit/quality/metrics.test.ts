@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Embedder } from '../../../src/engine/embedding/embedder';
 import type { ChatMessage } from '../../../src/engine/llm/types';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkLeakage } from '../../../src/engine/quality/leakage/checkLeakage';
 import { embeddingLeaks } from '../../../src/engine/quality/leakage/embeddingLeakage';
+import { tool } from '../../support/pipeline/builders';
 import { EvalNgramIndex, ngramLeak } from '../../../src/engine/quality/leakage/ngramLeakage';
 import { DiversityCounter, diversityOf, entropyOfCounts } from '../../../src/engine/quality/metrics/diversity';
 import { pairSimilarities } from '../../../src/engine/quality/metrics/semanticSimilarity';
@@ -216,3 +221,47 @@ describe('leakage rules (Section 7)', () => {
     assert.equal(r[2]!.closest!.name, 'y_axis');
   });
 });
+
+describe('leakage: the evaluation set through the embedding cache', () => {
+  test('a second check embeds only the run\'s tools; the verdicts are the same', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-leak-cache-'));
+    try {
+      const vec = (t: string): [number, number] => (t.startsWith('get_weather') ? [1, 0] : t.startsWith('compute_tax') ? [0, 1] : [1, 1]);
+      const e = fixedEmbedderBy(vec);
+      const run = [tool('get_weather', { city: { type: 'string' } }), tool('plan_trip', { to: { type: 'string' } })];
+      const evalSet = [tool('get_weather', { city: { type: 'string' } }), tool('compute_tax', { income: { type: 'number' } })];
+      const first = await checkLeakage(run, evalSet, { evalSource: 'e', embedder: e, cacheDir: dir });
+      assert.equal(e.embedded, 4);
+      const second = await checkLeakage(run, evalSet, { evalSource: 'e', embedder: e, cacheDir: dir });
+      assert.equal(e.embedded, 6, 'only the 2 run tools were embedded again');
+      assert.deepEqual(second, first);
+      assert.deepEqual(first.leaking.map((l) => [l.name, l.embedding?.closest]), [['get_weather', 'get_weather']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** An embedder test double whose vector is a function of the text; counts texts embedded. */
+function fixedEmbedderBy(vec: (t: string) => [number, number]): Embedder & { embedded: number } {
+  const e = {
+    embedded: 0,
+    model: { spec: 'fixed', kind: 'local' as const, location: '', folder: '', dtype: 'fp32' as const },
+    fingerprint: 'fixed-by-text',
+    dimensions: 2,
+    async embed(texts: readonly string[]) {
+      e.embedded += texts.length;
+      const out = new Float32Array(texts.length * 2);
+      texts.forEach((t, i) => {
+        const [x, y] = vec(t);
+        const n = Math.hypot(x, y);
+        out[i * 2] = x / n;
+        out[i * 2 + 1] = y / n;
+      });
+      return out;
+    },
+    dispose: async () => {},
+  };
+  return e;
+}
+

@@ -6,6 +6,7 @@
  * similarity rule embeds `toolText`.
  */
 import type { Embedder } from '../../embedding/embedder';
+import { EmbeddingCache } from '../../embedding/embeddingCache';
 import type { Tool } from '../../model/tool';
 import { tokenIds } from '../stats/tokenCount';
 import { EMBEDDING_LEAK_THRESHOLD, embeddingLeaks } from './embeddingLeakage';
@@ -53,10 +54,27 @@ export function toolText(t: Pick<Tool, 'name' | 'description' | 'parameters'>): 
   return `${t.name}: ${t.description ?? ''}${params.length ? `\nparameters: ${params.join('; ')}` : ''}`;
 }
 
+/** Embeds through the persistent embedding cache (distinct texts only), in the order of `texts`. */
+async function embedCached(embedder: Embedder, cacheDir: string, texts: string[], sig: { signal?: AbortSignal }): Promise<Float32Array> {
+  const distinct = [...new Set(texts)];
+  const { vectors, dimensions } = await new EmbeddingCache(cacheDir, embedder.fingerprint).embedAll(() => Promise.resolve(embedder), distinct, sig);
+  const row = new Map(distinct.map((t, i) => [t, i]));
+  const out = new Float32Array(texts.length * dimensions);
+  texts.forEach((t, i) => out.set(vectors.subarray(row.get(t)! * dimensions, (row.get(t)! + 1) * dimensions), i * dimensions));
+  return out;
+}
+
 export async function checkLeakage(
   tools: readonly Tool[],
   evalTools: readonly Tool[],
-  opts: { evalSource: string; embedder?: Embedder; embeddingThreshold?: number; signal?: AbortSignal },
+  opts: {
+    evalSource: string;
+    embedder?: Embedder;
+    embeddingThreshold?: number;
+    /** With a cache folder, the evaluation set's vectors are kept (the project's embedding cache): the next report embeds only the run's tools. */
+    cacheDir?: string;
+    signal?: AbortSignal;
+  },
 ): Promise<LeakageReport> {
   const trainTexts = tools.map(toolJson);
   const evalTexts = evalTools.map(toolJson);
@@ -71,7 +89,7 @@ export async function checkLeakage(
     const threshold = opts.embeddingThreshold ?? EMBEDDING_LEAK_THRESHOLD;
     const sig = opts.signal ? { signal: opts.signal } : {};
     const train = await opts.embedder.embed(tools.map(toolText), sig);
-    const ev = await opts.embedder.embed(evalTools.map(toolText), sig);
+    const ev = opts.cacheDir ? await embedCached(opts.embedder, opts.cacheDir, evalTools.map(toolText), sig) : await opts.embedder.embed(evalTools.map(toolText), sig);
     const leaks = embeddingLeaks(tools.map((t) => t.name), train, evalTools.map((t) => t.name), ev, opts.embedder.dimensions, threshold);
     let leaking = 0;
     for (const l of leaks) {

@@ -39,6 +39,8 @@ export interface RunQualityOptions {
   /** Estimated Jaccard similarity from which two dialogues are near-duplicates (default 0.8). */
   duplicateThreshold?: number;
   embeddingLeakThreshold?: number;
+  /** Embedding cache folder for the evaluation set's vectors (leakage). */
+  cacheDir?: string;
   /** Notes to carry into the run's summary (e.g. why EnR is missing). */
   notes?: string[];
   signal?: AbortSignal;
@@ -195,6 +197,7 @@ export async function computeRunQuality(dir: string, opts: RunQualityOptions = {
       evalSource: opts.evalTools.source,
       ...(opts.embedder ? { embedder: opts.embedder } : {}),
       ...(opts.embeddingLeakThreshold !== undefined ? { embeddingThreshold: opts.embeddingLeakThreshold } : {}),
+      ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
   }
