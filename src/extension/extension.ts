@@ -22,6 +22,7 @@ import { registerToolCommands } from './tools/toolCommands';
 import { ToolsTreeProvider, type ToolsNode } from './tools/toolsTreeProvider';
 import { LIVE_VIEW_TYPE } from '../shared/liveTranscripts';
 import { ReviewEditorProvider } from './review/reviewEditorProvider';
+import { registerQualityCommands } from './quality/qualityCommands';
 
 export class ToolFlowExtension extends Disposable {
   readonly log = this._register(new Log());
@@ -50,6 +51,7 @@ export class ToolFlowExtension extends Disposable {
     for (const d of registerToolCommands(this.tools)) this._register(d);
     const review = this._register(ReviewEditorProvider.register(context.extensionUri, this.log));
     for (const d of registerRunCommands({ extensionUri: context.extensionUri, runs: this.runs, service: this.generation, store: this.store, log: this.log, review })) this._register(d);
+    for (const d of registerQualityCommands({ extensionUri: context.extensionUri, runs: this.runs, cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'embeddings').fsPath, log: this.log })) this._register(d);
     this._register(vscode.commands.registerCommand('toolflow.buildGraph', (node?: ToolsNode) => runBuildGraph(this.generation, this.tools, this.log, node)));
     this._register(
       vscode.commands.registerCommand('toolflow.generate', (node?: ToolsNode) => runGenerateFlow(this.generation, this.tools, this.runs, node)),

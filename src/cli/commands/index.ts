@@ -6,6 +6,8 @@ import { sampleCommand } from './sample';
 import { generateCommand } from './generate';
 import { exportCommand } from './export';
 import { validateCommand } from './validate';
+import { reportCommand } from './report';
+import { ablationCommand } from './ablation';
 
 /** Every `toolflow` subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [importCommand, graphCommand, calibrateCommand, sampleCommand, generateCommand, exportCommand, validateCommand];
+export const commands: CliCommand[] = [importCommand, graphCommand, calibrateCommand, sampleCommand, generateCommand, reportCommand, ablationCommand, exportCommand, validateCommand];

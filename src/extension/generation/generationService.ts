@@ -18,6 +18,7 @@ import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
 import { loadEngine, type RunOutcome } from './engineGateway';
 import type { GenerateChoices } from './generateOptions';
 import { GenerationStatusBar } from './statusBar';
+import { SHOW_QUALITY_REPORT_COMMAND } from '../quality/qualityCommands';
 
 const RUNNING_CONTEXT = 'toolflow.generationRunning';
 const TREE_REFRESH_MS = 1000;
@@ -229,7 +230,9 @@ export class GenerationService extends Disposable {
           const secs = ((Date.now() - started) / 1000).toFixed(1);
           this.log.info(`Run ${path.basename(runDir)} ${outcome.reason} after ${secs}s: ${outcome.counts.done}/${outcome.counts.total} done, ${outcome.counts.accepted} accepted, ${outcome.counts.rejected} rejected`);
           if (outcome.reason === 'completed') {
-            void vscode.window.showInformationMessage(`ToolFlow: ${path.basename(runDir)} finished: ${outcome.counts.accepted} accepted, ${outcome.counts.rejected} rejected.`);
+            void vscode.window
+              .showInformationMessage(`ToolFlow: ${path.basename(runDir)} finished: ${outcome.counts.accepted} accepted, ${outcome.counts.rejected} rejected.`, 'Show Quality Report')
+              .then((choice) => choice && vscode.commands.executeCommand(SHOW_QUALITY_REPORT_COMMAND, vscode.Uri.file(runDir)));
           } else if (outcome.reason === 'aborted') {
             void vscode.window.showInformationMessage(`ToolFlow: ${path.basename(runDir)} cancelled at ${outcome.counts.done}/${outcome.counts.total}. Resume it from the Runs view.`);
           } else {

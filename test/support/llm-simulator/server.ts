@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JsonSchema } from '../../../src/engine/model/jsonSchema';
 import { assistantAnswer, type AssistantFault } from './agents/assistantAnswer';
+import { judgeAnswer } from './agents/judgeAnswer';
 import { planAnswer } from './agents/plannerAnswer';
 import { toolCompletionAnswer } from './agents/toolCompletionAnswer';
 import { toolResultAnswer } from './agents/toolResultAnswer';
@@ -177,6 +178,8 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
         return toolResultAnswer(body, schema, rng);
       case 'tool_completion':
         return toolCompletionAnswer(schema, rng);
+      case 'dialogue_judgement':
+        return judgeAnswer(body);
       default:
         return schemaInstance(schema, rng);
     }
