@@ -143,15 +143,6 @@ export function formatCommandHelp(c: CliCommand): string {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** `node:util` parseArgs with errors turned into UserErrors that name the command's usage. */
-export function parseCommandArgs<T extends Options>(argv: string[], options: T, usage: string, allowPositionals = true) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
-  } catch (e) {
-    throw new UserError(e instanceof Error ? e.message.split('\n')[0]! : String(e), `usage: ${usage}`);
-  }
-}
-
 /** Parses a numeric option, with a message naming the option when it is not a number in range. */
 export function numberOption(value: string | undefined, name: string, fallback: number, min = -Infinity, max = Infinity): number {
   if (value === undefined) return fallback;

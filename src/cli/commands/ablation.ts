@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError, log, parseCommandArgs, type CliCommand } from '../cliSupport';
+import { UserError, log, parseOptionTable, type CliCommand, type OptionTable } from '../cliSupport';
 import { generateCommand } from './generate';
 import { reportCommand } from './report';
 
@@ -17,27 +17,27 @@ const USAGE =
   '[--judge] [--judge-sample N|all] [--eval FILE|bfcl] [--nli-model M] [--no-nli] [--json]';
 
 const OPTIONS = {
-  tools: { type: 'string' },
-  count: { type: 'string', short: 'n' },
-  out: { type: 'string', short: 'o' },
-  seed: { type: 'string' },
-  graph: { type: 'string' },
-  concurrency: { type: 'string', short: 'c' },
-  'base-url': { type: 'string' },
-  model: { type: 'string' },
-  'api-key': { type: 'string' },
-  offline: { type: 'boolean' },
-  'tools-per-dialogue': { type: 'string' },
-  'plan-steps': { type: 'string' },
-  'max-turns': { type: 'string' },
-  'no-complete': { type: 'boolean' },
-  judge: { type: 'boolean' },
-  'judge-sample': { type: 'string' },
-  eval: { type: 'string' },
-  'nli-model': { type: 'string' },
-  'no-nli': { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+  tools: { type: 'string', value: 'FILE', description: 'the tool set all four runs sample from, written by `toolflow import`', default: 'required', example: '--tools my.tools.json' },
+  count: { type: 'string', short: 'n', value: 'N', description: 'dialogues per setting', default: 'required', example: '--count 500' },
+  out: { type: 'string', short: 'o', value: 'DIR', description: 'folder that receives the four runs and the comparison report (a rerun resumes unfinished runs)', default: 'required', example: '--out runs/ablation' },
+  seed: { type: 'string', value: 'S', description: 'seed of tool sampling, the same for the four runs', default: '1', example: '--seed 7' },
+  graph: { type: 'string', value: 'FILE', description: 'a tool graph from `toolflow graph` for the two graph settings', default: 'built once from the tools', example: '--graph graph.json' },
+  concurrency: { type: 'string', short: 'c', value: 'C', description: 'LLM requests in flight at once', default: '4', example: '--concurrency 16' },
+  'base-url': { type: 'string', value: 'URL', description: 'OpenAI-compatible endpoint for every role', default: 'OPENAI_BASE_URL, else https://api.openai.com/v1', example: '--base-url http://localhost:11434/v1' },
+  model: { type: 'string', value: 'M', description: 'model for every role', default: 'TOOLFLOW_MODEL, else gpt-4o-mini', example: '--model qwen2.5:14b' },
+  'api-key': { type: 'string', value: 'K', description: 'API key for the endpoint, never stored (prefer the environment)', default: 'OPENAI_API_KEY', example: '--api-key sk-...' },
+  offline: { type: 'boolean', description: 'build the tool graph and the report\'s embeddings with the embedded offline model', example: '--offline' },
+  'tools-per-dialogue': { type: 'string', value: 'MIN-MAX', description: 'tools sampled for each dialogue, N or MIN-MAX', default: '2-4', example: '--tools-per-dialogue 3' },
+  'plan-steps': { type: 'string', value: 'MIN-MAX', description: 'steps of each dialogue plan, N or MIN-MAX', default: '2-4', example: '--plan-steps 3-5' },
+  'max-turns': { type: 'string', value: 'T', description: 'user turns per dialogue before it is rejected as turn-limit', default: '12', example: '--max-turns 8' },
+  'no-complete': { type: 'boolean', description: 'skip the LLM completion of missing tool descriptions', example: '--no-complete' },
+  judge: { type: 'boolean', description: 'score a sample of each run with the LLM judge in the report', example: '--judge' },
+  'judge-sample': { type: 'string', value: 'N|all', description: 'dialogues per run the judge scores', default: '200', example: '--judge-sample 50' },
+  eval: { type: 'string', value: 'FILE|bfcl', description: 'evaluation tool set for the leakage check', default: 'no leakage check', example: '--eval bfcl' },
+  'nli-model': { type: 'string', value: 'M', description: 'NLI cross-encoder for EnR', default: 'Xenova/nli-deberta-v3-xsmall', example: '--nli-model ./models/nli' },
+  'no-nli': { type: 'boolean', description: 'skip EnR in the report', example: '--no-nli' },
+  json: { type: 'boolean', description: 'print the comparison as one JSON object on stdout', example: '--json' },
+} as const satisfies OptionTable;
 
 /** The four settings of Table 1, in the paper's order. */
 export const ABLATION_SETTINGS = [
@@ -51,8 +51,9 @@ export const ablationCommand: CliCommand = {
   name: 'ablation',
   summary: 'generate the four graph on/off x plan on/off settings (paper Table 1) and compare them in one report',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values: v } = parseCommandArgs(argv, OPTIONS, USAGE, false);
+    const { values: v } = parseOptionTable(argv, OPTIONS, 'ablation', false);
     if (!v.tools) throw new UserError('--tools FILE is required (the tool set written by `toolflow import`)', `usage: ${USAGE}`);
     if (!v.count) throw new UserError('--count N is required: dialogues per setting', `usage: ${USAGE}`);
     if (!v.out) throw new UserError('--out DIR is required: the folder that receives the four runs and the report', `usage: ${USAGE}`);

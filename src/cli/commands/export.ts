@@ -6,33 +6,33 @@
  */
 import path from 'node:path';
 import { DEFAULT_MAX_TOKENS, ExportError, INCLUDE_MODES, exportRun, type IncludeMode, type SplitBy } from '../../engine/export';
-import { UserError, log, numberOption, parseCommandArgs, writeJson, type CliCommand } from '../cliSupport';
+import { UserError, log, numberOption, parseOptionTable, writeJson, type CliCommand, type OptionTable } from '../cliSupport';
 import { formatOption, printValidation } from './validate';
 
 const USAGE =
   'toolflow export <run-dir> --format openai|hf|sharegpt|hermes [-o FILE] [--include accepted|reviewed|all] [--split 0.9] [--split-by dialogue|tools] [--seed S] [--dedupe] [--no-system] [--max-tokens N] [--json]';
 
+const EXPORT_OPTIONS = {
+  format: { type: 'string', short: 'f', value: 'F', description: 'the trainer format: openai (fine-tuning JSONL), hf (Hugging Face messages+tools, JSONL and Parquet), sharegpt (LLaMA-Factory), hermes', default: 'required', example: '--format hf' },
+  output: { type: 'string', short: 'o', value: 'FILE', description: 'the data file to write (splits add .train/.validation before the extension)', default: '<run-dir>/export/<format>.jsonl', example: '-o data/tf.jsonl' },
+  include: { type: 'string', value: 'MODE', description: 'which dialogues: accepted (effective status), reviewed (accepted and looked at by a person), all', default: 'accepted', example: '--include reviewed' },
+  split: { type: 'string', value: 'RATIO', description: 'share of dialogues in the train file; the rest go to a validation file', default: 'no split', example: '--split 0.9' },
+  'split-by': { type: 'string', value: 'dialogue|tools', description: 'split dialogues at random, or by tools so that no tool is on both sides', default: 'dialogue', example: '--split-by tools' },
+  seed: { type: 'string', value: 'S', description: 'seed of the split', default: '0', example: '--seed 7' },
+  dedupe: { type: 'boolean', description: 'keep one dialogue of each near-duplicate cluster (duplicates.json from `toolflow report`)', example: '--dedupe' },
+  'no-system': { type: 'boolean', description: 'leave out the system prompt used during generation', example: '--no-system' },
+  'max-tokens': { type: 'string', value: 'N', description: 'token limit per sample (o200k_base) the validator checks', default: '65536', example: '--max-tokens 16384' },
+  json: { type: 'boolean', description: 'print the export summary as one JSON object on stdout', example: '--json' },
+} as const satisfies OptionTable;
+
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'export a run to OpenAI fine-tuning, Hugging Face, LLaMA-Factory ShareGPT or Hermes files',
   usage: USAGE,
+  options: EXPORT_OPTIONS,
+  args: '<run-dir>',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      {
-        format: { type: 'string', short: 'f' },
-        output: { type: 'string', short: 'o' },
-        include: { type: 'string' },
-        split: { type: 'string' },
-        'split-by': { type: 'string' },
-        seed: { type: 'string' },
-        dedupe: { type: 'boolean' },
-        'no-system': { type: 'boolean' },
-        'max-tokens': { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      USAGE,
-    );
+    const { values, positionals } = parseOptionTable(argv, EXPORT_OPTIONS, 'export');
     if (positionals.length !== 1) throw new UserError('name exactly one run folder (written by `toolflow generate --out DIR`)', `usage: ${USAGE}`);
     const format = formatOption(values.format, USAGE);
     const include = (values.include ?? 'accepted') as IncludeMode;

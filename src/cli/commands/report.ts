@@ -20,7 +20,7 @@ import { buildReport } from '../../engine/quality/report/buildReport';
 import { ReportBundleMissingError, writeReportHtml } from '../../engine/quality/report/reportHtml';
 import { computeRunQuality, QualityInputError, type QualityEvent, type RunQualityResult } from '../../engine/quality/report/runQuality';
 import type { RunQuality } from '../../shared/qualityReport';
-import { UserError, log, numberOption, parseCommandArgs, writeJson, type CliCommand, type CliIO } from '../cliSupport';
+import { UserError, log, numberOption, parseOptionTable, writeJson, type CliCommand, type CliIO, type OptionTable } from '../cliSupport';
 import { asUserError, readTools } from './graphInput';
 
 const USAGE =
@@ -29,24 +29,24 @@ const USAGE =
   '[--dup-threshold T] [--leak-threshold T] [--cache-dir D]';
 
 export const REPORT_OPTIONS = {
-  output: { type: 'string', short: 'o' },
-  json: { type: 'boolean' },
-  judge: { type: 'boolean' },
-  'judge-sample': { type: 'string' },
-  'judge-model': { type: 'string' },
-  seed: { type: 'string' },
-  concurrency: { type: 'string', short: 'c' },
-  'base-url': { type: 'string' },
-  'api-key': { type: 'string' },
-  eval: { type: 'string' },
-  model: { type: 'string', short: 'm' },
-  offline: { type: 'boolean' },
-  'nli-model': { type: 'string' },
-  'no-nli': { type: 'boolean' },
-  'dup-threshold': { type: 'string' },
-  'leak-threshold': { type: 'string' },
-  'cache-dir': { type: 'string' },
-} as const;
+  output: { type: 'string', short: 'o', value: 'FILE', description: 'where to write the HTML report', default: 'quality-report.html in the run folder (with several runs: in the working folder)', example: '-o report.html' },
+  json: { type: 'boolean', description: 'print the figures as one JSON object on stdout', example: '--json' },
+  judge: { type: 'boolean', description: 'score a sample of dialogues with the LLM judge (naturalness, coherence, helpfulness, accuracy), through the judge role\'s endpoint', example: '--judge' },
+  'judge-sample': { type: 'string', value: 'N|all', description: 'how many dialogues per run the judge scores, drawn with --seed', default: '200', example: '--judge-sample all' },
+  'judge-model': { type: 'string', value: 'M', description: 'model of the judge role', default: 'TOOLFLOW_JUDGE_MODEL, else --model', example: '--judge-model gpt-4o' },
+  seed: { type: 'string', value: 'S', description: 'seed of the judge\'s sample', default: '1', example: '--seed 7' },
+  concurrency: { type: 'string', short: 'c', value: 'C', description: 'judge requests in flight at once', default: '4', example: '--concurrency 8' },
+  'base-url': { type: 'string', value: 'URL', description: 'OpenAI-compatible endpoint of the judge', default: 'TOOLFLOW_JUDGE_BASE_URL, else OPENAI_BASE_URL', example: '--base-url http://localhost:11434/v1' },
+  'api-key': { type: 'string', value: 'K', description: 'API key of the judge\'s endpoint, never stored (prefer the environment)', default: 'OPENAI_API_KEY', example: '--api-key sk-...' },
+  eval: { type: 'string', value: 'FILE|bfcl', description: 'evaluation tool set to check the run\'s tools for leakage against (any file toolflow import reads)', default: 'no leakage check', example: '--eval bfcl' },
+  model: { type: 'string', short: 'm', value: 'M', description: 'embedding model for SS and the leakage embedding rule', default: 'Xenova/all-MiniLM-L6-v2 (with --offline: toolflow-glove-100d)', example: '--model toolflow-glove-100d' },
+  offline: { type: 'boolean', description: 'use the embedded offline embedding model and download nothing (EnR is skipped unless the NLI model is a local folder)', example: '--offline' },
+  'nli-model': { type: 'string', value: 'M', description: 'NLI cross-encoder for EnR: a hub id (downloaded once) or a local folder', default: 'Xenova/nli-deberta-v3-xsmall', example: '--nli-model ./models/nli' },
+  'no-nli': { type: 'boolean', description: 'skip EnR (the NLI entailment ratio)', example: '--no-nli' },
+  'dup-threshold': { type: 'string', value: 'T', description: 'estimated Jaccard similarity above which two dialogues are near-duplicates', default: '0.8', example: '--dup-threshold 0.7' },
+  'leak-threshold': { type: 'string', value: 'T', description: 'cosine to an evaluation tool above which a tool leaks (embedding rule)', default: '0.9', example: '--leak-threshold 0.85' },
+  'cache-dir': { type: 'string', value: 'DIR', description: 'downloaded models and the embedding cache', default: 'TOOLFLOW_CACHE_DIR, else ~/.cache/toolflow', example: '--cache-dir /data/cache' },
+} as const satisfies OptionTable;
 
 const BFCL_FILE = path.join('data', 'tools', 'bfcl', 'bfcl_functions.jsonl');
 
@@ -80,8 +80,10 @@ export const reportCommand: CliCommand = {
   name: 'report',
   summary: 'quality figures of runs (Table 1/2 metrics, judge, leakage, near-duplicates) as an HTML report',
   usage: USAGE,
+  options: REPORT_OPTIONS,
+  args: '<run-dir> [<run-dir>...]',
   async run(argv, io) {
-    const { values: v, positionals } = parseCommandArgs(argv, REPORT_OPTIONS, USAGE);
+    const { values: v, positionals } = parseOptionTable(argv, REPORT_OPTIONS, 'report');
     if (positionals.length === 0) throw new UserError('name at least one run folder (written by `toolflow generate`)', `usage: ${USAGE}`);
     const dirs = positionals.map((p) => path.resolve(io.cwd, p));
     for (const d of dirs) {

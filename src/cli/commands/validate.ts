@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_TOKENS, EXPORT_FORMATS, validateFile, type ExportFormat, type FileValidation } from '../../engine/export';
-import { UserError, log, numberOption, parseCommandArgs, writeJson, type CliCommand, type CliIO } from '../cliSupport';
+import { UserError, log, numberOption, parseOptionTable, writeJson, type CliCommand, type CliIO, type OptionTable } from '../cliSupport';
 
 const USAGE = 'toolflow validate <file.jsonl|file.parquet> --format openai|hf|sharegpt|hermes [--max-tokens N] [--json]';
 
@@ -28,12 +28,20 @@ export function printValidation(io: CliIO, v: FileValidation, shownAs: string, l
   );
 }
 
+const VALIDATE_OPTIONS = {
+  format: { type: 'string', short: 'f', value: 'F', description: 'the format whose rules to check: openai, hf, sharegpt or hermes', default: 'required', example: '--format openai' },
+  'max-tokens': { type: 'string', value: 'N', description: 'token limit per sample (o200k_base)', default: '65536', example: '--max-tokens 16384' },
+  json: { type: 'boolean', description: 'print every violation as one JSON object on stdout', example: '--json' },
+} as const satisfies OptionTable;
+
 export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'check an exported dataset file against every rule of its format, with token counts',
   usage: USAGE,
+  options: VALIDATE_OPTIONS,
+  args: '<file>',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { format: { type: 'string', short: 'f' }, 'max-tokens': { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const { values, positionals } = parseOptionTable(argv, VALIDATE_OPTIONS, 'validate');
     if (positionals.length !== 1) throw new UserError('name exactly one exported file', `usage: ${USAGE}`);
     const format = formatOption(values.format, USAGE);
     const maxTokens = numberOption(values['max-tokens'], 'max-tokens', DEFAULT_MAX_TOKENS, 1);
