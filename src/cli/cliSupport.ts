@@ -5,7 +5,7 @@
  * - exit 0 on success, 1 on a user error with a one-line message saying what to do,
  *   never a stack trace for bad input.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 
 /** An error caused by the user's input: printed as one line, exit code 1. */
 export class UserError extends Error {
@@ -140,8 +140,6 @@ export function formatCommandHelp(c: CliCommand): string {
   if (c.examples?.length) lines.push('', 'examples:', ...c.examples.map((e) => `  ${e}`));
   return lines.join('\n');
 }
-
-type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses a numeric option, with a message naming the option when it is not a number in range. */
 export function numberOption(value: string | undefined, name: string, fallback: number, min = -Infinity, max = Infinity): number {
