@@ -58,6 +58,13 @@ if (fs.existsSync(path.join(root, 'scripts', 'build-offline-model.mjs'))) {
   run('build embedded offline model', process.execPath, ['scripts/build-offline-model.mjs']);
 }
 
+// Chromium (installed by the e2e setup) also serves unit and integration tests that render pages (the
+// quality report), so on a fresh machine the setup runs first whenever the e2e phase will run.
+const e2eSetup = path.join(root, 'scripts', 'e2e-setup.sh');
+if (only !== 'unit' && fs.existsSync(e2eSetup)) {
+  run('e2e setup (code-server, Chromium)', 'bash', [e2eSetup]);
+}
+
 if (only !== 'e2e') {
   const files = findTests(path.join(root, 'test'), [path.join(root, 'test', 'e2e')]);
   if (files.length === 0) {
@@ -72,7 +79,6 @@ if (only !== 'e2e') {
 if (only !== 'unit') {
   const e2e = findTests(path.join(root, 'test', 'e2e'), []);
   if (e2e.length > 0) {
-    if (fs.existsSync(path.join(root, 'scripts', 'e2e-setup.sh'))) run('e2e setup (code-server, Chromium)', 'bash', ['scripts/e2e-setup.sh']);
     run(`end-to-end tests in a real VS Code (${e2e.length} files)`, process.execPath, [
       '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...e2e,
     ]);
