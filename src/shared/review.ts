@@ -20,7 +20,7 @@ export interface ReviewRow {
   verdict?: ReviewStatus;
   reasons: string[];
   tags: string[];
-  planKinds: Array<'tool' | 'chitchat'>;
+  planKinds: PlanKindView[];
   turns: number;
   tools: string[];
   called: string[];
@@ -81,8 +81,11 @@ export interface ReasonDetail {
   tool?: string;
 }
 
+/** The plan step kinds of the pipeline (`PlanStepKind`): tool, chitchat, and the steps that teach when not to call. */
+export type PlanKindView = 'tool' | 'chitchat' | 'irrelevant' | 'missing-detail';
+
 export interface PlanStepDetail {
-  kind: 'tool' | 'chitchat';
+  kind: PlanKindView;
   request: string;
   tools?: string[];
   /** Message indices that served this step, when the record says so. */

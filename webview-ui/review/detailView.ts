@@ -73,7 +73,7 @@ export function renderDetail(d: DialogueDetail, h: DetailHandlers): DetailView {
   if (d.plan) {
     const ol = el('ol', { className: 'plan', attrs: { id: 'plan' } });
     for (const s of d.plan) {
-      const li = el('li', { className: `step step-${s.kind}` }, [el('span', { className: 'step-kind', text: s.kind === 'tool' ? `tool${s.tools?.length ? `: ${s.tools.join(', ')}` : ''}` : 'chitchat' }), el('span', { text: s.request })]);
+      const li = el('li', { className: `step step-${s.kind}` }, [el('span', { className: 'step-kind', text: s.kind === 'tool' || s.kind === 'missing-detail' ? `${s.kind}${s.tools?.length ? `: ${s.tools.join(', ')}` : ''}` : s.kind }), el('span', { text: s.request })]);
       if (s.turns?.length) {
         const served = el('span', { className: 'served', text: ' served by ' });
         for (const t of s.turns) {

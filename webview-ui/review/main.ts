@@ -11,6 +11,9 @@ import { renderDetail, type DetailView } from './detailView';
 import { Rpc } from './rpc';
 import { VirtualList } from './virtualList';
 
+/** One letter per plan step in the list: Tool, Chitchat, Irrelevant (no tool can do it), Missing detail (ask first). */
+const PLAN_KIND_LETTER: Record<string, string> = { tool: 'T', chitchat: 'C', irrelevant: 'I', 'missing-detail': 'M' };
+
 const api = getVsCodeApi<ReviewWebviewState, FromReviewWebview>();
 const rpc = new Rpc(api);
 const saved = api.getState();
@@ -94,7 +97,7 @@ actions.append(
 
 function renderRow(row: ReviewRow | undefined, slot: number): HTMLElement {
   if (!row) return el('div', { className: 'row-loading', text: '…', attrs: { 'data-slot': String(slot) } });
-  const plan = row.planKinds.map((k) => (k === 'tool' ? 'T' : 'C')).join('');
+  const plan = row.planKinds.map((k) => PLAN_KIND_LETTER[k] ?? 'T').join('');
   return el('div', { className: `status-${row.status}${row.reviewed ? ' reviewed' : ''}`, attrs: { 'data-slot': String(slot), 'data-id': row.id, 'data-status': row.status } }, [
     el('div', { className: 'row-line' }, [
       el('span', { className: 'row-id', text: row.id }),

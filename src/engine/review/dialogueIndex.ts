@@ -7,7 +7,14 @@
  */
 import fs from 'node:fs';
 import { effectiveStatus, isEdited, isReviewed, reviewOf, type ReviewedRecord } from './reviewState';
-import type { DialogueStatus } from '../pipeline/types';
+import type { DialogueStatus, PlanStepKind } from '../pipeline/types';
+
+const PLAN_KINDS: readonly PlanStepKind[] = ['tool', 'chitchat', 'irrelevant', 'missing-detail'];
+
+/** A plan step's kind as written (records are untrusted): an unknown kind reads as a tool step. */
+export function planKindOf(kind: unknown): PlanStepKind {
+  return (PLAN_KINDS as readonly unknown[]).includes(kind) ? (kind as PlanStepKind) : 'tool';
+}
 
 /** What the list shows of a record, and what filters read. */
 export interface DialogueSummary {
@@ -20,7 +27,7 @@ export interface DialogueSummary {
   verdict?: 'accepted' | 'rejected';
   reasons: string[];
   tags: string[];
-  planKinds: Array<'tool' | 'chitchat'>;
+  planKinds: PlanStepKind[];
   /** User turns. */
   turns: number;
   messages: number;
@@ -81,7 +88,7 @@ export function summarizeRecord(value: unknown): DialogueSummary | string {
     ...(review?.verdict ? { verdict: review.verdict } : {}),
     reasons: Array.isArray(reasons) ? reasons.filter(isObject).map((r) => String(r.code ?? 'unknown')) : [],
     tags: review?.tags ?? [],
-    planKinds: isObject(plan) && Array.isArray(plan.steps) ? plan.steps.filter(isObject).map((s) => (s.kind === 'chitchat' ? 'chitchat' : 'tool')) : [],
+    planKinds: isObject(plan) && Array.isArray(plan.steps) ? plan.steps.filter(isObject).map((s) => planKindOf(s.kind)) : [],
     turns,
     messages: messages.length,
     tools: Array.isArray(tools) ? tools.map((t) => (isObject(t) && isObject(t.function) && typeof t.function.name === 'string' ? t.function.name : '?')) : [],

@@ -150,7 +150,11 @@ function clone<T>(v: T): T {
  */
 export function refilter(record: ReviewedRecord): ReviewedRecord {
   const kept = (record.reasons ?? []).filter((r) => FAILURE_REASON_CODES.has(r.code));
-  const reasons: RejectionReason[] = [...kept, ...filterDialogue(record.messages, record.tools ?? [])];
+  // The plan and the steps the user turns served go to the filter too: its plan-adherence rules
+  // (a tool step no call serves, a call during an irrelevant step, ...) hold after an edit as well.
+  const plan = record.plan && Array.isArray(record.plan.steps) ? record.plan : undefined;
+  const trace = plan ? { plan, ...(Array.isArray(record.userTurnSteps) ? { userTurnSteps: record.userTurnSteps } : {}) } : undefined;
+  const reasons: RejectionReason[] = [...kept, ...filterDialogue(record.messages, record.tools ?? [], trace)];
   return { ...record, reasons, status: reasons.length > 0 ? 'rejected' : 'accepted' };
 }
 
@@ -264,6 +268,10 @@ export function applyReviewAction(input: ReviewedRecord, action: ReviewAction, c
         addEdit(i, 'delete', record.messages[i]!);
         // Earlier edits of later messages now point one lower.
         for (const e of edits) if (e.kind !== 'delete' && e.messageIndex > i) e.messageIndex--;
+        // So does the record of which plan step each user message served (a deleted user turn served none).
+        if (Array.isArray(record.userTurnSteps)) {
+          record.userTurnSteps = record.userTurnSteps.filter((u) => u.messageIndex !== i).map((u) => (u.messageIndex > i ? { ...u, messageIndex: u.messageIndex - 1 } : u));
+        }
         record.messages.splice(i, 1);
       }
       messagesChanged = true;

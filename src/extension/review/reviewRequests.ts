@@ -3,7 +3,7 @@
  * dialogue as a view, actions, argument checks. No `vscode` import, so the benchmark drives the same
  * code in plain Node against the real webview bundle in Chromium.
  */
-import { checkToolArguments, reviewOf, ReviewActionError, type ReviewContext, type ReviewDocumentModel, type ReviewedRecord } from '../../engine/review';
+import { checkToolArguments, planKindOf, reviewOf, ReviewActionError, type ReviewContext, type ReviewDocumentModel, type ReviewedRecord } from '../../engine/review';
 import type { DialogueDetail, FromReviewWebview, MessageDetail, PlanStepDetail, ReviewCountsView, ReviewResults, ReviewRow } from '../../shared/review';
 
 type ReviewRequest = Extract<FromReviewWebview, { kind: 'request' }>;
@@ -76,13 +76,20 @@ export function detailOf(model: ReviewDocumentModel, slot: number, record: Revie
     }
     return out;
   });
+  // Which messages served each plan step: the pipeline's `userTurnSteps` (user turns), or `turns` on
+  // a step where a hand-made record says so.
+  const servedBy = new Map<number, number[]>();
+  for (const u of Array.isArray(record.userTurnSteps) ? record.userTurnSteps : []) {
+    if (!u || typeof u.messageIndex !== 'number' || typeof u.step !== 'number') continue;
+    servedBy.set(u.step, [...(servedBy.get(u.step) ?? []), u.messageIndex]);
+  }
   const plan: PlanStepDetail[] | null =
     record.plan && Array.isArray(record.plan.steps)
-      ? record.plan.steps.map((s) => {
+      ? record.plan.steps.map((s, stepIndex) => {
           const step = s as { kind?: unknown; request?: unknown; tools?: unknown; turns?: unknown; messages?: unknown };
-          const turns = Array.isArray(step.turns) ? step.turns : Array.isArray(step.messages) ? step.messages : undefined;
+          const turns = Array.isArray(step.turns) ? step.turns : Array.isArray(step.messages) ? step.messages : servedBy.get(stepIndex);
           return {
-            kind: step.kind === 'chitchat' ? 'chitchat' : 'tool',
+            kind: planKindOf(step.kind),
             request: str(step.request),
             ...(Array.isArray(step.tools) ? { tools: step.tools.map(str) } : {}),
             ...(turns ? { turns: turns.filter((n): n is number => typeof n === 'number') } : {}),
