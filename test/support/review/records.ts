@@ -9,14 +9,19 @@ import { call, goodDialogue, offered } from '../pipeline/builders';
 
 /** A record as the pipeline writes it: status and reasons from the real filter. */
 export function record(index: number, messages: ChatMessage[] = goodDialogue(), extra: Partial<DialogueRecord> = {}): DialogueRecord {
-  const reasons = filterDialogue(messages, offered);
+  // The plan's tool step names the tool the dialogue calls, so the plan-adherence rules hold for it.
+  // A dialogue without calls gets a chitchat-only plan.
+  const called = messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []).map((c) => c.function.name) : []))[0];
+  const chitchat = { kind: 'chitchat' as const, request: 'small talk' };
+  const plan = { steps: [called ? { kind: 'tool' as const, request: 'weather in Paris', tools: [called] } : { kind: 'chitchat' as const, request: 'weather in Paris' }, chitchat] };
+  const reasons = filterDialogue(messages, offered, { plan });
   return {
     id: `d${String(index).padStart(6, '0')}`,
     index,
     status: reasons.length ? 'rejected' : 'accepted',
     reasons,
     tools: offered,
-    plan: { steps: [{ kind: 'tool', request: 'weather in Paris', tools: ['get_weather'] }, { kind: 'chitchat', request: 'small talk' }] },
+    plan,
     system: 'You are a helpful assistant with access to tools.',
     messages,
     seed: 1000 + index,
