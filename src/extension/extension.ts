@@ -7,6 +7,7 @@ import { Disposable } from './common/disposable';
 import { Log } from './common/log';
 import { GenerationService } from './generation/generationService';
 import { runBuildGraph } from './graph/buildGraphCommand';
+import { registerGraphViewCommands } from './graphView/graphViewCommands';
 import { registerImportCommand } from './import';
 import { runGenerateFlow } from './generation/generateCommand';
 import { LivePanel, LivePanelSerializer } from './live/livePanel';
@@ -48,6 +49,8 @@ export class ToolFlowExtension extends Disposable {
     for (const d of registerToolCommands(this.tools)) this._register(d);
     for (const d of registerRunCommands({ extensionUri: context.extensionUri, runs: this.runs, service: this.generation, store: this.store, log: this.log })) this._register(d);
     this._register(vscode.commands.registerCommand('toolflow.buildGraph', (node?: ToolsNode) => runBuildGraph(this.generation, this.tools, this.log, node)));
+    const build = (toolsFile: string | undefined, threshold?: number) => runBuildGraph(this.generation, this.tools, this.log, undefined, toolsFile ? { toolsFile, ...(threshold !== undefined ? { threshold } : {}) } : undefined);
+    for (const d of registerGraphViewCommands({ extensionUri: context.extensionUri, tools: this.tools, log: this.log, build })) this._register(d);
     this._register(
       vscode.commands.registerCommand('toolflow.generate', (node?: ToolsNode) => runGenerateFlow(this.generation, this.tools, this.runs, node)),
     );

@@ -30,7 +30,10 @@ export interface BuildToolGraphOptions extends FieldIndexOptions {
   /** Model downloads and the embedding cache live here. Default `~/.cache/toolflow`. */
   cacheDir?: string;
   cwd?: string;
-  /** Keep at most this many edges per tool (most similar first). */
+  /**
+   * Keep at most this many edges per tool (most similar first). Default `DEFAULT_MAX_DEGREE` (50);
+   * 0 keeps every edge.
+   */
   maxDegree?: number;
   /**
    * Refuse to build a graph with more edges than this (default 5,000,000): an in-memory graph of
@@ -64,7 +67,12 @@ export interface BuildToolGraphResult {
   distinctTexts: number;
   /** Text pairs above tau found by the similarity search (P-P, R-P). */
   textPairs: { pp: number; rp: number };
+  /** Tool edges before the degree cap. */
+  edgesBeforeCap: number;
 }
+
+/** Default hub cap: each tool keeps at most its 50 most similar links (see docs/graph.md). */
+export const DEFAULT_MAX_DEGREE = 50;
 
 export class GraphTooLargeError extends Error {
   constructor(
@@ -180,7 +188,17 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
   const tools = Array.isArray(input) ? (input as readonly Tool[]) : (input as ToolSet).tools;
 
   progress?.({ type: 'phase', phase: 'texts' });
-  const index = buildFieldIndex(tools, { ...(opts.ignoreParams ? { ignoreParams: opts.ignoreParams } : {}), ...(opts.sources ? { sources: opts.sources } : {}) });
+  const index = buildFieldIndex(tools, {
+    ...(opts.ignoreParams ? { ignoreParams: opts.ignoreParams } : {}),
+    ...(opts.sources ? { sources: opts.sources } : {}),
+    ...(opts.genericShare !== undefined ? { genericShare: opts.genericShare } : {}),
+    ...(opts.genericMinTools !== undefined ? { genericMinTools: opts.genericMinTools } : {}),
+    ...(opts.keepFields ? { keepFields: opts.keepFields } : {}),
+    ...(opts.generic ? { generic: opts.generic } : {}),
+  });
+  if (index.generic.fields.length > 0) {
+    progress?.({ type: 'phase', phase: 'texts', detail: `${index.generic.fields.length} generic fields left out (${index.generic.fields.slice(0, 6).map((f) => f.field).join(', ')}${index.generic.fields.length > 6 ? ', …' : ''})` });
+  }
   const t1 = performance.now();
 
   progress?.({ type: 'phase', phase: 'embed', detail: `${index.texts.length} distinct texts` });
@@ -220,7 +238,9 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
 
   progress?.({ type: 'phase', phase: 'edges' });
   const table = await collectToolEdges(index, pp, rp, { ...(opts.threads ? { threads: opts.threads } : {}), ...(signal ? { signal } : {}) });
-  const kept = opts.maxDegree !== undefined ? capDegree(table, index.tools.length, opts.maxDegree) : undefined;
+  const maxDegree = opts.maxDegree ?? DEFAULT_MAX_DEGREE;
+  const edgesBeforeCap = table.count;
+  const kept = maxDegree > 0 ? capDegree(table, index.tools.length, maxDegree) : undefined;
   const edgeCount = kept ? kept.length : table.count;
   const limit = opts.maxEdges ?? 5_000_000;
   if (edgeCount > limit) throw new GraphTooLargeError(edgeCount, limit);
@@ -236,7 +256,10 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
     distinctTexts: index.texts.length,
     createdAt: new Date().toISOString(),
     ...(opts.ignoreParams?.length ? { ignoreParams: [...opts.ignoreParams] } : {}),
-    ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+    ...(maxDegree > 0 ? { maxDegree } : {}),
+    edgesBeforeCap,
+    genericFields: index.generic.fields.map((f) => ({ ...f })),
+    ...(Number.isFinite(index.generic.cutoff) ? { genericCutoff: Math.floor(index.generic.cutoff) } : {}),
     ...(opts.sources?.length ? { sources: [...opts.sources] } : {}),
   };
   const graph = toGraphology(index, table, kept, attrs);
@@ -259,5 +282,6 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
     dimensions: dims,
     distinctTexts: index.texts.length,
     textPairs: { pp: pp.sims.length, rp: rp.sims.length },
+    edgesBeforeCap,
   };
 }

@@ -12,9 +12,10 @@ import { DEFAULT_MODEL, modelDefaults, modelFingerprint, resolveModel } from '..
 import { createRandom } from '../sampling/seededRandom';
 import { defaultCacheDir, findTextPairs } from './buildToolGraph';
 import { buildFieldIndex } from './fieldIndex';
+import { detectGenericFields, type GenericFieldOptions } from './genericFields';
 import { collectToolEdges } from './toolEdges';
 
-export interface CalibrationOptions {
+export interface CalibrationOptions extends GenericFieldOptions {
   model?: string;
   offline?: boolean;
   cacheDir?: string;
@@ -61,7 +62,9 @@ export async function calibrateThreshold(input: ToolSet | readonly Tool[], opts:
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   const sample = order.slice(0, m).sort((a, b) => a - b).map((i) => all[i]!);
-  const index = buildFieldIndex(sample, opts.ignoreParams ? { ignoreParams: opts.ignoreParams } : {});
+  // Generic fields are found on the whole set, as `buildToolGraph` does, so the sample leaves out the same fields.
+  const generic = detectGenericFields(all, opts);
+  const index = buildFieldIndex(sample, { generic, ...(opts.ignoreParams ? { ignoreParams: opts.ignoreParams } : {}) });
   const resolved = opts.embedder?.model ?? resolveModel(model, { cacheDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   const cache = new EmbeddingCache(cacheDir, opts.embedder?.fingerprint ?? modelFingerprint(resolved));
   let created: Embedder | undefined;

@@ -4,6 +4,9 @@
  */
 import { toolFieldTexts, type FieldText } from '../embedding/fieldTexts';
 import type { Tool } from '../model/tool';
+import { detectGenericFields, emptyGenericFieldSet, isGenericField, normalizeParamName, type GenericFieldOptions, type GenericFieldSet } from './genericFields';
+
+export { normalizeParamName };
 
 /** Very generic parameters that link unrelated tools (credentials, paging, formatting). */
 export const GENERIC_PARAMS: readonly string[] = [
@@ -14,12 +17,9 @@ export const GENERIC_PARAMS: readonly string[] = [
   'format', 'callback', 'output', 'pretty', 'fields', 'sort', 'order', 'lang', 'language', 'locale',
 ];
 
-/** Lower-cased name without `-`, `_` or spaces, so `api_key`, `apiKey` and `API-Key` match. */
-export function normalizeParamName(name: string): string {
-  return name.toLowerCase().replace(/[-_\s]+/g, '');
-}
-
-export interface FieldIndexOptions {
+export interface FieldIndexOptions extends GenericFieldOptions {
+  /** Generic fields found beforehand (e.g. on a whole set when indexing a sample of it). */
+  generic?: GenericFieldSet;
   /** Parameter names (any case/separator) that never make edges. */
   ignoreParams?: readonly string[];
   /**
@@ -44,6 +44,10 @@ export interface FieldIndex {
   /** Per tool and text, the field (first seen) it came from, for explaining edges. */
   fieldOf(tool: number, text: number, role: 'param' | 'return'): FieldText | undefined;
   ignoredParams: number;
+  /** Generic fields detected from the data and left out (see genericFields.ts). */
+  generic: GenericFieldSet;
+  /** Fields left out as generic. */
+  ignoredGeneric: number;
 }
 
 function matchesSource(tool: Tool, sources: readonly string[]): boolean {
@@ -71,10 +75,16 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
   const returnLists: number[][] = [];
   const fields = new Map<string, FieldText>();
   let ignoredParams = 0;
+  let ignoredGeneric = 0;
+  const generic = opts.generic ?? (opts.genericShare === 0 ? emptyGenericFieldSet() : detectGenericFields(tools, opts));
   tools.forEach((tool, t) => {
     for (const f of toolFieldTexts(tool)) {
       if (f.role === 'param' && ignore.has(normalizeParamName(f.name))) {
         ignoredParams++;
+        continue;
+      }
+      if (isGenericField(generic, f.role, f.name, f.text)) {
+        ignoredGeneric++;
         continue;
       }
       let id = textIds.get(f.text);
@@ -111,5 +121,7 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
     returnTexts: Int32Array.from(returnTexts),
     fieldOf: (tool, text, role) => fields.get(`${tool}:${text}:${role}`),
     ignoredParams,
+    generic,
+    ignoredGeneric,
   };
 }

@@ -17,6 +17,8 @@ export interface GraphStats {
   degreeHistogram: Array<[number, number]>;
   /** The most connected tools. */
   topHubs: Array<{ tool: string; degree: number }>;
+  /** Generic fields left out of the pair search (from the graph's attributes), most common first. */
+  genericFields: Array<{ role: 'param' | 'return'; by: 'name' | 'text'; field: string; tools: number }>;
 }
 
 export function computeGraphStats(graph: Graph, topHubs = 10): GraphStats {
@@ -64,5 +66,6 @@ export function computeGraphStats(graph: Graph, topHubs = 10): GraphStats {
     },
     degreeHistogram: [...histogram.entries()].sort((a, b) => a[0] - b[0]),
     topHubs: hubs.slice(0, topHubs).filter((h) => h.degree > 0),
+    genericFields: Array.isArray(graph.getAttribute('genericFields')) ? (graph.getAttribute('genericFields') as GraphStats['genericFields']) : [],
   };
 }
