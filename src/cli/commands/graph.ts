@@ -3,7 +3,7 @@
  * whose fields are similar (Eq. 2) and writes the graph (graphology JSON, optional GEXF).
  */
 import path from 'node:path';
-import { buildToolGraph, defaultCacheDir, GENERIC_PARAMS, OFFLINE_MODEL, saveGexf, saveGraph, type GraphBuildEvent } from '../../engine/graph';
+import { buildToolGraph, defaultCacheDir, GENERIC_PARAMS, OFFLINE_MODEL, saveBuiltGraph, saveGexf, type GraphBuildEvent } from '../../engine/graph';
 import { UserError, log, numberOption, parseCommandArgs, writeJson, type CliCommand, type CliIO } from '../cliSupport';
 import { asUserError, listOption, readTools } from './graphInput';
 
@@ -87,7 +87,7 @@ export const graphCommand: CliCommand = {
     const output = path.resolve(io.cwd, values.output);
     const writeStarted = performance.now();
     try {
-      await saveGraph(result.graph, output);
+      await saveBuiltGraph(result.built, output);
       if (values.gexf) await saveGexf(result.graph, path.resolve(io.cwd, values.gexf));
     } catch (e) {
       throw new UserError(`cannot write the graph: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
@@ -98,8 +98,8 @@ export const graphCommand: CliCommand = {
     log(io, `  model ${result.model}, threshold ${result.threshold}, ${result.distinctTexts} distinct texts, cache ${result.cache.hits} hits / ${result.cache.misses} misses`);
     const t = result.timings;
     log(io, `  time per phase: texts ${t.textsMs} ms, embed ${t.embedMs} ms, similarity ${t.similarityMs} ms, edges ${t.edgesMs} ms, graph ${t.graphMs} ms, write ${writeMs} ms; total ${t.totalMs + writeMs} ms (after embedding ${t.totalMs - t.embedMs - t.textsMs + writeMs} ms); wrote ${values.output}${values.gexf ? ` and ${values.gexf}` : ''}`);
-    if (s.genericFields.length) log(io, `  generic fields left out (in more than ${result.graph.getAttribute('genericCutoff') ?? 'a share of'} tools; --keep-fields or --generic-share 0 to keep): ${s.genericFields.slice(0, 12).map((g) => `${g.field} (${g.tools})`).join(', ')}${s.genericFields.length > 12 ? `, … ${s.genericFields.length} in all` : ''}`);
-    if (result.edgesBeforeCap > s.edges) log(io, `  degree cap ${String(result.graph.getAttribute('maxDegree'))} kept ${s.edges} of ${result.edgesBeforeCap} edges (--max-degree N, 0 = no cap)`);
+    if (s.genericFields.length) log(io, `  generic fields left out (in more than ${result.built.attributes.genericCutoff ?? 'a share of'} tools; --keep-fields or --generic-share 0 to keep): ${s.genericFields.slice(0, 12).map((g) => `${g.field} (${g.tools})`).join(', ')}${s.genericFields.length > 12 ? `, … ${s.genericFields.length} in all` : ''}`);
+    if (result.edgesBeforeCap > s.edges) log(io, `  degree cap ${String(result.built.attributes.maxDegree)} kept ${s.edges} of ${result.edgesBeforeCap} edges (--max-degree N, 0 = no cap)`);
     if (s.topHubs.length) log(io, `  top hubs: ${s.topHubs.slice(0, 5).map((h) => `${h.tool} (${h.degree})`).join(', ')}`);
     if (values.json) {
       writeJson(io, {

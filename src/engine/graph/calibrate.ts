@@ -40,6 +40,13 @@ export interface CalibrationResult {
   defaultThreshold: number;
   proposedThreshold: number;
   targetMeanDegree: number;
+  /** Estimated full-graph mean degree at the proposed threshold (no degree cap). */
+  estimatedMeanDegree: number;
+  /**
+   * False when even τ 0.995 leaves a mean degree above the target: identical fields shared by many
+   * tools (similarity 1) link them whatever τ; cap hubs (`maxDegree`) or leave such fields out.
+   */
+  reachable: boolean;
   /** Estimated full-graph mean degree at a range of thresholds. */
   table: Array<{ threshold: number; meanDegree: number; isolatedShare: number }>;
   /** Distribution of tool-pair best similarity in the sample: [bucket start, pairs]. */
@@ -112,6 +119,8 @@ export async function calibrateThreshold(input: ToolSet | readonly Tool[], opts:
       break;
     }
   }
+  const estimated = Math.round(meanDegree(proposed) * 100) / 100;
+  const reachable = !(proposed >= 0.995 && estimated > target * 1.5);
   const rows: CalibrationResult['table'] = [];
   for (let tau = Math.ceil(floor * 20) / 20; tau < 1; tau += 0.05) {
     const t = Math.round(tau * 100) / 100;
@@ -130,6 +139,8 @@ export async function calibrateThreshold(input: ToolSet | readonly Tool[], opts:
     defaultThreshold: modelDefaults(model).threshold,
     proposedThreshold: proposed,
     targetMeanDegree: target,
+    estimatedMeanDegree: estimated,
+    reachable,
     table: rows,
     histogram: [...histogram.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [Math.round(k * 100) / 100, v]),
     quantiles: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999) },

@@ -8,7 +8,7 @@
  * keep everything and the paper's 46,271 ToolBench tools lose only their most common fields. The
  * detected list is recorded in the graph's attributes and statistics; `keepFields` overrides it.
  */
-import { toolFieldTexts, type FieldRole } from '../embedding/fieldTexts';
+import { toolFieldTexts, type FieldRole, type FieldText } from '../embedding/fieldTexts';
 import type { Tool } from '../model/tool';
 
 /** Default share of tools above which a field is generic (1%: 463 of ToolBench's 46,271 tools). */
@@ -54,7 +54,8 @@ export function emptyGenericFieldSet(): GenericFieldSet {
   return { names: { param: new Set(), return: new Set() }, texts: { param: new Set(), return: new Set() }, fields: [], cutoff: Infinity };
 }
 
-export function detectGenericFields(tools: readonly Tool[], opts: GenericFieldOptions = {}): GenericFieldSet {
+/** `fieldLists` (each tool's `toolFieldTexts`) saves recomputing them when the caller has them. */
+export function detectGenericFields(tools: readonly Tool[], opts: GenericFieldOptions = {}, fieldLists?: ReadonlyArray<readonly FieldText[]>): GenericFieldSet {
   const share = opts.genericShare ?? DEFAULT_GENERIC_SHARE;
   const out = emptyGenericFieldSet();
   if (!(share > 0) || tools.length === 0) return out;
@@ -66,9 +67,9 @@ export function detectGenericFields(tools: readonly Tool[], opts: GenericFieldOp
     text: { param: new Map(), return: new Map() },
   };
   const seen = new Set<string>();
-  for (const tool of tools) {
+  for (let t = 0; t < tools.length; t++) {
     seen.clear();
-    for (const f of toolFieldTexts(tool)) {
+    for (const f of fieldLists?.[t] ?? toolFieldTexts(tools[t]!)) {
       const name = normalizeParamName(f.name);
       for (const [by, key] of [['name', name], ['text', f.text]] as const) {
         const id = `${by}\u0000${f.role}\u0000${key}`;

@@ -2,7 +2,7 @@
  * Why a tool is linked: its description, parameters and returns as fields, and for each edge above
  * a threshold the field pair and similarity that created it (P-P, or R-P with its direction).
  */
-import { returnFieldsOf } from '../../import/toolSetBuilder';
+import { toolFieldTexts } from '../../embedding/fieldTexts';
 import type { JsonSchema } from '../../model/jsonSchema';
 import type { Tool } from '../../model/tool';
 import type { ToolGraph } from '../graphTypes';
@@ -45,25 +45,57 @@ function describe(s: JsonSchema): string {
   return typeof s.description === 'string' ? s.description : typeof s.title === 'string' ? s.title : '';
 }
 
-/** Top-level parameters; return fields flattened to paths (`results[].id`), depth-limited. */
+/** Sub-schemas of `s` that may hold properties: itself and its allOf / anyOf / oneOf branches. */
+function branches(s: JsonSchema, depth = 0): JsonSchema[] {
+  if (depth > 8) return [s];
+  const out = [s];
+  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const list = s[key];
+    if (Array.isArray(list)) for (const b of list) if (b && typeof b === 'object') out.push(...branches(b, depth + 1));
+  }
+  return out;
+}
+
+/** The schema at a field path (`results[].id`) of the same shape `toolFieldTexts` walks. */
+function schemaAt(root: JsonSchema, path: string): { schema: JsonSchema; required: boolean } | undefined {
+  let cur: JsonSchema | undefined = root;
+  let required = true;
+  for (const seg of path.split('.')) {
+    const m = /^(.*?)((?:\[\])*)$/.exec(seg)!;
+    const name = m[1]!;
+    const arrays = m[2]!.length / 2;
+    if (!cur) return undefined;
+    if (name) {
+      let next: JsonSchema | undefined;
+      let req = false;
+      for (const b of branches(cur)) {
+        const child = b.properties?.[name];
+        if (child && typeof child === 'object') {
+          next = child;
+          req = Array.isArray(b.required) && b.required.includes(name);
+          break;
+        }
+      }
+      cur = next;
+      required = req;
+    }
+    for (let i = 0; i < arrays && cur; i++) cur = cur.items && typeof cur.items === 'object' && !Array.isArray(cur.items) ? cur.items : undefined;
+  }
+  return cur ? { schema: cur, required } : undefined;
+}
+
+/** Top-level parameters; return fields as the graph names them (`results[].id`, same walk as the embedded texts). */
 export function toolFields(tool: Tool): { parameters: ToolField[]; returns: ToolField[] } {
   const required = new Set(tool.parameters.required ?? []);
   const parameters = Object.entries(tool.parameters.properties ?? {}).map(([name, s]) => ({ path: name, type: schemaTypeName(s), required: required.has(name), description: describe(s) }));
   const returns: ToolField[] = [];
-  const walk = (s: JsonSchema, prefix: string, depth: number) => {
-    if (depth > 6 || returns.length > 500) return;
-    if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) walk(s.items, `${prefix}[]`, depth + 1);
-    const req = new Set(Array.isArray(s.required) ? s.required : []);
-    for (const [name, child] of Object.entries(s.properties ?? {})) {
-      if (!child || typeof child !== 'object') continue;
-      const p = prefix ? `${prefix}.${name}` : name;
-      returns.push({ path: p, type: schemaTypeName(child), required: req.has(name), description: describe(child) });
-      walk(child, p, depth + 1);
-    }
-  };
   if (tool.returns) {
-    if (returnFieldsOf(tool.returns) || tool.returns.items) walk(tool.returns, '', 0);
-    else returns.push({ path: '(result)', type: schemaTypeName(tool.returns), required: true, description: describe(tool.returns) });
+    for (const f of toolFieldTexts(tool)) {
+      if (f.role !== 'return') continue;
+      const at = schemaAt(tool.returns, f.path);
+      returns.push({ path: f.path, type: schemaTypeName(at?.schema), required: at?.required ?? false, description: at ? describe(at.schema) : '' });
+    }
+    if (returns.length === 0) returns.push({ path: '(result)', type: schemaTypeName(tool.returns), required: true, description: describe(tool.returns) });
   }
   return { parameters, returns };
 }
