@@ -28,9 +28,14 @@ export interface GraphPayload {
   community: Int32Array;
   communities: number;
   degree: Int32Array;
+  /**
+   * The edges drawn (all of them, or on a big graph each tool's `drawnPerTool` most similar ones,
+   * level of detail). `edges` and the counts are always the whole graph's.
+   */
   edgeSource: Int32Array;
   edgeTarget: Int32Array;
   edgeSimilarity: Float32Array;
+  drawnPerTool: number | null;
   /** How long the host took to load the graph and its layout (ms), for the status line. */
   loadMs: number;
   layoutCached: boolean;
@@ -79,7 +84,7 @@ export interface WalkView {
   start: string;
   size: number;
   seed: number;
-  steps: Array<{ from: string; to: string; added: boolean }>;
+  steps: Array<{ from: string; to: string; added: boolean; similarity: number }>;
   tools: string[];
   short: boolean;
 }

@@ -19,7 +19,7 @@ const vscode = getVsCodeApi<GraphWebviewState, FromGraphWebview>();
 const saved = vscode.getState();
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#86bcb6', '#d37295', '#8cd17d', '#b6992d', '#499894', '#f1ce63', '#a0cbe8'];
-const DIM = '#8884';
+const DIM = 'rgba(136,136,136,0.3)';
 const HIGHLIGHT = '#ffd400';
 
 const app = document.getElementById('app')!;
@@ -54,6 +54,26 @@ let graph: Graph | null = null;
 let renderer: Sigma | null = null;
 let renderMs = 0;
 let walkTimer: ReturnType<typeof setTimeout> | undefined;
+/** Edges added on demand (a selected tool's or a walk's, not drawn at this level of detail). */
+const extraEdges = new Set<string>();
+
+function ensureEdge(a: string, b: string, similarity: number): string | undefined {
+  if (!graph || !graph.hasNode(a) || !graph.hasNode(b)) return undefined;
+  const existing = graph.edge(a, b);
+  if (existing) return existing;
+  const key = graph.addEdge(a, b, { similarity, size: 1 });
+  extraEdges.add(key);
+  return key;
+}
+
+function dropExtraEdges(keep: (key: string) => boolean): void {
+  if (!graph) return;
+  for (const key of [...extraEdges]) {
+    if (keep(key)) continue;
+    if (graph.hasEdge(key)) graph.dropEdge(key);
+    extraEdges.delete(key);
+  }
+}
 
 // ---- request / reply with the host ----
 let nextId = 1;
@@ -88,6 +108,7 @@ function renderStatus(): void {
   status.dataset.walk = String(state.walk.size);
   status.dataset.renderMs = String(renderMs);
   status.dataset.communities = String(p.communities);
+  status.dataset.drawnEdges = String(p.edgeSource.length);
   const parts = [
     `${p.nodes.toLocaleString('en-US')} tools`,
     c ? `${c.edges.toLocaleString('en-US')} edges at τ ${c.threshold.toFixed(3)}` : '…',
@@ -96,6 +117,7 @@ function renderStatus(): void {
     `model ${p.model}, built at τ ${p.builtThreshold}${p.maxDegree ? `, degree cap ${p.maxDegree}` : ''}`,
   ];
   if (below) parts.push(`τ below the built threshold: rebuild to see more edges`);
+  if (p.drawnPerTool !== null) parts.push(`drawing ${p.edgeSource.length.toLocaleString('en-US')} of ${p.edges.toLocaleString('en-US')} edges (each tool's ${p.drawnPerTool} strongest; a selected tool shows all of its own)`);
   if (state.highlight.size) parts.push(`${state.highlight.size} highlighted`);
   status.textContent = parts.filter(Boolean).join(' · ');
   rebuild.hidden = !below;
@@ -125,6 +147,7 @@ function load(p: GraphPayload): void {
   tauInput.max = '1';
   tauInput.value = String(state.threshold);
   renderer?.kill();
+  extraEdges.clear();
   const g = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
   const maxDeg = p.degree.reduce((m, d) => Math.max(m, d), 1);
   const small = p.nodes < 5000;
@@ -137,6 +160,7 @@ function load(p: GraphPayload): void {
     g.addEdgeWithKey(`e${k}`, names[p.edgeSource[k]!]!, names[p.edgeTarget[k]!]!, { similarity: p.edgeSimilarity[k]!, size: small ? 1 : 0.5 });
   }
   graph = g;
+  status.dataset.graphMs = String(Math.round(performance.now() - started));
   renderer = new Sigma(g, canvas, {
     defaultEdgeType: 'line',
     edgeProgramClasses: { line: EdgeLineProgram },
@@ -148,11 +172,12 @@ function load(p: GraphPayload): void {
     labelGridCellSize: 60,
     labelRenderedSizeThreshold: small ? 4 : 8,
     labelColor: { color: getComputedStyle(document.body).getPropertyValue('--vscode-editor-foreground').trim() || '#ccc' },
-    defaultEdgeColor: '#8886',
-    zIndex: true,
+    defaultEdgeColor: 'rgba(136,136,136,0.35)',
+    zIndex: small, // sorting 46k nodes by zIndex on every refresh costs more than it shows
     nodeReducer: (node, data) => {
-      const res = { ...data } as typeof data & { highlighted?: boolean; zIndex?: number; hidden?: boolean };
       const focus = state.highlight.size > 0 || state.walk.size > 0 || state.selected !== null;
+      if (!focus) return data; // the common case costs nothing (46k nodes per refresh)
+      const res = { ...data } as typeof data & { highlighted?: boolean; zIndex?: number; hidden?: boolean };
       if (state.walk.has(node) || state.highlight.has(node)) {
         res.color = HIGHLIGHT;
         res.highlighted = true;
@@ -171,8 +196,10 @@ function load(p: GraphPayload): void {
       return res;
     },
     edgeReducer: (edge, data) => {
+      const above = (data.similarity as number) > state.threshold;
+      if (above && state.selected === null && state.walkEdges.size === 0) return data;
       const res = { ...data } as typeof data & { hidden?: boolean; zIndex?: number };
-      if (!((data.similarity as number) > state.threshold)) {
+      if (!above) {
         res.hidden = true;
         return res;
       }
@@ -183,7 +210,7 @@ function load(p: GraphPayload): void {
       } else if (state.selected !== null) {
         const [s, t] = g.extremities(edge);
         if (s === state.selected || t === state.selected) {
-          res.color = '#fff8';
+          res.color = 'rgba(255,255,255,0.6)';
           res.size = 1.5;
           res.zIndex = 1;
         } else if (!small) res.hidden = true;
@@ -194,6 +221,7 @@ function load(p: GraphPayload): void {
   renderer.on('clickNode', ({ node }) => void select(node, false));
   renderer.on('clickStage', () => void select(null, false));
   renderMs = Math.round(performance.now() - started);
+  status.dataset.sigmaMs = String(renderMs);
   // The frame is on screen after the next animation frame.
   requestAnimationFrame(() => {
     renderMs = Math.round(performance.now() - started);
@@ -296,13 +324,19 @@ async function select(node: string | null, focus: boolean): Promise<void> {
   redraw();
   save();
   if (!state.selected) {
+    dropExtraEdges((key) => state.walkEdges.has(key));
     clear(details);
     details.append(el('p', { className: 'hint', text: 'Click a tool, or search one, to see why it is linked.' }));
     return;
   }
   if (focus) focusOn(state.selected);
   const d = await request<ToolDetails | null>('graph/tool', { name: state.selected, threshold: state.threshold });
-  if (d && d.name === state.selected) renderDetails(d);
+  if (d && d.name === state.selected) {
+    dropExtraEdges((key) => state.walkEdges.has(key));
+    for (const e of d.edges) ensureEdge(d.name, e.neighbour, e.similarity);
+    redraw();
+    renderDetails(d);
+  }
 }
 
 // ---- search ----
@@ -396,7 +430,7 @@ function playWalk(w: WalkView): void {
   const step = () => {
     if (i < w.steps.length) {
       const s = w.steps[i++]!;
-      const e = graph!.edge(s.from, s.to);
+      const e = ensureEdge(s.from, s.to, s.similarity);
       if (e) state.walkEdges.add(e);
       state.walk.add(s.to);
     }

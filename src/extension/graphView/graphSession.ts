@@ -20,6 +20,9 @@ export function toolsFileForGraph(graphFile: string): string {
   return path.join(path.dirname(graphFile), `${base}.tools.json`);
 }
 
+/** Above this many edges the view draws only each tool's most similar ones (see `open`). */
+export const LOD_MAX_DRAWN_EDGES = 100_000;
+
 export class GraphSession {
   private constructor(
     readonly file: string,
@@ -44,10 +47,20 @@ export class GraphSession {
     const names = graph.nodes();
     const index = new Map(names.map((n, i) => [n, i] as const));
     const degree = new Int32Array(names.length);
-    // Most similar edges first: the webview draws them last (on top) and the LOD keeps the strongest.
+    const all: Array<[number, number, number]> = [];
+    graph.forEachEdge((_e, a, s, t) => all.push([index.get(s)!, index.get(t)!, a.similarity]));
+    all.sort((p, q) => q[2] - p[2]);
+    // Level of detail: a big graph draws each tool's `perTool` most similar edges (the union over
+    // tools); the counts, a selected tool's edges and walks come from the whole graph.
+    const perTool = all.length <= LOD_MAX_DRAWN_EDGES ? Infinity : Math.max(1, Math.floor(LOD_MAX_DRAWN_EDGES / Math.max(1, names.length)));
+    const seen = new Int32Array(names.length);
     const edges: Array<[number, number, number]> = [];
-    graph.forEachEdge((_e, a, s, t) => edges.push([index.get(s)!, index.get(t)!, a.similarity]));
-    edges.sort((p, q) => p[2] - q[2]);
+    for (const e of all) {
+      if (seen[e[0]]! < perTool || seen[e[1]]! < perTool) edges.push(e);
+      seen[e[0]]!++;
+      seen[e[1]]!++;
+    }
+    edges.reverse(); // least similar first: the strongest are drawn last, on top
     const edgeSource = new Int32Array(edges.length);
     const edgeTarget = new Int32Array(edges.length);
     const edgeSimilarity = new Float32Array(edges.length);
@@ -55,9 +68,11 @@ export class GraphSession {
       edgeSource[k] = s;
       edgeTarget[k] = t;
       edgeSimilarity[k] = w;
+    });
+    for (const [s, t] of all) {
       degree[s]!++;
       degree[t]!++;
-    });
+    }
     const built = Number(graph.getAttribute('threshold'));
     const counts = countsAtThreshold(graph, -Infinity);
     const maxDegree = graph.getAttribute('maxDegree');
@@ -78,6 +93,7 @@ export class GraphSession {
       edgeSource,
       edgeTarget,
       edgeSimilarity,
+      drawnPerTool: Number.isFinite(perTool) ? perTool : null,
       loadMs: Math.round(performance.now() - started),
       layoutCached: cached,
     };
@@ -94,7 +110,8 @@ export class GraphSession {
 
   walk(start: string, size: number, seed: number): WalkView {
     const r = walkFromTool(this.graph, start, size, seed);
-    return { start, size, seed, steps: r.steps.map(({ from, to, added }) => ({ from, to, added })), tools: r.tools, short: r.short };
+    const sim = (a: string, b: string) => this.graph.getEdgeAttribute(this.graph.edge(a, b)!, 'similarity');
+    return { start, size, seed, steps: r.steps.map(({ from, to, added }) => ({ from, to, added, similarity: sim(from, to) })), tools: r.tools, short: r.short };
   }
 
   highlight(title: string, tools: readonly string[]): HighlightView {
