@@ -8,6 +8,7 @@ import { Log } from './common/log';
 import { GenerationService } from './generation/generationService';
 import { runBuildGraph } from './graph/buildGraphCommand';
 import { registerGraphViewCommands } from './graphView/graphViewCommands';
+import { registerSchemaPreview } from './schemaPreview/schemaPreviewPanel';
 import { registerImportCommand } from './import';
 import { runGenerateFlow } from './generation/generateCommand';
 import { LivePanel, LivePanelSerializer } from './live/livePanel';
@@ -51,6 +52,7 @@ export class ToolFlowExtension extends Disposable {
     this._register(vscode.commands.registerCommand('toolflow.buildGraph', (node?: ToolsNode) => runBuildGraph(this.generation, this.tools, this.log, node)));
     const build = (toolsFile: string | undefined, threshold?: number) => runBuildGraph(this.generation, this.tools, this.log, undefined, toolsFile ? { toolsFile, ...(threshold !== undefined ? { threshold } : {}) } : undefined);
     for (const d of registerGraphViewCommands({ extensionUri: context.extensionUri, tools: this.tools, log: this.log, build })) this._register(d);
+    for (const d of registerSchemaPreview(context.extensionUri, this.log)) this._register(d);
     this._register(
       vscode.commands.registerCommand('toolflow.generate', (node?: ToolsNode) => runGenerateFlow(this.generation, this.tools, this.runs, node)),
     );
