@@ -31,6 +31,19 @@ const broken = `[
 `;
 const xss = JSON.stringify([{ type: 'function', function: { name: 'send_message', description: XSS, parameters: { type: 'object', required: ['to'], properties: { to: { type: 'string', description: XSS } } } } }], null, 2);
 
+/** Quick Open, retried: the first file search of a fresh workspace can outlast one attempt on a loaded machine. */
+async function openFile(s: E2ESession, rel: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await s.workbench.openFile(rel);
+      return;
+    } catch (e) {
+      await s.page.keyboard.press('Escape');
+      if (attempt === 3) throw e;
+    }
+  }
+}
+
 async function status(frame: Frame): Promise<Record<string, string>> {
   return frame.locator('#preview-status').evaluate((e) => ({ ...(e as HTMLElement).dataset }) as Record<string, string>);
 }
@@ -65,7 +78,7 @@ describe('tool schema preview', { timeout: 600_000 }, () => {
     for (const [format, rel, text] of sources) {
       const { tools } = await importText(path.basename(rel), text);
       assert.ok(tools.length > 0, `${format}: the engine reads tools`);
-      await wb.openFile(rel);
+      await openFile(s, rel);
       if (first) {
         await wb.runCommand('ToolFlow: Preview Tool Schema');
         frame = await wb.webviewFrame('#preview-status[data-tools]', 60_000);
@@ -89,7 +102,7 @@ describe('tool schema preview', { timeout: 600_000 }, () => {
 
   step('a diagnostic link puts the cursor on its line in the editor', async () => {
     const wb = s.workbench;
-    await wb.openFile('tools/broken.json');
+    await openFile(s, 'tools/broken.json');
     const { diagnostics } = await importText('broken.json', broken);
     const line = diagnostics.find((d) => d.severity === 'error' && d.location.line)!.location.line!;
     assert.equal(line, 3);
@@ -117,7 +130,7 @@ describe('tool schema preview', { timeout: 600_000 }, () => {
 
   step('an XSS payload in a description is inert text in the preview', async () => {
     const wb = s.workbench;
-    await wb.openFile('tools/xss.json');
+    await openFile(s, 'tools/xss.json');
     await waitUntil('xss file shown', async () => (await status(frame)).selected === 'send_message');
     await waitUntil('description', async () => (await frame.locator('#preview-tool-description').textContent()) === XSS);
     assert.equal(await frame.locator('#preview-form img, #preview-form script').count(), 0);

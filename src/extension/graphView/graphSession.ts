@@ -31,7 +31,7 @@ export class GraphSession {
     readonly payload: GraphPayload,
   ) {}
 
-  static async open(file: string, toolsFile?: string): Promise<GraphSession> {
+  static async open(file: string, toolsFile?: string, opts: { maxDrawnEdges?: number } = {}): Promise<GraphSession> {
     const started = performance.now();
     const graph = await loadGraph(file);
     const { layout, cached } = await loadOrComputeLayout(file, graph);
@@ -52,7 +52,8 @@ export class GraphSession {
     all.sort((p, q) => q[2] - p[2]);
     // Level of detail: a big graph draws each tool's `perTool` most similar edges (the union over
     // tools); the counts, a selected tool's edges and walks come from the whole graph.
-    const perTool = all.length <= LOD_MAX_DRAWN_EDGES ? Infinity : Math.max(1, Math.floor(LOD_MAX_DRAWN_EDGES / Math.max(1, names.length)));
+    const budget = opts.maxDrawnEdges ?? LOD_MAX_DRAWN_EDGES;
+    const perTool = all.length <= budget ? Infinity : Math.max(1, Math.floor(budget / Math.max(1, names.length)));
     const seen = new Int32Array(names.length);
     const edges: Array<[number, number, number]> = [];
     for (const e of all) {
