@@ -90,7 +90,7 @@ describe('tool schema preview', { timeout: 600_000 }, () => {
       });
       await frame.locator('#preview-tool-name', { hasText: tools[0]!.name }).waitFor();
       const params = Object.keys(tools[0]!.parameters.properties ?? {});
-      const shown = await frame.locator('#preview-form > ul.fields > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-field')));
+      const shown = await frame.locator('#preview-parameters > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-field')));
       assert.deepEqual(shown, params, `${format}: the parameters of ${tools[0]!.name}`);
       const example = JSON.parse((await frame.locator('#preview-example').textContent())!) as { name: string; arguments: Record<string, unknown> };
       assert.equal(example.name, tools[0]!.name);
@@ -124,7 +124,7 @@ describe('tool schema preview', { timeout: 600_000 }, () => {
     await s.page.keyboard.press('Backspace');
     await waitUntil('re-rendered: the file now reads, one tool', async () => {
       const st = await status(frame);
-      return Number(st.version) > Number(before.version) && st.tools === '1' && st.diagnostics === '0' ? st : undefined;
+      return Number(st.version) > Number(before.version) && st.tools === '1' && (await frame.locator('#preview-diagnostics li[data-severity="error"]').count()) === 0 ? st : undefined;
     });
   });
 

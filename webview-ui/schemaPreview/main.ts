@@ -115,8 +115,8 @@ function applyFilter(): void {
 }
 
 // ---- the form of one tool ----
-function fieldList(fields: FormFieldView[], depth = 0): HTMLElement {
-  const ul = el('ul', { className: `fields depth-${depth}` });
+function fieldList(fields: FormFieldView[], depth = 0, id?: string): HTMLElement {
+  const ul = el('ul', { className: `fields depth-${depth}`, attrs: id ? { id } : {} });
   for (const f of fields) {
     const li = el('li', { attrs: { 'data-field': f.name, 'data-type': f.type, 'data-required': String(f.required) } }, [
       el('code', { className: 'fname', text: f.name }),
@@ -148,8 +148,8 @@ function renderForm(f: ToolFormView): void {
     });
     form.append(el('p', { className: 'meta' }, [a]));
   } else form.append(el('p', { className: 'meta', text: f.format }));
-  form.append(el('h3', { text: `Parameters (${f.parameters.length})` }), f.parameters.length ? fieldList(f.parameters) : el('p', { className: 'hint', text: 'none' }));
-  form.append(el('h3', { text: 'Returns' }), f.returns ? fieldList(f.returns) : el('p', { className: 'hint', text: 'not described (the completion step can add a return schema)' }));
+  form.append(el('h3', { text: `Parameters (${f.parameters.length})` }), f.parameters.length ? fieldList(f.parameters, 0, 'preview-parameters') : el('p', { className: 'hint', text: 'none' }));
+  form.append(el('h3', { text: 'Returns' }), f.returns ? fieldList(f.returns, 0, 'preview-returns') : el('p', { className: 'hint', text: 'not described (the completion step can add a return schema)' }));
   if (f.missing.length) form.append(el('p', { className: 'hint', text: `missing: ${f.missing.join(', ')}` }));
   const verdict = f.exampleProblems.length === 0 ? 'valid against the parameter schema (ajv)' : `ajv: ${f.exampleProblems.join('; ')}`;
   form.append(
