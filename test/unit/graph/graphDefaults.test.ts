@@ -164,6 +164,15 @@ describe('default build', () => {
       }
       assert.deepEqual(w.steps.filter((s) => s.added).map((s) => s.to), w.tools.slice(1));
       assert.deepEqual(walkFromTool(graph, start, 4, 7), w);
+      // A longer walk revisits tools: `added` is true exactly for the first visit of a tool.
+      const long = walkFromTool(graph, start, 12, 3);
+      const visited = new Set([start]);
+      for (const st of long.steps) {
+        assert.equal(st.added, !visited.has(st.to), `${st.from} -> ${st.to}`);
+        visited.add(st.to);
+      }
+      assert.ok(long.steps.some((st) => !st.added), 'the walk revisited a tool');
+      assert.equal(new Set(long.tools).size, long.tools.length);
       const isolated = graph.nodes().find((n) => graph.degree(n) === 0);
       if (isolated) assert.deepEqual(walkFromTool(graph, isolated, 3, 1), { tools: [isolated], steps: [], short: true });
     });
