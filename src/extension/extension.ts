@@ -7,6 +7,8 @@ import { Disposable } from './common/disposable';
 import { Log } from './common/log';
 import { GenerationService } from './generation/generationService';
 import { runBuildGraph } from './graph/buildGraphCommand';
+import { registerGraphViewCommands } from './graphView/graphViewCommands';
+import { registerSchemaPreview } from './schemaPreview/schemaPreviewPanel';
 import { registerImportCommand } from './import';
 import { runGenerateFlow } from './generation/generateCommand';
 import { registerExportCommand } from './export/exportCommand';
@@ -53,6 +55,9 @@ export class ToolFlowExtension extends Disposable {
     for (const d of registerRunCommands({ extensionUri: context.extensionUri, runs: this.runs, service: this.generation, store: this.store, log: this.log, review })) this._register(d);
     for (const d of registerQualityCommands({ extensionUri: context.extensionUri, runs: this.runs, cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'embeddings').fsPath, log: this.log })) this._register(d);
     this._register(vscode.commands.registerCommand('toolflow.buildGraph', (node?: ToolsNode) => runBuildGraph(this.generation, this.tools, this.log, node)));
+    const build = (toolsFile: string | undefined, threshold?: number) => runBuildGraph(this.generation, this.tools, this.log, undefined, toolsFile ? { toolsFile, ...(threshold !== undefined ? { threshold } : {}) } : undefined);
+    for (const d of registerGraphViewCommands({ extensionUri: context.extensionUri, tools: this.tools, log: this.log, build })) this._register(d);
+    for (const d of registerSchemaPreview(context.extensionUri, this.log)) this._register(d);
     this._register(
       vscode.commands.registerCommand('toolflow.generate', (node?: ToolsNode) => runGenerateFlow(this.generation, this.tools, this.runs, node)),
     );

@@ -54,7 +54,8 @@ export const calibrateCommand: CliCommand = {
     }
     log(io, `model ${r.model}: ${r.sampledTools} of ${r.tools} tools sampled; tool-pair best similarity p50 ${r.quantiles.p50}, p90 ${r.quantiles.p90}, p99 ${r.quantiles.p99}, p99.9 ${r.quantiles.p999}`);
     for (const row of r.table) log(io, `  tau ${row.threshold.toFixed(2)}: mean degree ~${row.meanDegree}, isolated ${(row.isolatedShare * 100).toFixed(1)}%`);
-    log(io, `proposed threshold for mean degree ${r.targetMeanDegree}: ${r.proposedThreshold} (model default ${r.defaultThreshold})`);
+    log(io, `proposed threshold for mean degree ${r.targetMeanDegree}: ${r.proposedThreshold} (estimated mean degree ${r.estimatedMeanDegree} without a degree cap; model default ${r.defaultThreshold})`);
+    if (!r.reachable) log(io, `  the target is below what identical shared fields give at any τ: cap hubs with \`graph --max-degree ${Math.max(1, Math.round(r.targetMeanDegree))}\` or leave fields out (--ignore-params, --generic-share)`);
     if (values.json) writeJson(io, r);
     return 0;
   },

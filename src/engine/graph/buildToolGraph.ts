@@ -13,7 +13,7 @@ import type { Tool, ToolSet } from '../model/tool';
 import { buildFieldIndex, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
 import { findSimilarPairs } from './similarity/findSimilarPairs';
 import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type ToolEdgeTable } from './toolEdges';
-import { computeGraphStats, type GraphStats } from './graphStats';
+import { statsFromCounts, type GraphStats } from './graphStats';
 import { GRAPH_FORMAT, GRAPH_VERSION, type ToolGraph, type ToolGraphAttributes, type ToolEdgeAttributes, type ToolNodeAttributes } from './graphTypes';
 
 export type GraphBuildEvent =
@@ -30,7 +30,10 @@ export interface BuildToolGraphOptions extends FieldIndexOptions {
   /** Model downloads and the embedding cache live here. Default `~/.cache/toolflow`. */
   cacheDir?: string;
   cwd?: string;
-  /** Keep at most this many edges per tool (most similar first). */
+  /**
+   * Keep at most this many edges per tool (most similar first). Default `DEFAULT_MAX_DEGREE` (50);
+   * 0 keeps every edge.
+   */
   maxDegree?: number;
   /**
    * Refuse to build a graph with more edges than this (default 5,000,000): an in-memory graph of
@@ -54,7 +57,9 @@ export interface GraphBuildTimings {
 }
 
 export interface BuildToolGraphResult {
-  graph: ToolGraph;
+  /** The graphology graph, built on first access (see `BuiltGraph`); `saveBuiltGraph(result.built, file)` writes without it. */
+  readonly graph: ToolGraph;
+  built: BuiltGraph;
   stats: GraphStats;
   timings: GraphBuildTimings;
   cache: CacheStats;
@@ -64,7 +69,12 @@ export interface BuildToolGraphResult {
   distinctTexts: number;
   /** Text pairs above tau found by the similarity search (P-P, R-P). */
   textPairs: { pp: number; rp: number };
+  /** Tool edges before the degree cap. */
+  edgesBeforeCap: number;
 }
+
+/** Default hub cap: each tool keeps at most its 50 most similar links (see docs/graph.md). */
+export const DEFAULT_MAX_DEGREE = 50;
 
 export class GraphTooLargeError extends Error {
   constructor(
@@ -140,14 +150,10 @@ function nodeAttributes(tool: Tool): ToolNodeAttributes {
   return attrs;
 }
 
-/** Turns the edge table into a graphology graph (node key = tool name). */
-export function toGraphology(index: FieldIndex, table: ToolEdgeTable, kept: Int32Array | undefined, attrs: ToolGraphAttributes): ToolGraph {
-  const graph: ToolGraph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
-  graph.replaceAttributes(attrs);
-  for (const tool of index.tools) graph.addNode(tool.name, nodeAttributes(tool));
+/** The attributes of kept edge number `k` (edge key `e${k}`): kind, similarity, the linking fields. */
+function edgeAttributesOf(index: FieldIndex, table: ToolEdgeTable, kept: Int32Array | undefined): (k: number) => { a: number; b: number; attrs: ToolEdgeAttributes } {
   const path = (tool: number, text: number, role: 'param' | 'return') => index.fieldOf(tool, text, role)?.path ?? '';
-  const n = kept ? kept.length : table.count;
-  for (let k = 0; k < n; k++) {
+  return (k) => {
     const e = kept ? kept[k]! : k;
     const a = table.a[e]!;
     const b = table.b[e]!;
@@ -158,15 +164,143 @@ export function toGraphology(index: FieldIndex, table: ToolEdgeTable, kept: Int3
     const similarity = Math.round(table.sim[e]! * 1e6) / 1e6;
     const nameA = index.tools[a]!.name;
     const nameB = index.tools[b]!.name;
-    const edge: ToolEdgeAttributes =
+    const attrs: ToolEdgeAttributes =
       kind === KIND_PP
         ? { kind: 'P-P', similarity, sourceField, targetField }
         : kind === KIND_RP_A_TO_B
           ? { kind: 'R-P', similarity, from: nameA, to: nameB, sourceField, targetField }
           : { kind: 'R-P', similarity, from: nameB, to: nameA, sourceField, targetField };
-    graph.addEdgeWithKey(`e${k}`, nameA, nameB, edge);
+    return { a, b, attrs };
+  };
+}
+
+/** Turns the edge table into a graphology graph (node key = tool name). */
+export function toGraphology(index: FieldIndex, table: ToolEdgeTable, kept: Int32Array | undefined, attrs: ToolGraphAttributes): ToolGraph {
+  const graph: ToolGraph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  graph.replaceAttributes(attrs);
+  for (const tool of index.tools) graph.addNode(tool.name, nodeAttributes(tool));
+  const edgeAt = edgeAttributesOf(index, table, kept);
+  const n = kept ? kept.length : table.count;
+  for (let k = 0; k < n; k++) {
+    const { a, b, attrs: edge } = edgeAt(k);
+    graph.addEdgeWithKey(`e${k}`, index.tools[a]!.name, index.tools[b]!.name, edge);
   }
   return graph;
+}
+
+/**
+ * The built graph before it becomes a graphology object: writing the file and the statistics
+ * read the typed arrays directly (ToolBench: ~0.5 M edges, a graphology graph of them costs
+ * seconds and a lot of garbage). `BuildToolGraphResult.graph` builds the graphology graph on first use.
+ */
+export class BuiltGraph {
+  private graph: ToolGraph | undefined;
+
+  constructor(
+    readonly index: FieldIndex,
+    readonly table: ToolEdgeTable,
+    readonly kept: Int32Array | undefined,
+    readonly attributes: ToolGraphAttributes,
+  ) {}
+
+  get edgeCount(): number {
+    return this.kept ? this.kept.length : this.table.count;
+  }
+
+  toGraphology(): ToolGraph {
+    return (this.graph ??= toGraphology(this.index, this.table, this.kept, this.attributes));
+  }
+
+  get materialized(): boolean {
+    return this.graph !== undefined;
+  }
+
+  /** Exactly the JSON entries `saveGraph(toGraphology())` writes, in the same order. */
+  *jsonEntries(): Generator<string> {
+    const options = { type: 'undirected', multi: false, allowSelfLoops: false };
+    yield `{"options":${JSON.stringify(options)},"attributes":${JSON.stringify(this.attributes)},"nodes":[`;
+    for (let i = 0; i < this.index.tools.length; i++) {
+      const tool = this.index.tools[i]!;
+      yield (i ? ',' : '') + JSON.stringify({ key: tool.name, attributes: nodeAttributes(tool) });
+    }
+    yield '],"edges":[';
+    // Hand-assembled, same bytes as JSON.stringify of the entry objects: names quoted once per
+    // tool, field paths once per (tool, text), no attribute objects per edge.
+    const quoted = this.index.tools.map((t) => JSON.stringify(t.name));
+    const q = JSON.stringify;
+    const fieldJson = new Map<number, string>();
+    const path = (tool: number, text: number, role: 'param' | 'return') => {
+      const key = (tool * 2 + (role === 'param' ? 0 : 1)) * 0x1000000 + text;
+      let j = fieldJson.get(key);
+      if (j === undefined) fieldJson.set(key, (j = q(this.index.fieldOf(tool, text, role)?.path ?? '')));
+      return j;
+    };
+    const { a: ta, b: tb, kind: tk, sim: ts, textA, textB } = this.table;
+    let parts: string[] = [];
+    for (let k = 0; k < this.edgeCount; k++) {
+      const e = this.kept ? this.kept[k]! : k;
+      const a = ta[e]!;
+      const b = tb[e]!;
+      const kind = tk[e]!;
+      const sourceField = path(a, textA[e]!, kind === KIND_RP_A_TO_B ? 'return' : 'param');
+      const targetField = path(b, textB[e]!, kind === KIND_RP_B_TO_A ? 'return' : 'param');
+      const similarity = Math.round(ts[e]! * 1e6) / 1e6;
+      const head = `${k ? ',' : ''}{"key":"e${k}","source":${quoted[a]},"target":${quoted[b]},"attributes":{"kind":"${kind === KIND_PP ? 'P-P' : 'R-P'}","similarity":${q(similarity)},`;
+      const dir = kind === KIND_PP ? '' : kind === KIND_RP_A_TO_B ? `"from":${quoted[a]},"to":${quoted[b]},` : `"from":${quoted[b]},"to":${quoted[a]},`;
+      parts.push(`${head}${dir}"sourceField":${sourceField},"targetField":${targetField}}}`);
+      if (parts.length === 4096) {
+        yield parts.join('');
+        parts = [];
+      }
+    }
+    if (parts.length) yield parts.join('');
+    yield ']}';
+  }
+
+  /** Statistics from the typed arrays (equal to `computeGraphStats(toGraphology())`, tested). */
+  stats(): GraphStats {
+    const nTools = this.index.tools.length;
+    const degree = this.degrees();
+    const parent = new Int32Array(nTools);
+    for (let i = 0; i < nTools; i++) parent[i] = i;
+    const find = (x: number): number => {
+      while (parent[x] !== x) {
+        parent[x] = parent[parent[x]!]!;
+        x = parent[x]!;
+      }
+      return x;
+    };
+    let pp = 0;
+    const n = this.edgeCount;
+    for (let k = 0; k < n; k++) {
+      const e = this.kept ? this.kept[k]! : k;
+      if (this.table.kind[e] === KIND_PP) pp++;
+      const ra = find(this.table.a[e]!);
+      const rb = find(this.table.b[e]!);
+      if (ra !== rb) parent[ra] = rb;
+    }
+    const size = new Int32Array(nTools);
+    let components = 0;
+    let largest = 0;
+    for (let i = 0; i < nTools; i++) {
+      const r = find(i);
+      if (size[r] === 0) components++;
+      largest = Math.max(largest, ++size[r]!);
+    }
+    return statsFromCounts({ names: this.index.tools.map((t) => t.name), degrees: degree, edges: n, ppEdges: pp, rpEdges: n - pp, components, largestComponent: largest, genericFields: this.attributes.genericFields ?? [] });
+  }
+
+  /** Degree of every tool (index order). */
+  degrees(): Int32Array {
+    const degree = new Int32Array(this.index.tools.length);
+    const n = this.edgeCount;
+    for (let k = 0; k < n; k++) {
+      const e = this.kept ? this.kept[k]! : k;
+      degree[this.table.a[e]!]!++;
+      degree[this.table.b[e]!]!++;
+    }
+    return degree;
+  }
 }
 
 export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: BuildToolGraphOptions = {}): Promise<BuildToolGraphResult> {
@@ -180,7 +314,17 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
   const tools = Array.isArray(input) ? (input as readonly Tool[]) : (input as ToolSet).tools;
 
   progress?.({ type: 'phase', phase: 'texts' });
-  const index = buildFieldIndex(tools, { ...(opts.ignoreParams ? { ignoreParams: opts.ignoreParams } : {}), ...(opts.sources ? { sources: opts.sources } : {}) });
+  const index = buildFieldIndex(tools, {
+    ...(opts.ignoreParams ? { ignoreParams: opts.ignoreParams } : {}),
+    ...(opts.sources ? { sources: opts.sources } : {}),
+    ...(opts.genericShare !== undefined ? { genericShare: opts.genericShare } : {}),
+    ...(opts.genericMinTools !== undefined ? { genericMinTools: opts.genericMinTools } : {}),
+    ...(opts.keepFields ? { keepFields: opts.keepFields } : {}),
+    ...(opts.generic ? { generic: opts.generic } : {}),
+  });
+  if (index.generic.fields.length > 0) {
+    progress?.({ type: 'phase', phase: 'texts', detail: `${index.generic.fields.length} generic fields left out (${index.generic.fields.slice(0, 6).map((f) => f.field).join(', ')}${index.generic.fields.length > 6 ? ', …' : ''})` });
+  }
   const t1 = performance.now();
 
   progress?.({ type: 'phase', phase: 'embed', detail: `${index.texts.length} distinct texts` });
@@ -220,7 +364,9 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
 
   progress?.({ type: 'phase', phase: 'edges' });
   const table = await collectToolEdges(index, pp, rp, { ...(opts.threads ? { threads: opts.threads } : {}), ...(signal ? { signal } : {}) });
-  const kept = opts.maxDegree !== undefined ? capDegree(table, index.tools.length, opts.maxDegree) : undefined;
+  const maxDegree = opts.maxDegree ?? DEFAULT_MAX_DEGREE;
+  const edgesBeforeCap = table.count;
+  const kept = maxDegree > 0 ? capDegree(table, index.tools.length, maxDegree) : undefined;
   const edgeCount = kept ? kept.length : table.count;
   const limit = opts.maxEdges ?? 5_000_000;
   if (edgeCount > limit) throw new GraphTooLargeError(edgeCount, limit);
@@ -236,14 +382,20 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
     distinctTexts: index.texts.length,
     createdAt: new Date().toISOString(),
     ...(opts.ignoreParams?.length ? { ignoreParams: [...opts.ignoreParams] } : {}),
-    ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+    ...(maxDegree > 0 ? { maxDegree } : {}),
+    edgesBeforeCap,
+    genericFields: index.generic.fields.map((f) => ({ ...f })),
+    ...(Number.isFinite(index.generic.cutoff) ? { genericCutoff: Math.floor(index.generic.cutoff) } : {}),
     ...(opts.sources?.length ? { sources: [...opts.sources] } : {}),
   };
-  const graph = toGraphology(index, table, kept, attrs);
-  const stats = computeGraphStats(graph);
+  const built = new BuiltGraph(index, table, kept, attrs);
+  const stats = built.stats();
   const t5 = performance.now();
   return {
-    graph,
+    get graph() {
+      return built.toGraphology();
+    },
+    built,
     stats,
     timings: {
       textsMs: Math.round(t1 - started),
@@ -259,5 +411,6 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
     dimensions: dims,
     distinctTexts: index.texts.length,
     textPairs: { pp: pp.sims.length, rp: rp.sims.length },
+    edgesBeforeCap,
   };
 }

@@ -12,9 +12,10 @@ import { DEFAULT_MODEL, modelDefaults, modelFingerprint, resolveModel } from '..
 import { createRandom } from '../sampling/seededRandom';
 import { defaultCacheDir, findTextPairs } from './buildToolGraph';
 import { buildFieldIndex } from './fieldIndex';
+import { detectGenericFields, type GenericFieldOptions } from './genericFields';
 import { collectToolEdges } from './toolEdges';
 
-export interface CalibrationOptions {
+export interface CalibrationOptions extends GenericFieldOptions {
   model?: string;
   offline?: boolean;
   cacheDir?: string;
@@ -39,6 +40,13 @@ export interface CalibrationResult {
   defaultThreshold: number;
   proposedThreshold: number;
   targetMeanDegree: number;
+  /** Estimated full-graph mean degree at the proposed threshold (no degree cap). */
+  estimatedMeanDegree: number;
+  /**
+   * False when even τ 0.995 leaves a mean degree above the target: identical fields shared by many
+   * tools (similarity 1) link them whatever τ; cap hubs (`maxDegree`) or leave such fields out.
+   */
+  reachable: boolean;
   /** Estimated full-graph mean degree at a range of thresholds. */
   table: Array<{ threshold: number; meanDegree: number; isolatedShare: number }>;
   /** Distribution of tool-pair best similarity in the sample: [bucket start, pairs]. */
@@ -61,7 +69,9 @@ export async function calibrateThreshold(input: ToolSet | readonly Tool[], opts:
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   const sample = order.slice(0, m).sort((a, b) => a - b).map((i) => all[i]!);
-  const index = buildFieldIndex(sample, opts.ignoreParams ? { ignoreParams: opts.ignoreParams } : {});
+  // Generic fields are found on the whole set, as `buildToolGraph` does, so the sample leaves out the same fields.
+  const generic = detectGenericFields(all, opts);
+  const index = buildFieldIndex(sample, { generic, ...(opts.ignoreParams ? { ignoreParams: opts.ignoreParams } : {}) });
   const resolved = opts.embedder?.model ?? resolveModel(model, { cacheDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   const cache = new EmbeddingCache(cacheDir, opts.embedder?.fingerprint ?? modelFingerprint(resolved));
   let created: Embedder | undefined;
@@ -109,6 +119,8 @@ export async function calibrateThreshold(input: ToolSet | readonly Tool[], opts:
       break;
     }
   }
+  const estimated = Math.round(meanDegree(proposed) * 100) / 100;
+  const reachable = !(proposed >= 0.995 && estimated > target * 1.5);
   const rows: CalibrationResult['table'] = [];
   for (let tau = Math.ceil(floor * 20) / 20; tau < 1; tau += 0.05) {
     const t = Math.round(tau * 100) / 100;
@@ -127,6 +139,8 @@ export async function calibrateThreshold(input: ToolSet | readonly Tool[], opts:
     defaultThreshold: modelDefaults(model).threshold,
     proposedThreshold: proposed,
     targetMeanDegree: target,
+    estimatedMeanDegree: estimated,
+    reachable,
     table: rows,
     histogram: [...histogram.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [Math.round(k * 100) / 100, v]),
     quantiles: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999) },

@@ -4,6 +4,9 @@
  */
 import { toolFieldTexts, type FieldText } from '../embedding/fieldTexts';
 import type { Tool } from '../model/tool';
+import { detectGenericFields, emptyGenericFieldSet, isGenericField, normalizeParamName, type GenericFieldOptions, type GenericFieldSet } from './genericFields';
+
+export { normalizeParamName };
 
 /** Very generic parameters that link unrelated tools (credentials, paging, formatting). */
 export const GENERIC_PARAMS: readonly string[] = [
@@ -14,12 +17,9 @@ export const GENERIC_PARAMS: readonly string[] = [
   'format', 'callback', 'output', 'pretty', 'fields', 'sort', 'order', 'lang', 'language', 'locale',
 ];
 
-/** Lower-cased name without `-`, `_` or spaces, so `api_key`, `apiKey` and `API-Key` match. */
-export function normalizeParamName(name: string): string {
-  return name.toLowerCase().replace(/[-_\s]+/g, '');
-}
-
-export interface FieldIndexOptions {
+export interface FieldIndexOptions extends GenericFieldOptions {
+  /** Generic fields found beforehand (e.g. on a whole set when indexing a sample of it). */
+  generic?: GenericFieldSet;
   /** Parameter names (any case/separator) that never make edges. */
   ignoreParams?: readonly string[];
   /**
@@ -44,6 +44,10 @@ export interface FieldIndex {
   /** Per tool and text, the field (first seen) it came from, for explaining edges. */
   fieldOf(tool: number, text: number, role: 'param' | 'return'): FieldText | undefined;
   ignoredParams: number;
+  /** Generic fields detected from the data and left out (see genericFields.ts). */
+  generic: GenericFieldSet;
+  /** Fields left out as generic. */
+  ignoredGeneric: number;
 }
 
 function matchesSource(tool: Tool, sources: readonly string[]): boolean {
@@ -69,13 +73,21 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
   const texts: string[] = [];
   const paramLists: number[][] = [];
   const returnLists: number[][] = [];
-  const fields = new Map<string, FieldText>();
+  const fieldLists = tools.map(toolFieldTexts);
+  /** Per tool: text number of each of its fields (-1 = left out), parallel to `fieldLists`. */
+  const fieldTextIds = fieldLists.map((l) => new Int32Array(l.length).fill(-1));
   let ignoredParams = 0;
-  tools.forEach((tool, t) => {
-    for (const f of toolFieldTexts(tool)) {
+  let ignoredGeneric = 0;
+  const generic = opts.generic ?? (opts.genericShare === 0 ? emptyGenericFieldSet() : detectGenericFields(tools, opts, fieldLists));
+  fieldLists.forEach((list, t) => {
+    list.forEach((f, k) => {
       if (f.role === 'param' && ignore.has(normalizeParamName(f.name))) {
         ignoredParams++;
-        continue;
+        return;
+      }
+      if (isGenericField(generic, f.role, f.name, f.text)) {
+        ignoredGeneric++;
+        return;
       }
       let id = textIds.get(f.text);
       if (id === undefined) {
@@ -85,12 +97,12 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
         paramLists.push([]);
         returnLists.push([]);
       }
-      const list = f.role === 'param' ? paramLists[id]! : returnLists[id]!;
-      if (list[list.length - 1] !== t) {
-        list.push(t); // tools are visited in order, so each list stays sorted and distinct
-        fields.set(`${t}:${id}:${f.role}`, f);
+      const users = f.role === 'param' ? paramLists[id]! : returnLists[id]!;
+      if (users[users.length - 1] !== t) {
+        users.push(t); // tools are visited in order, so each list stays sorted and distinct
+        fieldTextIds[t]![k] = id;
       }
-    }
+    });
   });
   const p = toCsr(paramLists);
   const r = toCsr(returnLists);
@@ -109,7 +121,15 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
     returnTools: r.values,
     paramTexts: Int32Array.from(paramTexts),
     returnTexts: Int32Array.from(returnTexts),
-    fieldOf: (tool, text, role) => fields.get(`${tool}:${text}:${role}`),
+    fieldOf: (tool, text, role) => {
+      // A tool has a few dozen fields: a scan beats a map of every (tool, text) pair.
+      const ids = fieldTextIds[tool]!;
+      const list = fieldLists[tool]!;
+      for (let k = 0; k < ids.length; k++) if (ids[k] === text && list[k]!.role === role) return list[k];
+      return undefined;
+    },
     ignoredParams,
+    generic,
+    ignoredGeneric,
   };
 }

@@ -26,35 +26,54 @@ export class GraphFileError extends Error {
  * edges never becomes one giant string. Written to a temporary file, then renamed.
  */
 export async function saveGraph(graph: ToolGraph, file: string): Promise<void> {
+  await writeEntries(graphJsonEntries(graph), file);
+}
+
+function* graphJsonEntries(graph: ToolGraph): Generator<string> {
+  const options = { type: graph.type, multi: graph.multi, allowSelfLoops: graph.allowSelfLoops };
+  yield `{"options":${JSON.stringify(options)},"attributes":${JSON.stringify(graph.getAttributes())},"nodes":[`;
+  let first = true;
+  for (const { node, attributes } of graph.nodeEntries()) {
+    yield (first ? '' : ',') + JSON.stringify(Object.keys(attributes).length ? { key: node, attributes } : { key: node });
+    first = false;
+  }
+  yield '],"edges":[';
+  first = true;
+  for (const { edge, attributes, source, target } of graph.edgeEntries()) {
+    const entry: Record<string, unknown> = { key: edge, source, target };
+    if (Object.keys(attributes).length) entry.attributes = attributes;
+    yield (first ? '' : ',') + JSON.stringify(entry);
+    first = false;
+  }
+  yield ']}';
+}
+
+/**
+ * Writes a freshly built graph: from its typed arrays when the graphology graph was never needed
+ * (same bytes as `saveGraph(result.graph)`, tested), else from the graph.
+ */
+export async function saveBuiltGraph(built: { materialized: boolean; toGraphology(): ToolGraph; jsonEntries(): Iterable<string> }, file: string): Promise<void> {
+  await writeEntries(built.materialized ? graphJsonEntries(built.toGraphology()) : built.jsonEntries(), file);
+}
+
+async function writeEntries(entries: Iterable<string>, file: string): Promise<void> {
   // Unique per save: the extension host may save the same graph file twice at once.
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const handle = await fs.open(tmp, 'w');
   let written = false;
   try {
-    let chunk = '';
-    const put = async (text: string) => {
-      chunk += text;
-      if (chunk.length > 1 << 20) {
-        await handle.write(chunk);
-        chunk = '';
+    let parts: string[] = [];
+    let length = 0;
+    for (const part of entries) {
+      parts.push(part);
+      length += part.length;
+      if (length > 4 << 20) {
+        await handle.write(parts.join(''));
+        parts = [];
+        length = 0;
       }
-    };
-    const options = { type: graph.type, multi: graph.multi, allowSelfLoops: graph.allowSelfLoops };
-    await put(`{"options":${JSON.stringify(options)},"attributes":${JSON.stringify(graph.getAttributes())},"nodes":[`);
-    let first = true;
-    for (const { node, attributes } of graph.nodeEntries()) {
-      await put((first ? '' : ',') + JSON.stringify(Object.keys(attributes).length ? { key: node, attributes } : { key: node }));
-      first = false;
     }
-    await put('],"edges":[');
-    first = true;
-    for (const { edge, attributes, source, target } of graph.edgeEntries()) {
-      const entry: Record<string, unknown> = { key: edge, source, target };
-      if (Object.keys(attributes).length) entry.attributes = attributes;
-      await put((first ? '' : ',') + JSON.stringify(entry));
-      first = false;
-    }
-    await put(']}');
+    const chunk = parts.join('');
     await handle.write(chunk);
     written = true;
   } finally {

@@ -17,15 +17,16 @@ export interface GraphStats {
   degreeHistogram: Array<[number, number]>;
   /** The most connected tools. */
   topHubs: Array<{ tool: string; degree: number }>;
+  /** Generic fields left out of the pair search (from the graph's attributes), most common first. */
+  genericFields: Array<{ role: 'param' | 'return'; by: 'name' | 'text'; field: string; tools: number }>;
 }
 
 export function computeGraphStats(graph: Graph, topHubs = 10): GraphStats {
+  const names: string[] = [];
   const degrees: number[] = [];
-  const hubs: Array<{ tool: string; degree: number }> = [];
   graph.forEachNode((node) => {
-    const d = graph.degree(node);
-    degrees.push(d);
-    hubs.push({ tool: node, degree: d });
+    names.push(node);
+    degrees.push(graph.degree(node));
   });
   let ppEdges = 0;
   let rpEdges = 0;
@@ -39,7 +40,18 @@ export function computeGraphStats(graph: Graph, topHubs = 10): GraphStats {
     components++;
     largest = Math.max(largest, order);
   });
-  const sorted = [...degrees].sort((a, b) => a - b);
+  const generic = graph.getAttribute('genericFields');
+  return statsFromCounts({ names, degrees, edges: graph.size, ppEdges, rpEdges, components, largestComponent: largest, genericFields: Array.isArray(generic) ? (generic as GraphStats['genericFields']) : [] }, topHubs);
+}
+
+/** The statistics from per-tool degrees and component counts (shared by the graphology and the typed-array routes). */
+export function statsFromCounts(
+  c: { names: readonly string[]; degrees: ArrayLike<number>; edges: number; ppEdges: number; rpEdges: number; components: number; largestComponent: number; genericFields: GraphStats['genericFields'] },
+  topHubs = 10,
+): GraphStats {
+  const degrees = Array.from(c.degrees);
+  const hubs = c.names.map((tool, i) => ({ tool, degree: degrees[i]! }));
+  const sorted = Float64Array.from(degrees).sort();
   const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0);
   const histogram = new Map<number, number>();
   for (const d of degrees) {
@@ -48,21 +60,22 @@ export function computeGraphStats(graph: Graph, topHubs = 10): GraphStats {
   }
   hubs.sort((a, b) => b.degree - a.degree || (a.tool < b.tool ? -1 : 1));
   return {
-    nodes: graph.order,
-    edges: graph.size,
-    ppEdges,
-    rpEdges,
-    components,
-    largestComponent: largest,
+    nodes: c.names.length,
+    edges: c.edges,
+    ppEdges: c.ppEdges,
+    rpEdges: c.rpEdges,
+    components: c.components,
+    largestComponent: c.largestComponent,
     isolated: degrees.filter((d) => d === 0).length,
     degree: {
       min: sorted[0] ?? 0,
       max: sorted[sorted.length - 1] ?? 0,
-      mean: degrees.length ? (2 * graph.size) / degrees.length : 0,
+      mean: degrees.length ? (2 * c.edges) / degrees.length : 0,
       median: at(0.5),
       p90: at(0.9),
     },
     degreeHistogram: [...histogram.entries()].sort((a, b) => a[0] - b[0]),
     topHubs: hubs.slice(0, topHubs).filter((h) => h.degree > 0),
+    genericFields: c.genericFields,
   };
 }

@@ -38,6 +38,12 @@ export interface ToolGraphAttributes {
   ignoreParams?: string[];
   maxDegree?: number;
   sources?: string[];
+  /** Tool edges found above tau before the degree cap. */
+  edgesBeforeCap?: number;
+  /** Generic fields detected from the data and left out of the pair search. */
+  /** A field in more than this many tools was generic. */
+  genericCutoff?: number;
+  genericFields?: Array<{ role: 'param' | 'return'; by: 'name' | 'text'; field: string; tools: number }>;
   [key: string]: unknown;
 }
 

@@ -50,9 +50,19 @@ export class ToolEdgeTable {
 
   /** Edge numbers in order of decreasing similarity (ties: edge order). */
   bySimilarity(): Int32Array {
-    const order = new Int32Array(this.count);
-    for (let i = 0; i < this.count; i++) order[i] = i;
+    const n = this.count;
     const sim = this.sim;
+    const order = new Int32Array(n);
+    if (n < 1 << 24) {
+      // One native numeric sort of packed keys: (2 - sim) quantised to 2^-27 (finer than float32's
+      // spacing above 0.125), then the edge number in the low 24 bits; all below 2^53, exact in a double.
+      const keys = new Float64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = Math.round((2 - sim[i]!) * 2 ** 27) * 2 ** 24 + i;
+      keys.sort();
+      for (let i = 0; i < n; i++) order[i] = keys[i]! % 2 ** 24;
+      return order;
+    }
+    for (let i = 0; i < n; i++) order[i] = i;
     return order.sort((x, y) => sim[y]! - sim[x]! || x - y);
   }
 }
@@ -316,15 +326,16 @@ export async function collectToolEdges(index: FieldIndex, pp: TextPairs, rp: Tex
  */
 export function capDegree(table: ToolEdgeTable, toolCount: number, maxDegree: number): Int32Array {
   const degree = new Int32Array(toolCount);
-  const kept: number[] = [];
+  const kept = new Int32Array(Math.min(table.count, Math.ceil((toolCount * maxDegree) / 2)));
+  let n = 0;
   for (const e of table.bySimilarity()) {
     const a = table.a[e]!;
     const b = table.b[e]!;
     if (degree[a]! < maxDegree && degree[b]! < maxDegree) {
       degree[a]!++;
       degree[b]!++;
-      kept.push(e);
+      kept[n++] = e;
     }
   }
-  return Int32Array.from(kept.sort((x, y) => x - y));
+  return kept.slice(0, n).sort();
 }

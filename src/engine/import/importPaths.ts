@@ -178,6 +178,11 @@ async function importFile(entry: FileEntry, builder: ToolSetBuilder, opts: Impor
     builder.diagnostic({ severity: 'error', code: 'unreadable-file', message: `cannot read the file: ${code ?? (e instanceof Error ? e.message : String(e))}`, location: { file, pointer: '' }, hint: code === 'Z_DATA_ERROR' ? 'the .gz file is damaged' : 'check the path and its permissions' });
     return;
   }
+  await importFileText(file, text, builder, opts);
+}
+
+/** Parses one file's text (JSON, JSON lines or YAML, by name or content) into the builder. */
+async function importFileText(file: string, text: string, builder: ToolSetBuilder, opts: ImportOptions): Promise<void> {
   if (text.trim() === '') {
     builder.diagnostic({ severity: 'warning', code: 'empty-source', message: 'the file is empty', location: { file, pointer: '' } });
     return;
@@ -297,4 +302,19 @@ export async function importPaths(paths: string[], opts: ImportOptions = {}): Pr
     diagnostics,
     summary: { files: files.length, filesFailed, tools: tools.length, parameters, returnFields, toolsWithReturns, toolsWithMissing, missingDescriptions, renamed: builder.renamed, duplicatesSkipped: builder.duplicatesSkipped, dropped, droppedParameters: builder.noteCounts.get('dropped-parameter') ?? 0, errors, warnings, infos, byFormat, durationMs: Date.now() - started },
   };
+}
+
+/**
+ * Imports the text of one document (e.g. an editor's unsaved buffer) as if it were the file `file`:
+ * the tools and every diagnostic, with lines of this text. Never throws on bad input.
+ */
+export async function importText(file: string, text: string, opts: ImportOptions = {}): Promise<{ tools: Tool[]; diagnostics: Diagnostic[] }> {
+  const builder = new ToolSetBuilder(opts.keepDuplicates ?? false);
+  try {
+    await importFileText(file, text, builder, opts);
+  } catch (e) {
+    if (opts.signal?.aborted) throw e;
+    builder.diagnostic({ severity: 'error', code: 'internal-error', message: `import failed: ${e instanceof Error ? e.message : String(e)}`, location: { file, pointer: '' }, hint: 'please report this file as a bug' });
+  }
+  return { tools: builder.tools, diagnostics: builder.diagnostics };
 }

@@ -159,3 +159,54 @@ export function sampleTools(graph: Graph, opts: SampleOptions): SampleResult {
   }
   return { samples, short, stepCapped };
 }
+
+/** One move of a walk: from the current tool to a neighbour; `added` when it was not yet visited. */
+export interface WalkStep {
+  from: string;
+  to: string;
+  added: boolean;
+  /** `walk`: Algorithm 1's move; `frontier`: the fallback after `maxSteps` (a neighbour of any visited tool). */
+  via: 'walk' | 'frontier';
+}
+
+/**
+ * Algorithm 1 from a given tool, with every move recorded (the graph view draws the walk step by
+ * step). Same moves as `createWalkSampler` once the start is drawn; ends with fewer than `size`
+ * tools when the start's component is smaller.
+ */
+export function walkFromTool(graph: Graph, start: string, size: number, seed: number | string, opts: { maxSteps?: number } = {}): { tools: string[]; steps: WalkStep[]; short: boolean } {
+  validate(graph, size);
+  if (!graph.hasNode(start)) throw new SamplingError(`no tool "${start}" in the graph`);
+  const rng = createRandom(seed);
+  const maxSteps = opts.maxSteps ?? 100 * size * size + 1000;
+  let current = start;
+  const visited = new Set<string>([start]);
+  const tools = [start];
+  const steps: WalkStep[] = [];
+  while (tools.length < size && steps.length < maxSteps) {
+    const around = graph.neighbors(current);
+    if (around.length === 0) break;
+    const next = around[rng.int(around.length)]!;
+    const added = !visited.has(next);
+    steps.push({ from: current, to: next, added, via: 'walk' });
+    current = next;
+    if (added) {
+      visited.add(next);
+      tools.push(next);
+    }
+  }
+  while (tools.length < size) {
+    const frontier: Array<[string, string]> = [];
+    const seen = new Set<string>();
+    for (const t of tools) for (const n of graph.neighbors(t)) if (!visited.has(n) && !seen.has(n)) {
+      seen.add(n);
+      frontier.push([t, n]);
+    }
+    if (frontier.length === 0) break;
+    const [from, to] = frontier[rng.int(frontier.length)]!;
+    visited.add(to);
+    tools.push(to);
+    steps.push({ from, to, added: true, via: 'frontier' });
+  }
+  return { tools, steps, short: tools.length < size };
+}

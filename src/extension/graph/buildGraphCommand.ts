@@ -9,24 +9,24 @@ import type { ToolsNode, ToolsTreeProvider } from '../tools/toolsTreeProvider';
 import { graphFileFor } from './graphLocation';
 
 /** "ToolFlow: Build Tool Graph": embeds the tool set's fields and saves the graph beside it. */
-export async function runBuildGraph(service: GenerationService, tools: ToolsTreeProvider, log: Log, node?: ToolsNode): Promise<void> {
-  let toolsFile = node && (node.kind === 'toolset' || node.kind === 'tool') ? node.set.file : undefined;
+export async function runBuildGraph(service: GenerationService, tools: ToolsTreeProvider, log: Log, node?: ToolsNode, override?: { toolsFile: string; threshold?: number }): Promise<boolean> {
+  let toolsFile = override?.toolsFile ?? (node && (node.kind === 'toolset' || node.kind === 'tool') ? node.set.file : undefined);
   if (!toolsFile) {
     await tools.refresh();
     const sets = tools.toolSets.filter((s) => s.toolSet && s.toolSet.tools.length > 0);
     if (sets.length === 0) {
       void vscode.window.showWarningMessage('ToolFlow: no tool set in the workspace. Import tools first (ToolFlow: Import Tools…).');
-      return;
+      return false;
     }
     const picked = await vscode.window.showQuickPick(
       sets.map((s) => ({ label: path.basename(s.file), description: `${s.toolSet!.tools.length} tools`, detail: vscode.workspace.asRelativePath(s.file), file: s.file })),
       { title: 'ToolFlow: Build Tool Graph', placeHolder: 'Tool set to build the graph of' },
     );
-    if (!picked) return;
+    if (!picked) return false;
     toolsFile = picked.file;
   }
   const settings = readSettingsOrShowError();
-  if (!settings) return;
+  if (!settings) return false;
   const graphFile = graphFileFor(toolsFile);
   const controller = new AbortController();
   try {
@@ -39,7 +39,7 @@ export async function runBuildGraph(service: GenerationService, tools: ToolsTree
         return engine.buildGraph({
           toolsFile: toolsFile!,
           graphFile,
-          threshold: settings.threshold,
+          threshold: override?.threshold ?? settings.threshold,
           embeddingModel: settings.embeddingModel,
           cacheDir: service.embeddingCacheDir,
           signal: controller.signal,
@@ -50,14 +50,16 @@ export async function runBuildGraph(service: GenerationService, tools: ToolsTree
     const line = `${summary.nodes} tools, ${summary.edges} edges, ${summary.components} components, ${summary.isolated} isolated (model ${summary.model}, threshold ${summary.threshold}, ${(summary.totalMs / 1000).toFixed(1)} s)`;
     log.info(`Tool graph of ${toolsFile}: ${line} → ${graphFile}`);
     void vscode.window.showInformationMessage(`ToolFlow: tool graph built: ${line}. Generation walks it.`);
+    return true;
   } catch (e) {
     if (controller.signal.aborted && isAbortError(e)) {
       void vscode.window.showInformationMessage('ToolFlow: building the tool graph was cancelled.');
-      return;
+      return false;
     }
     const hint = (e as { hint?: unknown }).hint;
     log.error(`Building the tool graph of ${toolsFile} failed: ${errorMessage(e)}${typeof hint === 'string' ? ` (${hint})` : ''}`);
     void vscode.window.showErrorMessage(`ToolFlow: building the tool graph failed: ${errorMessage(e)}${typeof hint === 'string' ? ` ${hint}` : ''}`);
+    return false;
   }
 }
 

@@ -37,6 +37,9 @@ export const chromiumArgs = [
   '--no-default-browser-check',
   '--disable-breakpad',
   '--disable-crash-reporter',
+  // WebGL without a GPU (the tool graph view draws with sigma.js): SwiftShader, software only.
+  '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader',
 ];
 
 /** Session folders still on disk; removed when the process ends, also when a signal ends it. */

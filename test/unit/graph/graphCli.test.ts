@@ -74,6 +74,28 @@ describe('toolflow graph / sample', () => {
     assert.deepEqual(degrees, [...degrees].sort((a, b) => b - a), 'mean degree falls as the threshold rises');
   });
 
+  // Stated tolerance: the graph built at the proposed τ has a mean degree within 20% of the target
+  // (calibrate measures a sample of 600 of the 1,610 tools and extrapolates; measured: 29.2 for 30, 56.0 for 60).
+  const toolbenchSample = path.join(sharedTools, 'toolbench', 'toolenv_sample');
+  for (const target of [30, 60]) {
+    test(`calibrate --target-degree ${target} hits its target on real ToolBench tools (±20%)`, async () => {
+      const c = await run(['calibrate', toolbenchSample, '--offline', '--cache-dir', cache, '--sample', '600', '--target-degree', String(target), '--json'], dir);
+      assert.equal(c.code, 0, c.err);
+      const proposed = (JSON.parse(c.out) as { proposedThreshold: number; reachable: boolean }).proposedThreshold;
+      const g = await run(['graph', toolbenchSample, '--offline', '--cache-dir', cache, '--threshold', String(proposed), '--max-degree', '0', '-o', `cal-${target}.json`, '--json'], dir);
+      assert.equal(g.code, 0, g.err);
+      const mean = (JSON.parse(g.out) as { stats: { degree: { mean: number } } }).stats.degree.mean;
+      assert.ok(Math.abs(mean - target) / target <= 0.2, `τ ${proposed}: mean degree ${mean.toFixed(1)} for a target of ${target}`);
+    });
+  }
+
+  test('calibrate says when no τ reaches the target (identical shared fields)', async () => {
+    const c = await run(['calibrate', toolbenchSample, '--offline', '--cache-dir', cache, '--sample', '600', '--target-degree', '2', '--json'], dir);
+    assert.equal(c.code, 0, c.err);
+    assert.equal((JSON.parse(c.out) as { reachable: boolean }).reachable, false);
+    assert.match(c.err, /cap hubs with `graph --max-degree 2`/);
+  });
+
   for (const [what, args, message] of [
     ['missing -o', ['graph', tools, '--offline'], /missing -o/],
     ['a file that does not exist', ['graph', 'nope.json', '-o', 'x.json', '--offline'], /cannot read "nope.json"/],

@@ -62,7 +62,7 @@ describe('buildToolGraph', () => {
 
   test('edges equal a brute-force Eq. 2 reference on 400 real ToolBench tools', async () => {
     assert.ok(realTools.filter((t) => t.returns).length > 20, 'the sample must include tools with result schemas');
-    const { graph, stats } = await buildToolGraph(realTools, { embedder, threshold: TAU, cacheDir: tempDir(), threads: 2 });
+    const { graph, stats } = await buildToolGraph(realTools, { embedder, threshold: TAU, cacheDir: tempDir(), threads: 2, maxDegree: 0, genericShare: 0 });
     const expected = await referenceEdges(realTools, embedder, TAU);
     const actual = new Map<string, number>();
     graph.forEachEdge((_e, attrs, source, target) => actual.set([source, target].sort().join('\u0000'), attrs.similarity));

@@ -1,0 +1,99 @@
+/**
+ * First render of the tool graph view in headless Chromium (playwright-core, /usr/bin/chromium,
+ * software WebGL): the real webview bundle `dist/webview/graph.js` on a page that stands in for
+ * VS Code's webview (an `acquireVsCodeApi` stub answering the page's requests with the engine's
+ * results). The payload is what the extension host sends (GraphSession: graph file + cached layout).
+ *
+ *   node esbuild.js && node --import tsx bench/graph-view-render.ts --graph path/to/x.graph.json [--runs 3]
+ *
+ * Prints: host load (graph file + layout, cached or not), the payload size, and per run the time from
+ * the `graph/load` message to the first frame on screen (graphology graph + sigma + first WebGL
+ * frame), read from the page's own status line. Goal for all of ToolBench: under 3 s.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { GraphSession } from '../src/extension/graphView/graphSession';
+
+const repoRoot = path.resolve(__dirname, '..');
+const { values } = parseArgs({ options: { graph: { type: 'string' }, runs: { type: 'string' }, chromium: { type: 'string' } } });
+if (!values.graph) {
+  console.error('usage: bench/graph-view-render.ts --graph <x.graph.json> (e.g. written by `toolflow graph toolenv_all.jsonl.gz --offline -o tb.graph.json`)');
+  process.exit(1);
+}
+
+/** Browser flags: the e2e harness's, plus software WebGL (SwiftShader) since there is no GPU. */
+export const WEBGL_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'];
+
+async function main(): Promise<void> {
+  const t = performance.now();
+  const session = await GraphSession.open(path.resolve(values.graph!));
+  const p = session.payload;
+  console.log(`host              ${p.nodes} tools, ${p.edges} edges, ${p.communities} communities; graph + layout loaded in ${Math.round(performance.now() - t)} ms (layout ${p.layoutCached ? 'cached' : 'computed and cached'})`);
+  // Binary payload for the page: names as JSON, arrays as raw bytes.
+  const arrays = { x: p.x, y: p.y, community: p.community, degree: p.degree, edgeSource: p.edgeSource, edgeTarget: p.edgeTarget, edgeSimilarity: p.edgeSimilarity };
+  const meta = { ...p, ...Object.fromEntries(Object.keys(arrays).map((k) => [k, null])) };
+  const bytes = Object.values(arrays).reduce((n, a) => n + a.byteLength, 0) + JSON.stringify(meta).length;
+  console.log(`payload           ${(bytes / 1e6).toFixed(1)} MB (typed arrays + names)`);
+  const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/graph.css"></head><body><div id="app"></div>
+<script>
+  window.__posted = [];
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });
+  window.__load = async () => {
+    const meta = await (await fetch('/meta.json')).json();
+    const types = { x: Float32Array, y: Float32Array, community: Int32Array, degree: Int32Array, edgeSource: Int32Array, edgeTarget: Int32Array, edgeSimilarity: Float32Array };
+    for (const [k, T] of Object.entries(types)) meta[k] = new T(await (await fetch('/' + k)).arrayBuffer());
+    window.__sent = performance.now();
+    window.postMessage({ kind: 'notification', method: 'graph/load', params: meta }, '*');
+  };
+</script>
+<script type="module" src="/graph.js"></script></body></html>`;
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/favicon.ico') res.writeHead(204).end();
+    else if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    else if (url === '/graph.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(fs.readFileSync(path.join(repoRoot, 'dist', 'webview', 'graph.js')));
+    else if (url === '/graph.css') res.writeHead(200, { 'content-type': 'text/css' }).end(fs.readFileSync(path.join(repoRoot, 'media', 'graph.css')));
+    else if (url === '/meta.json') res.end(JSON.stringify(meta));
+    else if (url.slice(1) in arrays) {
+      const a = arrays[url.slice(1) as keyof typeof arrays];
+      res.end(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const browser = await chromium.launch({ executablePath: values.chromium ?? '/usr/bin/chromium', headless: true, args: WEBGL_ARGS });
+  try {
+    for (let run = 0; run < Number(values.runs ?? 3); run++) {
+      const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => (errors.push(e.message), console.error('page error:', e.message)));
+      tab.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));
+      await tab.goto(`http://127.0.0.1:${port}/`);
+      // (page scripts as strings: this file is type-checked without the DOM library)
+      await tab.evaluate('window.__load()');
+      await tab.waitForFunction("document.getElementById('graph-status')?.dataset.rendered === '1'", undefined, { timeout: 300_000 });
+      const r = (await tab.evaluate("({ ms: Number(document.getElementById('graph-status').dataset.renderMs), graphMs: Number(document.getElementById('graph-status').dataset.graphMs), sigmaMs: Number(document.getElementById('graph-status').dataset.sigmaMs), wall: performance.now() - window.__sent })")) as { ms: number; graphMs: number; sigmaMs: number; wall: number };
+      console.log(`first render #${run + 1}   ${r.ms} ms in the page (load message → first frame: graphology ${r.graphMs} ms, sigma set-up ${r.sigmaMs - r.graphMs} ms, first frame ${r.ms - r.sigmaMs} ms), ${Math.round(r.wall)} ms wall incl. message delivery${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+      if (run === 0) {
+        const shot = path.join(repoRoot, 'test-artifacts', 'bench', 'graph-view-toolbench.png');
+        fs.mkdirSync(path.dirname(shot), { recursive: true });
+        await tab.screenshot({ path: shot });
+        console.log(`screenshot        ${path.relative(repoRoot, shot)}`);
+      }
+      await tab.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  console.log(`load average      ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

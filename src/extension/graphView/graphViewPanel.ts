@@ -1,0 +1,154 @@
+/**
+ * "ToolFlow: Show Tool Graph": one panel showing one graph file. The host keeps the graph
+ * (`GraphSession`, engine functions); the webview draws it with sigma.js and asks for details,
+ * counts at a threshold and walks through the typed protocol of `src/shared/graphView.ts`.
+ * Restored after a reload by a serializer (the webview's state names the graph file).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable } from '../common/disposable';
+import { errorMessage } from '../common/errors';
+import type { Log } from '../common/log';
+import { createNonce, webviewHtml } from '../webview/webviewHtml';
+import { GRAPH_VIEW_TYPE, type FromGraphWebview, type GraphWebviewState, type HighlightView, type ToGraphWebview } from '../../shared/graphView';
+import type { GraphSession } from './graphSession';
+
+export interface GraphViewHooks {
+  /** Rebuilds the graph file's tool set at a lower threshold (the "Build Tool Graph" command). */
+  rebuild(graphFile: string, threshold: number): Promise<void>;
+}
+
+export class GraphViewPanel extends Disposable {
+  private static current: GraphViewPanel | undefined;
+  private session: Promise<GraphSession> | undefined;
+  private file: string | undefined;
+  private ready = false;
+  private pendingHighlight: HighlightView | undefined;
+  private loadedAt = 0;
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
+    private readonly hooks: GraphViewHooks,
+  ) {
+    super();
+    panel.webview.options = GraphViewPanel.webviewOptions(extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'toolflow.svg');
+    panel.webview.html = this.html();
+    this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.onDidChangeViewState((e) => {
+      if (!e.webviewPanel.visible) this.ready = false;
+    }));
+  }
+
+  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+    return { enableScripts: true, enableCommandUris: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] };
+  }
+
+  static get instance(): GraphViewPanel | undefined {
+    return GraphViewPanel.current;
+  }
+
+  /** Opens (or reveals) the panel on a graph file. */
+  static async show(extensionUri: vscode.Uri, log: Log, hooks: GraphViewHooks, file: string, open: (file: string) => Promise<GraphSession>, highlight?: (s: GraphSession) => HighlightView): Promise<GraphViewPanel> {
+    let view = GraphViewPanel.current;
+    if (!view) {
+      const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `Tool Graph: ${path.basename(file)}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, GraphViewPanel.webviewOptions(extensionUri));
+      view = GraphViewPanel.current = new GraphViewPanel(panel, extensionUri, log, hooks);
+    } else {
+      view.panel.reveal(undefined, false);
+    }
+    await view.load(file, open, highlight);
+    return view;
+  }
+
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: Log, hooks: GraphViewHooks, state: GraphWebviewState | undefined, open: (file: string) => Promise<GraphSession>): void {
+    GraphViewPanel.current?.dispose();
+    const view = (GraphViewPanel.current = new GraphViewPanel(panel, extensionUri, log, hooks));
+    if (state && typeof state.file === 'string') void view.load(state.file, open).catch(() => undefined);
+  }
+
+  private async load(file: string, open: (file: string) => Promise<GraphSession>, highlight?: (s: GraphSession) => HighlightView): Promise<void> {
+    if (this.file !== file || !this.session) {
+      this.file = file;
+      this.panel.title = `Tool Graph: ${path.basename(file)}`;
+      this.session = open(file);
+      this.loadedAt = 0;
+    }
+    const session = await this.session.catch((e: unknown) => {
+      this.session = undefined;
+      throw e;
+    });
+    if (highlight) this.pendingHighlight = highlight(session);
+    if (this.ready) this.sendAll(session, this.loadedAt === 0);
+  }
+
+  private sendAll(session: GraphSession, load: boolean): void {
+    if (load) {
+      this.post({ kind: 'notification', method: 'graph/load', params: session.payload });
+      this.loadedAt = Date.now();
+    }
+    if (this.pendingHighlight) {
+      this.post({ kind: 'notification', method: 'graph/highlight', params: this.pendingHighlight });
+      this.pendingHighlight = undefined;
+    }
+  }
+
+  private post(message: ToGraphWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    // Messages from a webview are untrusted input: check their shape.
+    if (typeof raw !== 'object' || raw === null) return;
+    const m = raw as FromGraphWebview;
+    const params = (m as { params?: unknown }).params;
+    if (typeof params !== 'object' || params === null) return;
+    const session = await this.session?.catch(() => undefined);
+    try {
+      if (m.kind === 'notification' && m.method === 'graph/ready') {
+        this.ready = true;
+        if (session) this.sendAll(session, true);
+        else if (!this.file) this.post({ kind: 'notification', method: 'graph/error', params: { message: 'No graph loaded. Run “ToolFlow: Show Tool Graph”.' } });
+      } else if (m.kind === 'request') {
+        if (!session || typeof m.id !== 'number') return;
+        if (m.method === 'graph/tool' && typeof m.params.name === 'string' && typeof m.params.threshold === 'number') {
+          this.post({ kind: 'response', inReplyTo: m.id, result: session.details(m.params.name, m.params.threshold) });
+        } else if (m.method === 'graph/counts' && typeof m.params.threshold === 'number') {
+          this.post({ kind: 'response', inReplyTo: m.id, result: session.counts(m.params.threshold) });
+        }
+      } else if (m.kind === 'notification' && m.method === 'graph/sample') {
+        const { start, size, seed } = m.params;
+        if (!session || typeof start !== 'string' || !Number.isInteger(size) || size < 1 || size > 50 || !Number.isFinite(seed)) return;
+        this.post({ kind: 'notification', method: 'graph/walk', params: session.walk(start, size, seed) });
+      } else if (m.kind === 'notification' && m.method === 'graph/rebuild') {
+        if (this.file && typeof m.params.threshold === 'number') await this.hooks.rebuild(this.file, m.params.threshold);
+      } else if (m.kind === 'notification' && m.method === 'graph/rendered') {
+        this.log.info(`Tool graph view: first render of ${m.params.nodes} tools and ${m.params.edges} edges in ${m.params.ms} ms`);
+      }
+    } catch (e) {
+      this.post({ kind: 'notification', method: 'graph/error', params: { message: errorMessage(e) } });
+    }
+  }
+
+  /** After a rebuild of the same file: reload it. */
+  async reload(open: (file: string) => Promise<GraphSession>): Promise<void> {
+    if (!this.file) return;
+    this.session = undefined;
+    await this.load(this.file, open);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    return webviewHtml({ cspSource: webview.cspSource, nonce: createNonce(), title: 'ToolFlow: Tool Graph', scriptUri: asUri('dist', 'webview', 'graph.js'), styleUri: asUri('media', 'graph.css') });
+  }
+
+  override dispose(): void {
+    if (GraphViewPanel.current === this) GraphViewPanel.current = undefined;
+    super.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Defaults at ToolBench scale and the engine parts of the graph view: generic fields found from
+ * the data (and overridable), the default degree cap, the file written straight from the edge table
+ * (same bytes as graphology's), statistics from typed arrays, counts at a threshold, edge
+ * explanations, Algorithm 1 from a given tool, and the cached layout.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createEmbedder, type Embedder } from '../../../src/engine/embedding/embedder';
+import { OFFLINE_MODEL } from '../../../src/engine/embedding/modelRegistry';
+import { buildToolGraph, computeGraphStats, ToolEdgeTable, DEFAULT_MAX_DEGREE, detectGenericFields, saveBuiltGraph, saveGraph, type ToolGraph } from '../../../src/engine/graph';
+import { countsAtThreshold } from '../../../src/engine/graph/view/thresholdCounts';
+import { explainTool } from '../../../src/engine/graph/view/explainTool';
+import { computeLayout, layoutFileFor, loadOrComputeLayout } from '../../../src/engine/graph/view/graphLayout';
+import { importPaths } from '../../../src/engine/import';
+import type { Tool } from '../../../src/engine/model/tool';
+import { walkFromTool } from '../../../src/engine/sampling';
+import { aTool, sharedTools, tempDir } from '../../support/graphData';
+
+/** 120 tools: all have `page`, 60 have `city` (a real field). */
+function pagedTools(): Tool[] {
+  return Array.from({ length: 120 }, (_, i) => {
+    const b = aTool(`tool_${i}`).param('page', 'page number of the results');
+    if (i < 60) b.param('city', 'the city to look in');
+    return b.build();
+  });
+}
+
+describe('generic fields from the data', () => {
+  test('a field in more than the share of tools (and the floor) is generic; others are kept', () => {
+    const g = detectGenericFields(pagedTools(), { genericShare: 0.01, genericMinTools: 50 });
+    assert.deepEqual(g.fields.map((f) => [f.role, f.by, f.field, f.tools]), [['param', 'name', 'page', 120], ['param', 'name', 'city', 60]]);
+    const strict = detectGenericFields(pagedTools(), { genericShare: 0.6, genericMinTools: 50 });
+    assert.deepEqual(strict.fields.map((f) => f.field), ['page'], 'city is in 50% of the tools, below a 60% share');
+    assert.deepEqual(detectGenericFields(pagedTools(), { genericShare: 0.01, keepFields: ['Page'] }).fields.map((f) => f.field), ['city'], 'keepFields overrides (any case)');
+    assert.equal(detectGenericFields(pagedTools(), { genericShare: 0 }).fields.length, 0, 'share 0 turns detection off');
+    assert.equal(detectGenericFields(pagedTools().slice(0, 40)).fields.length, 0, 'a small set keeps everything (floor of 50 tools)');
+  });
+});
+
+test('bySimilarity (packed native sort) equals the comparator order, ties by edge number', () => {
+  const n = 5000;
+  let seed = 3;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const sim = new Float32Array(n).map(() => (rnd() < 0.3 ? 1 : rnd() < 0.5 ? 0.91 : 0.3 + rnd() * 0.7));
+  const zeros = () => new Int32Array(n);
+  const table = ToolEdgeTable.fromChunks([{ a: zeros(), b: zeros(), sim, kind: new Uint8Array(n), textA: zeros(), textB: zeros() }]);
+  const expected = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => sim[y]! - sim[x]! || x - y);
+  assert.deepEqual(table.bySimilarity(), expected);
+});
+
+describe('default build', () => {
+  let embedder: Embedder;
+  let mcp: Tool[];
+  before(async () => {
+    embedder = await createEmbedder({ model: OFFLINE_MODEL, offline: true, cacheDir: tempDir() });
+    mcp = (await importPaths([path.join(sharedTools, 'mcp', 'mcp_tools.jsonl')])).toolSet.tools;
+  });
+  after(() => embedder.dispose());
+
+  test('generic fields are left out and listed in the stats; the default degree cap holds', async () => {
+    const r = await buildToolGraph(pagedTools(), { embedder, cacheDir: tempDir(), genericShare: 0.6, genericMinTools: 50 });
+    assert.deepEqual(r.stats.genericFields.map((f) => f.field), ['page']);
+    assert.equal(r.graph.getAttribute('maxDegree'), DEFAULT_MAX_DEGREE);
+    // Without `page`, only the 60 tools sharing `city` link: a 60-clique capped at 50 per tool.
+    assert.ok(r.stats.degree.max <= DEFAULT_MAX_DEGREE && r.stats.degree.max > 0, String(r.stats.degree.max));
+    assert.equal(r.edgesBeforeCap, (60 * 59) / 2);
+    const uncapped = await buildToolGraph(pagedTools(), { embedder, cacheDir: tempDir(), genericShare: 0.6, genericMinTools: 50, maxDegree: 0 });
+    assert.equal(uncapped.stats.edges, (60 * 59) / 2);
+    assert.equal(uncapped.stats.degree.max, 59);
+    const everything = await buildToolGraph(pagedTools(), { embedder, cacheDir: tempDir(), genericShare: 0, maxDegree: 0 });
+    assert.equal(everything.stats.edges, (120 * 119) / 2, 'with detection off `page` links every pair');
+  });
+
+  test('the file written from the edge table has the same bytes as graphology’s, and the same stats', async () => {
+    const dir = tempDir();
+    const r = await buildToolGraph(mcp, { embedder, cacheDir: dir, threshold: 0.85 });
+    assert.ok(r.stats.edges > 50, `a real graph (${r.stats.edges} edges)`);
+    await saveBuiltGraph(r.built, path.join(dir, 'table.json'));
+    assert.equal(r.built.materialized, false, 'writing did not need graphology');
+    const viaTable = r.stats;
+    await saveGraph(r.graph, path.join(dir, 'graphology.json'));
+    assert.equal(fs.readFileSync(path.join(dir, 'table.json'), 'utf8'), fs.readFileSync(path.join(dir, 'graphology.json'), 'utf8'));
+    assert.deepEqual(viaTable, computeGraphStats(r.graph));
+  });
+
+  describe('graph view engine parts', () => {
+    let graph: ToolGraph;
+    let dir: string;
+    before(async () => {
+      dir = tempDir();
+      const r = await buildToolGraph(mcp, { embedder, cacheDir: dir, threshold: 0.85 });
+      graph = r.graph;
+      await saveGraph(graph, path.join(dir, 'mcp.graph.json'));
+    });
+
+    test('counts at a threshold equal a brute-force filter of the graph', () => {
+      for (const tau of [0.85, 0.9, 0.95, 0.99]) {
+        const kept = graph.filterEdges((_e, a) => a.similarity > tau);
+        const seen = new Set<string>();
+        let components = 0;
+        for (const start of graph.nodes()) {
+          if (seen.has(start)) continue;
+          components++;
+          const stack = [start];
+          seen.add(start);
+          while (stack.length) {
+            const n = stack.pop()!;
+            graph.forEachEdge(n, (_e, a, s, t) => {
+              const m = s === n ? t : s;
+              if (a.similarity > tau && !seen.has(m)) {
+                seen.add(m);
+                stack.push(m);
+              }
+            });
+          }
+        }
+        const c = countsAtThreshold(graph, tau);
+        assert.equal(c.edges, kept.length, `edges at ${tau}`);
+        assert.equal(c.components, components, `components at ${tau}`);
+      }
+      assert.equal(countsAtThreshold(graph, -Infinity).edges, graph.size);
+    });
+
+    test('explainTool names the field pair of every edge, on the right side, with R-P direction', () => {
+      const tools = new Map(mcp.map((t) => [t.name, t] as const));
+      let checked = 0;
+      let rp = 0;
+      for (const name of graph.nodes().filter((n) => graph.degree(n) > 0).slice(0, 40)) {
+        const x = explainTool(graph, name, 0.85, tools.get(name))!;
+        assert.equal(x.edges.length, graph.degree(name));
+        const own = new Set([...x.parameters!.map((f) => f.path), ...x.returns!.map((f) => f.path)]);
+        for (const e of x.edges) {
+          assert.ok(own.has(e.field), `${name}: ${e.field} is one of its fields`);
+          const edge = graph.edge(name, e.neighbour)!;
+          const a = graph.getEdgeAttributes(edge);
+          if (a.kind === 'R-P') {
+            rp++;
+            assert.equal(e.direction, a.from === name ? 'out' : 'in');
+            if (e.direction === 'out') assert.ok(x.returns!.some((f) => f.path === e.field), 'out: the field is a return field');
+            else assert.ok(x.parameters!.some((f) => f.path === e.field), 'in: the field is a parameter');
+          } else assert.equal(e.direction, 'none');
+          checked++;
+        }
+        const sims = x.edges.map((e) => e.similarity);
+        assert.deepEqual(sims, [...sims].sort((p, q) => q - p));
+      }
+      assert.ok(checked > 20 && rp > 0, `${checked} edges, ${rp} R-P`);
+      assert.ok(explainTool(graph, graph.nodes()[0]!, 1.5)!.edges.length === 0, 'no edge above τ 1.5');
+    });
+
+    test('walkFromTool: Algorithm 1 from the given tool, each move along an edge, reproducible', () => {
+      const start = graph.nodes().find((n) => graph.degree(n) >= 3)!;
+      const w = walkFromTool(graph, start, 4, 7);
+      assert.equal(w.tools[0], start);
+      assert.equal(new Set(w.tools).size, w.tools.length);
+      let at = start;
+      for (const s of w.steps) {
+        assert.equal(s.from, s.via === 'walk' ? at : s.from);
+        assert.ok(graph.areNeighbors(s.from, s.to), `${s.from} - ${s.to}`);
+        if (s.via === 'walk') at = s.to;
+      }
+      assert.deepEqual(w.steps.filter((s) => s.added).map((s) => s.to), w.tools.slice(1));
+      assert.deepEqual(walkFromTool(graph, start, 4, 7), w);
+      // A longer walk revisits tools: `added` is true exactly for the first visit of a tool.
+      const long = walkFromTool(graph, start, 12, 3);
+      const visited = new Set([start]);
+      for (const st of long.steps) {
+        assert.equal(st.added, !visited.has(st.to), `${st.from} -> ${st.to}`);
+        visited.add(st.to);
+      }
+      assert.ok(long.steps.some((st) => !st.added), 'the walk revisited a tool');
+      assert.equal(new Set(long.tools).size, long.tools.length);
+      const isolated = graph.nodes().find((n) => graph.degree(n) === 0);
+      if (isolated) assert.deepEqual(walkFromTool(graph, isolated, 3, 1), { tools: [isolated], steps: [], short: true });
+    });
+
+    test('layout: deterministic, cached beside the graph, recomputed when the graph file changes', async () => {
+      const file = path.join(dir, 'mcp.graph.json');
+      const a = computeLayout(graph.copy());
+      const b = computeLayout(graph.copy());
+      assert.deepEqual(a.x, b.x);
+      assert.ok(a.communities >= 2 && a.communities <= graph.order);
+      assert.ok(a.x.every(Number.isFinite));
+      const first = await loadOrComputeLayout(file, graph.copy());
+      assert.equal(first.cached, false);
+      assert.ok(fs.existsSync(layoutFileFor(file)));
+      const second = await loadOrComputeLayout(file, graph.copy());
+      assert.equal(second.cached, true);
+      assert.deepEqual(second.layout.x, first.layout.x);
+      assert.deepEqual(second.layout.community, first.layout.community);
+      fs.appendFileSync(file, ' ');
+      assert.equal((await loadOrComputeLayout(file, graph.copy())).cached, false, 'a changed graph file is laid out again');
+    });
+  });
+});
