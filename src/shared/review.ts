@@ -29,16 +29,19 @@ export interface ReviewRow {
   score?: number;
 }
 
+/** Counts over the whole file (the engine's `ReviewCounts` is this type). */
 export interface ReviewCountsView {
   total: number;
   accepted: number;
   rejected: number;
   reviewed: number;
   edited: number;
+  /** Dialogues with a reviewer's verdict. */
   verdicts: number;
   reasons: Record<string, number>;
   tools: Record<string, number>;
   tags: Record<string, number>;
+  /** Dialogues with a quality score. */
   scored: number;
 }
 
@@ -133,8 +136,9 @@ export interface DialogueDetail {
   quality?: Record<string, number>;
 }
 
-/** What a reviewer does (mirrors the engine's `ReviewAction`). */
+/** What a reviewer does to one dialogue (the engine's `ReviewAction` is this type). */
 export type ReviewActionView =
+  /** `null` clears the verdict (the filter's status stands again). */
   | { type: 'verdict'; verdict: ReviewStatus | null; note?: string }
   | { type: 'note'; note: string }
   | { type: 'tags'; tags: string[] }
@@ -142,6 +146,7 @@ export type ReviewActionView =
   | { type: 'edit-content'; messageIndex: number; content: string }
   | { type: 'edit-tool-call'; messageIndex: number; callIndex: number; name: string; arguments: string }
   | { type: 'edit-tool-result'; messageIndex: number; content: string }
+  /** Deletes a turn with what is paired with it (an assistant tool-call turn takes its results along; a result takes its call). */
   | { type: 'delete-turn'; messageIndex: number };
 
 export interface ArgumentProblemView {

@@ -21,6 +21,7 @@ import { acquireRunLock } from '../pipeline/runLock';
 import { readQualityIndex, type DialogueQuality } from '../quality/qualityFiles';
 import { matchesFilters, searchKey, searchSlots, type DialogueQuery } from './dialogueQuery';
 import { entryFromText, readLineAt, scanLines, type DialogueSummary, type LineEntry } from './dialogueIndex';
+import type { ReviewCountsView } from '../../shared/review';
 import { applyReviewAction, describeAction, type ReviewAction, type ReviewContext, type ReviewedRecord } from './reviewState';
 
 /** One change of one dialogue. */
@@ -41,20 +42,8 @@ export interface ReviewBackup {
   lines: Array<{ slot: number; id: string; disk: string; text: string }>;
 }
 
-export interface ReviewCounts {
-  total: number;
-  accepted: number;
-  rejected: number;
-  reviewed: number;
-  edited: number;
-  /** Dialogues with a reviewer's verdict. */
-  verdicts: number;
-  reasons: Record<string, number>;
-  tools: Record<string, number>;
-  tags: Record<string, number>;
-  /** Dialogues with a quality score. */
-  scored: number;
-}
+/** Counts over the whole file; the shape the webview shows (src/shared/review.ts). */
+export type ReviewCounts = ReviewCountsView;
 
 /** The file changed under the editor in a way its edits cannot be applied to. */
 export class ReviewFileChangedError extends Error {

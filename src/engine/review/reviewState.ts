@@ -9,6 +9,7 @@
  * This module is the one reader of that state: the Runs view, the review editor, the CLI and the
  * exporters all ask it what a dialogue's effective status is. No `vscode` import.
  */
+import type { ReviewActionView } from '../../shared/review';
 import type { ChatMessage, ToolCall } from '../llm/types';
 import { filterDialogue } from '../pipeline/filter';
 import type { DialogueRecord, DialogueStatus, RejectionReason } from '../pipeline/types';
@@ -90,18 +91,8 @@ export function isReviewed(record: DialogueRecord): boolean {
  */
 export const FAILURE_REASON_CODES: ReadonlySet<string> = new Set(['plan-unusable', 'turn-limit', 'llm-failed', 'run-stopped', 'sampling-failed', 'internal-error']);
 
-/** What a reviewer can do to one dialogue. */
-export type ReviewAction =
-  /** `null` clears the verdict (the filter's status stands again). */
-  | { type: 'verdict'; verdict: ReviewVerdict | null; note?: string }
-  | { type: 'note'; note: string }
-  | { type: 'tags'; tags: string[] }
-  | { type: 'reviewed'; reviewed: boolean }
-  | { type: 'edit-content'; messageIndex: number; content: string }
-  | { type: 'edit-tool-call'; messageIndex: number; callIndex: number; name: string; arguments: string }
-  | { type: 'edit-tool-result'; messageIndex: number; content: string }
-  /** Deletes a turn with what is paired with it (an assistant tool-call turn takes its results along; a result takes its call). */
-  | { type: 'delete-turn'; messageIndex: number };
+/** What a reviewer can do to one dialogue: the protocol's action (src/shared/review.ts), one declaration for both. */
+export type ReviewAction = ReviewActionView;
 
 export interface ReviewContext {
   /** Who acts (OS user name or a configured name). */
