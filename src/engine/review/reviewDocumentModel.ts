@@ -235,20 +235,21 @@ export class ReviewDocumentModel {
 
   /** Puts back the line an edit replaced (VS Code's undo calls this for the edit it undoes). */
   undoEdit(edit: ReviewEdit): void {
-    // Not changed since the last save: the disk holds what the edit wrote.
-    if (!this.overlay.has(edit.slot)) this.disk.set(edit.slot, edit.after);
-    this.setLine(edit.slot, edit.before);
-    const i = this.done.lastIndexOf(edit);
-    if (i >= 0) this.done.splice(i, 1);
-    this.undone.push(edit);
+    this.replay(edit, edit.after, edit.before, this.done, this.undone);
   }
 
   redoEdit(edit: ReviewEdit): void {
-    if (!this.overlay.has(edit.slot)) this.disk.set(edit.slot, edit.before);
-    this.setLine(edit.slot, edit.after);
-    const i = this.undone.lastIndexOf(edit);
-    if (i >= 0) this.undone.splice(i, 1);
-    this.done.push(edit);
+    this.replay(edit, edit.before, edit.after, this.undone, this.done);
+  }
+
+  /** Puts `to` in the edit's line and moves the edit from one stack to the other (undo and redo alike). */
+  private replay(edit: ReviewEdit, from: string, to: string, source: ReviewEdit[], target: ReviewEdit[]): void {
+    // Not changed since the last save: the disk holds `from`.
+    if (!this.overlay.has(edit.slot)) this.disk.set(edit.slot, from);
+    this.setLine(edit.slot, to);
+    const i = source.lastIndexOf(edit);
+    if (i >= 0) source.splice(i, 1);
+    target.push(edit);
   }
 
   undo(): ReviewEdit | undefined {
