@@ -62,7 +62,7 @@ export function dialogueViewFromRecord(runName: string, record: DialogueRecord):
     plan: record.plan ? record.plan.steps.map((s) => ({ kind: s.kind, request: s.request, ...(s.tools ? { tools: s.tools } : {}) })) : null,
     currentStep: null,
     turns,
-    state: displayStatus(record.status, (record as { edited?: unknown }).edited),
+    state: displayStatus(record),
     reasons: (record.reasons ?? []).map((r) => ({ code: r.code, message: r.message })),
     tokens,
   };

@@ -8,7 +8,6 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DialogueRecord, RunManifest } from '../../engine/pipeline/types';
 import { readRunLock, type RunLockHolder } from '../../engine/pipeline/runLock';
-import { effectiveStatus, isEdited } from '../../engine/review/reviewState';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const DIALOGUES_FILE = 'dialogues.jsonl';
@@ -71,7 +70,7 @@ function summarize(value: unknown, offset: number, length: number): DialogueSumm
     id,
     index: typeof index === 'number' ? index : -1,
     // The reviewer's verdict and edits (record.review, written by the review editor) count.
-    status: displayStatus(effectiveStatus(value as unknown as DialogueRecord), (value as { edited?: unknown }).edited === true || isEdited(value as unknown as DialogueRecord)),
+    status: displayStatus(value as unknown as DialogueRecord),
     reasons: reasonList.map((r) => String(r.code ?? 'unknown')),
     reasonMessages: reasonList.map((r) => String(r.message ?? r.code ?? '')),
     tools: toolNames,

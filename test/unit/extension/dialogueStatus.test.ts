@@ -9,6 +9,10 @@ test('the Runs tree and the live view show the same status for edited dialogues'
     { rec: { ...record(0), edited: true }, expected: 'edited' },
     { rec: { ...rejected(1, 'arguments-invalid', 'bad'), edited: true }, expected: 'rejected' },
     { rec: record(2), expected: 'accepted' },
+    // The review editor's state: a verdict overrides the filter; an edit of messages marks it edited.
+    { rec: { ...record(3), review: { verdict: 'rejected' as const, reviewed: true } }, expected: 'rejected' },
+    { rec: { ...rejected(4, 'arguments-invalid', 'bad'), review: { verdict: 'accepted' as const } }, expected: 'accepted' },
+    { rec: { ...record(5), review: { edits: [{ messageIndex: 0, kind: 'content' as const, original: { role: 'user' as const, content: 'x' }, at: '2026-01-01T00:00:00.000Z' }] } }, expected: 'edited' },
   ];
   const parsed = parseDialogueLines(Buffer.from(cases.map((c) => JSON.stringify(c.rec) + '\n').join('')));
   cases.forEach((c, i) => {
