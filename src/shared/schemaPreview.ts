@@ -14,8 +14,10 @@ export interface FormFieldView {
   required: boolean;
   description: string;
   enum?: string[];
+  /** JSON text of the default, when the schema gives one. */
   default?: string;
   format?: string;
+  /** Object properties, or the item schema of an array (named `[]`). */
   children?: FormFieldView[];
 }
 
@@ -27,7 +29,9 @@ export interface ToolFormView {
   originalName: string;
   parameters: FormFieldView[];
   returns: FormFieldView[] | null;
+  /** `{"name": ..., "arguments": {...}}` pretty-printed. */
   exampleCall: string;
+  /** ajv's findings on the example arguments (empty = valid). */
   exampleProblems: string[];
   missing: string[];
 }

@@ -4,37 +4,14 @@
  * generated from the parameter schema and validated against it with ajv (the same validator that
  * checks model-written arguments). Plain data, no `vscode`.
  */
+import type { FormFieldView, ToolFormView } from '../../shared/schemaPreview';
 import type { JsonSchema } from '../model/jsonSchema';
 import type { Tool } from '../model/tool';
 import { validateAgainst } from '../pipeline/schemaValidator';
 
-export interface FormField {
-  name: string;
-  type: string;
-  required: boolean;
-  description: string;
-  enum?: string[];
-  /** JSON text of the default, when the schema gives one. */
-  default?: string;
-  format?: string;
-  /** Object properties, or the item schema of an array (named `[]`). */
-  children?: FormField[];
-}
-
-export interface ToolForm {
-  name: string;
-  description: string;
-  format: string;
-  line: number | null;
-  originalName: string;
-  parameters: FormField[];
-  returns: FormField[] | null;
-  /** `{"name": ..., "arguments": {...}}` pretty-printed. */
-  exampleCall: string;
-  /** ajv's findings on the example arguments (empty = valid). */
-  exampleProblems: string[];
-  missing: string[];
-}
+/** The protocol's types (src/shared/schemaPreview.ts) are the shapes this module returns: declared once there. */
+export type FormField = FormFieldView;
+export type ToolForm = ToolFormView;
 
 const MAX_DEPTH = 6;
 

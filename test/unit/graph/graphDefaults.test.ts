@@ -16,7 +16,7 @@ import { explainTool } from '../../../src/engine/graph/view/explainTool';
 import { computeLayout, layoutFileFor, loadOrComputeLayout } from '../../../src/engine/graph/view/graphLayout';
 import { importPaths } from '../../../src/engine/import';
 import type { Tool } from '../../../src/engine/model/tool';
-import { walkFromTool } from '../../../src/engine/sampling';
+import { createRandom, createWalkSampler, walkFromTool, type Random } from '../../../src/engine/sampling';
 import { aTool, sharedTools, tempDir } from '../../support/graphData';
 
 /** 120 tools: all have `page`, 60 have `city` (a real field). */
@@ -175,6 +175,32 @@ describe('default build', () => {
       assert.equal(new Set(long.tools).size, long.tools.length);
       const isolated = graph.nodes().find((n) => graph.degree(n) === 0);
       if (isolated) assert.deepEqual(walkFromTool(graph, isolated, 3, 1), { tools: [isolated], steps: [], short: true });
+    });
+
+    test('walkFromTool: the same walk as createWalkSampler once the sampler has drawn that start', () => {
+      const nodes = graph.nodes();
+      const start = nodes.find((n) => graph.degree(n) >= 3)!;
+      // The sampler's first draw picks the start (graph order with onShort 'partial'); every later
+      // draw comes from the seeded generator walkFromTool uses.
+      const startingAt = (seed: number): Random => {
+        const rng = createRandom(seed);
+        let first = true;
+        return {
+          next: () => rng.next(),
+          int: (n) => {
+            if (!first) return rng.int(n);
+            first = false;
+            return nodes.indexOf(start);
+          },
+        };
+      };
+      for (const [size, seed, maxSteps] of [[4, 7, undefined], [12, 3, undefined], [8, 5, 2]] as const) {
+        const opts = maxSteps === undefined ? {} : { maxSteps };
+        const sampled = createWalkSampler(graph, size, startingAt(seed), { onShort: 'partial', ...opts }).next();
+        const walked = walkFromTool(graph, start, size, seed, opts);
+        assert.deepEqual(walked.tools, sampled.tools, `size ${size}, seed ${seed}, maxSteps ${maxSteps}`);
+        assert.equal(walked.short, sampled.short);
+      }
     });
 
     test('layout: deterministic, cached beside the graph, recomputed when the graph file changes', async () => {

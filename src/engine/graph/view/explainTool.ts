@@ -3,35 +3,15 @@
  * a threshold the field pair and similarity that created it (P-P, or R-P with its direction).
  */
 import { toolFieldTexts } from '../../embedding/fieldTexts';
+import type { EdgeExplanation, FieldView, ToolDetails } from '../../../shared/graphView';
 import type { JsonSchema } from '../../model/jsonSchema';
 import type { Tool } from '../../model/tool';
 import type { ToolGraph } from '../graphTypes';
 
-export interface ToolField {
-  path: string;
-  type: string;
-  required: boolean;
-  description: string;
-}
-
-export interface ToolEdgeExplanation {
-  neighbour: string;
-  kind: 'P-P' | 'R-P';
-  direction: 'out' | 'in' | 'none';
-  field: string;
-  neighbourField: string;
-  similarity: number;
-}
-
-export interface ToolExplanation {
-  name: string;
-  description: string;
-  source: string;
-  format: string;
-  parameters: ToolField[] | null;
-  returns: ToolField[] | null;
-  edges: ToolEdgeExplanation[];
-}
+/** The protocol's types (src/shared/graphView.ts) are the shapes this module returns: declared once there. */
+export type ToolField = FieldView;
+export type ToolEdgeExplanation = EdgeExplanation;
+export type ToolExplanation = ToolDetails;
 
 export function schemaTypeName(s: JsonSchema | undefined): string {
   if (!s || typeof s !== 'object') return 'any';

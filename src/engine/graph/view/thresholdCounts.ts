@@ -3,14 +3,11 @@
  * the connected components they leave. The graph view's τ slider shows these counts; they are the
  * engine's, computed on the graph file itself (union-find over the kept edges).
  */
+import type { ThresholdCounts } from '../../../shared/graphView';
 import type { ToolGraph } from '../graphTypes';
 
-export interface ThresholdCountsResult {
-  threshold: number;
-  edges: number;
-  components: number;
-  isolated: number;
-}
+/** The protocol's type (src/shared/graphView.ts), declared once there. */
+export type ThresholdCountsResult = ThresholdCounts;
 
 /** Edges with similarity > `threshold` (strictly, as the build's test), and the components they make. */
 export function countsAtThreshold(graph: ToolGraph, threshold: number): ThresholdCountsResult {
