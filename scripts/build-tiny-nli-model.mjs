@@ -9,10 +9,10 @@
 //
 // Graph:  logits[B,3] = ReduceSum_over_tokens( Gather(W[V,3], input_ids) * attention_mask )
 // Usage:  node scripts/build-tiny-nli-model.mjs <out-folder>      (about 30 KB, < 1 s)
-import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { writeModelFolder } from './modelFolder.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -122,11 +122,7 @@ export function buildTinyNliModel(outDir) {
     vocab_size: vocabSize,
     toolflow: { description: 'TINY TEST MODEL built by scripts/build-tiny-nli-model.mjs: untrained, its predictions mean nothing' },
   };
-  fs.mkdirSync(path.join(outDir, 'onnx'), { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'config.json'), JSON.stringify(config, null, 2));
-  fs.writeFileSync(path.join(outDir, 'tokenizer.json'), JSON.stringify(tokenizer));
-  fs.writeFileSync(path.join(outDir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig, null, 2));
-  fs.writeFileSync(path.join(outDir, 'onnx', 'model.onnx'), buildOnnx(vocabSize, weights));
+  writeModelFolder(outDir, { config, tokenizer, tokenizerConfig, onnx: buildOnnx(vocabSize, weights) });
   return outDir;
 }
 

@@ -17,7 +17,7 @@ import { flightTool, tool, weatherTool } from '../../support/pipeline/builders';
 import { hotelTool } from '../../support/export/records';
 import { runCli } from '../../support/cliRun';
 import { cookbookFormatErrors, cookbookTokens, toolCallErrors } from '../../support/export/openaiCookbookChecks';
-import { formatModule, recordTrace, toolsOf } from '../../../src/engine/export';
+import { exportRun, formatModule, recordTrace, toolsOf } from '../../../src/engine/export';
 import { readParquetSamples } from '../../../src/engine/export/parquet';
 import { effectiveStatus } from '../../../src/engine/review/reviewState';
 import type { DialogueRecord } from '../../../src/engine/pipeline/types';
@@ -187,6 +187,19 @@ describe('toolflow export on a generated run', () => {
     assert.match(r.err, /2 near-duplicate\(s\) removed/);
     assert.deepEqual(readJsonl(path.join(work, 'dd/b.provenance.jsonl')).map((p) => p.dialogueId), ids.filter((id) => id !== ids[2] && id !== ids[3]));
     fs.rmSync(path.join(run, 'duplicates.json'));
+  });
+
+  test('cancelled once converted: nothing is written over an earlier export', async () => {
+    const out = path.join(work, 'cancel/openai.jsonl');
+    await exportRun(run, { format: 'openai', output: out });
+    const before = fs.readFileSync(out, 'utf8');
+    const ac = new AbortController();
+    await assert.rejects(
+      exportRun(run, { format: 'openai', output: out, include: 'all', signal: ac.signal, onProgress: (p) => p.phase === 'convert' && p.done === p.total && ac.abort(new Error('cancelled by test')) }),
+      /cancelled by test/,
+    );
+    assert.equal(fs.readFileSync(out, 'utf8'), before);
+    assert.deepEqual(fs.readdirSync(path.dirname(out)).sort(), ['openai.jsonl', 'openai.provenance.jsonl']);
   });
 
   test('bad input: one-line errors that say what to do', async () => {

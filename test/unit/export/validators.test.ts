@@ -152,6 +152,14 @@ describe('file validation', () => {
     assert.equal(validateSamples(parseJsonLines(good + '\n'), 'openai', 'x.jsonl', { maxTokens: tokens }).errors, 0);
   });
 
+  test('special-token strings in model output count as plain text, so the token limit still applies', () => {
+    const s = base('openai');
+    s.messages[s.messages.length - 1].content = 'done <|endoftext|> <|im_start|>';
+    const report = validateSamples(parseJsonLines(JSON.stringify(s) + '\n'), 'openai', 'x.jsonl', { maxTokens: 10 });
+    assert.ok(report.tokenCounts[0]! > 10, `counted, got ${report.tokenCounts[0]}`);
+    assert.deepEqual(report.violations.map((v) => v.rule), ['token_limit']);
+  });
+
   test('toolflow validate prints FILE:LINE rule and exits 1 on violations, 0 on a clean file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-validate-'));
     const hermes = base('hermes');

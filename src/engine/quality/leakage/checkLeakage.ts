@@ -5,6 +5,7 @@
  * OpenAI function definition (`{name, description, parameters}`, keys sorted), as the paper does; the
  * similarity rule embeds `toolText`.
  */
+import type { QualityLeakage } from '../../../shared/qualityReport';
 import type { Embedder } from '../../embedding/embedder';
 import { EmbeddingCache } from '../../embedding/embeddingCache';
 import type { Tool } from '../../model/tool';
@@ -12,22 +13,11 @@ import { tokenIds } from '../stats/tokenCount';
 import { EMBEDDING_LEAK_THRESHOLD, embeddingLeaks } from './embeddingLeakage';
 import { EvalNgramIndex, NGRAM_LEAK_SHARE, ngramLeak } from './ngramLeakage';
 
-export interface LeakingTool {
-  name: string;
-  ngram?: { share: number; closest?: string };
-  embedding?: { cosine: number; closest: string };
-}
+/** A tool leaking by either rule, with its closest evaluation tool. */
+export type LeakingTool = QualityLeakage['leaking'][number];
 
-export interface LeakageReport {
-  evalSource: string;
-  evalTools: number;
-  tools: number;
-  ngram: { leaking: number; share: number; threshold: number };
-  /** Absent when no embedder was given. */
-  embedding?: { leaking: number; share: number; threshold: number; model: string };
-  /** Tools leaking by either rule, with their closest evaluation tool. */
-  leaking: LeakingTool[];
-}
+/** The report's leakage section (src/shared/qualityReport.ts); `embedding` is absent when no embedder was given. */
+export type LeakageReport = QualityLeakage;
 
 /** JSON with object keys sorted at every level, so key order (which importers change) does not count. */
 export function canonicalJson(value: unknown): string {
