@@ -13,7 +13,7 @@ import { USER_STYLES } from './agents/styles';
 import { simulateTool } from './agents/toolSimulator';
 import { planReasonOf, userTurn, type StepProgress, type UserContext, type UserTurn } from './agents/user';
 import type { MessageEvent as MessageWrittenEvent, PipelineEventListener } from './events';
-import { checkToolCall, filterDialogue, isToolStep } from './filter';
+import { checkToolCall, filterDialogue, isToolStep, servesStep } from './filter';
 import { throwIfEndpointFailure } from './endpointFailure';
 import { MeteredModel, type TokenMeter } from './meteredModel';
 import { makePlan, PlanUnusableError } from './plan';
@@ -188,7 +188,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
           emit({ type: 'tool-result', id, toolCallId: call.id, name: call.function.name, ok: r.result.ok, content: r.content });
         });
         const step = plan?.steps[currentStep - 1];
-        if (step && isToolStep(step) && calls.some((c) => !step.tools?.length || step.tools.includes(c.function.name))) progress.served = true;
+        if (step && isToolStep(step) && calls.some((c) => servesStep(step, c.function.name))) progress.served = true;
       }
     }
   } catch (e) {
