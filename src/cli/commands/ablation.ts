@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, log, parseOptionTable, type CliCommand, type OptionTable } from '../cliSupport';
-import { generateCommand } from './generate';
+import { generateCommand, OPTIONS as GENERATE_OPTIONS } from './generate';
 import { reportCommand } from './report';
 
 const USAGE =
@@ -27,9 +27,9 @@ const OPTIONS = {
   model: { type: 'string', value: 'M', description: 'model for every role', default: 'TOOLFLOW_MODEL, else gpt-4o-mini', example: '--model qwen2.5:14b' },
   'api-key': { type: 'string', value: 'K', description: 'API key for the endpoint, never stored (prefer the environment)', default: 'OPENAI_API_KEY', example: '--api-key sk-...' },
   offline: { type: 'boolean', description: 'build the tool graph and the report\'s embeddings with the embedded offline model', example: '--offline' },
-  'tools-per-dialogue': { type: 'string', value: 'MIN-MAX', description: 'tools sampled for each dialogue, N or MIN-MAX', default: '2-4', example: '--tools-per-dialogue 3' },
-  'plan-steps': { type: 'string', value: 'MIN-MAX', description: 'steps of each dialogue plan, N or MIN-MAX', default: '2-4', example: '--plan-steps 3-5' },
-  'max-turns': { type: 'string', value: 'T', description: 'user turns per dialogue before it is rejected as turn-limit', default: '12', example: '--max-turns 8' },
+  'tools-per-dialogue': GENERATE_OPTIONS['tools-per-dialogue'],
+  'plan-steps': GENERATE_OPTIONS['plan-steps'],
+  'max-turns': GENERATE_OPTIONS['max-turns'],
   'no-complete': { type: 'boolean', description: 'skip the LLM completion of missing tool descriptions', example: '--no-complete' },
   judge: { type: 'boolean', description: 'score a sample of each run with the LLM judge in the report', example: '--judge' },
   'judge-sample': { type: 'string', value: 'N|all', description: 'dialogues per run the judge scores', default: '200', example: '--judge-sample 50' },

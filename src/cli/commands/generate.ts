@@ -30,7 +30,8 @@ const USAGE =
   '[--base-url URL] [--model M] [--api-key K] [--request-timeout SECONDS] [--resume] [--no-graph] [--no-plan] [--offline] ' +
   '[--tools-per-dialogue MIN-MAX] [--plan-steps MIN-MAX] [--tool-error-rate P] [--irrelevance-rate P] [--missing-detail-rate P] [--max-turns T] [--max-tokens BUDGET] [--no-complete] [--review-completion] [--json]';
 
-const OPTIONS = {
+/** Exported so `ablation` reuses the entries that mean the same there. */
+export const OPTIONS = {
   tools: { type: 'string', value: 'FILE', description: 'the tool set to sample from, written by `toolflow import`', default: 'required; on resume: the run\'s tools.json', example: '--tools my.tools.json' },
   graph: { type: 'string', value: 'FILE', description: 'a tool graph from `toolflow graph` to sample tools by random walk', default: 'built from the tools into DIR/graph.json', example: '--graph graph.json' },
   count: { type: 'string', short: 'n', value: 'N', description: 'how many dialogues the run holds', default: 'required; on resume: the run\'s', example: '--count 1000' },

@@ -13,7 +13,7 @@ import { USER_STYLES } from './agents/styles';
 import { simulateTool } from './agents/toolSimulator';
 import { planReasonOf, userTurn, type StepProgress, type UserContext, type UserTurn } from './agents/user';
 import type { MessageEvent as MessageWrittenEvent, PipelineEventListener } from './events';
-import { checkToolCall, filterDialogue, isToolStep } from './filter';
+import { checkToolCall, filterDialogue, isToolStep, servesStep } from './filter';
 import { throwIfEndpointFailure } from './endpointFailure';
 import { MeteredModel, type TokenMeter } from './meteredModel';
 import { makePlan, PlanUnusableError } from './plan';
@@ -159,12 +159,13 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         let content: string | null = null;
         let ids = usedIds;
         let feedback: ChatMessage | undefined;
+        let problems: string[] = [];
         for (let attempt = 0; ; attempt++) {
           const res = await assistantTurn(model, offered, messages, signal, feedback);
           ids = new Set(usedIds);
           calls = normalizeCalls(res.message.tool_calls, ids);
           content = typeof res.message.content === 'string' && res.message.content.trim() !== '' ? res.message.content : null;
-          const problems = calls.flatMap((c) => checkToolCall(byName, c, messages.length)).map((r) => r.message);
+          problems = calls.flatMap((c) => checkToolCall(byName, c, messages.length)).map((r) => r.message);
           if (calls.length === 0 && content === null) problems.push('the reply had neither text nor a tool call');
           if (problems.length === 0 || attempt >= assistantRepairs) break;
           model.countRepair('assistant');
@@ -175,10 +176,10 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         // An empty reply is rejected by the filter (empty-turn); asking the user for more is wasted tokens.
         if (calls.length === 0 && content === null) break conversation;
         if (calls.length === 0) break;
-        const at = messages.length - 1;
         for (const c of calls) emit({ type: 'tool-call', id, call: c });
-        // A call the tool cannot run (unknown tool, bad arguments) ends the dialogue; the filter says why.
-        if (calls.some((c) => checkToolCall(byName, c, at).length > 0)) break conversation;
+        // A call the tool cannot run (unknown tool, bad arguments) after the repairs ends the dialogue;
+        // the filter says why.
+        if (problems.length > 0) break conversation;
         const errors = calls.map(() => rng() < options.toolErrorRate);
         const results = await Promise.all(calls.map((c, k) => simulateTool(model, byTool.get(c.function.name)!, c.function.arguments, errors[k]!, signal, PROTOCOL_REPAIRS)));
         results.forEach((r, k) => {
@@ -187,7 +188,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
           emit({ type: 'tool-result', id, toolCallId: call.id, name: call.function.name, ok: r.result.ok, content: r.content });
         });
         const step = plan?.steps[currentStep - 1];
-        if (step && isToolStep(step) && calls.some((c) => !step.tools?.length || step.tools.includes(c.function.name))) progress.served = true;
+        if (step && isToolStep(step) && calls.some((c) => servesStep(step, c.function.name))) progress.served = true;
       }
     }
   } catch (e) {

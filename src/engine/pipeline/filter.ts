@@ -60,7 +60,7 @@ export function isToolStep(step: DialoguePlan['steps'][number]): boolean {
 }
 
 /** Which step's tools an assistant call may serve: the step's named tools, or any tool when it names none. */
-function serves(step: DialoguePlan['steps'][number], toolName: string): boolean {
+export function servesStep(step: DialoguePlan['steps'][number], toolName: string): boolean {
   return !step.tools || step.tools.length === 0 || step.tools.includes(toolName);
 }
 
@@ -78,7 +78,7 @@ export function checkPlanAdherence(messages: readonly ChatMessage[], trace: Plan
     // Records without the step of each user turn: only order-free checks are possible.
     if (calls.length > 0) {
       for (const { s, i } of toolSteps) {
-        if (!calls.some(({ call }) => serves(s, call.function.name))) reasons.push({ code: 'plan-step-not-served', message: `plan step ${i + 1} needs a call of ${s.tools!.join(' or ')}, which the dialogue never makes` });
+        if (!calls.some(({ call }) => servesStep(s, call.function.name))) reasons.push({ code: 'plan-step-not-served', message: `plan step ${i + 1} needs a call of ${s.tools!.join(' or ')}, which the dialogue never makes` });
       }
     }
     return reasons;
@@ -108,7 +108,7 @@ export function checkPlanAdherence(messages: readonly ChatMessage[], trace: Plan
         reasons.push({ code: 'missing-detail-not-asked', message: `in plan step ${i + 1} (${s.request}) the assistant called ${m.tool_calls!.map((c) => c.function.name).join(', ')} before asking for the missing detail`, messageIndex: reply });
       }
     }
-    if (isToolStep(s) && calls.length > 0 && !inStep.some(({ call }) => serves(s, call.function.name))) {
+    if (isToolStep(s) && calls.length > 0 && !inStep.some(({ call }) => servesStep(s, call.function.name))) {
       const first = turns.find((t) => t.step === i)!;
       reasons.push({
         code: 'plan-step-not-served',

@@ -157,12 +157,10 @@ export async function resumeRun(dir: string, config: ResumeConfig, handlers: Run
     for (const [role, m] of Object.entries(config.record.models ?? {}) as Array<[LlmRole, RunModelInfo]>) {
       models[role] = { baseURL: redactBaseUrl(m.baseURL), model: m.model, ...(m.temperature !== undefined ? { temperature: m.temperature } : {}) };
     }
-    const resumes = [...(manifest.resumes ?? []), { at: new Date().toISOString(), toolflowVersion, changed: config.record.changed }];
-    const saved: RunManifest = { ...(await readManifest(dir)), models, resumes };
-    if (config.concurrency !== undefined) saved.options = { ...saved.options, concurrency: config.concurrency };
-    await writeFileAtomic(path.join(dir, MANIFEST_FILE), JSON.stringify(saved, null, 2) + '\n');
     manifest.models = models;
-    manifest.resumes = resumes;
+    manifest.resumes = [...(manifest.resumes ?? []), { at: new Date().toISOString(), toolflowVersion, changed: config.record.changed }];
+    // The manifest as read above, with this resume's concurrency, models and record.
+    await writeFileAtomic(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   }
   const { store, existing } = await RunStore.open(dir);
   const notes: string[] = [];

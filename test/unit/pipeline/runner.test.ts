@@ -9,7 +9,7 @@ import { clientFor, readLines, tmpRunDir } from '../../support/pipeline/harness'
 import { flightTool, tool, weatherTool } from '../../support/pipeline/builders';
 import { readRun, resumeRun, startRun, type RunConfig } from '../../../src/engine/pipeline/runner';
 import type { PipelineEvent } from '../../../src/engine/pipeline/events';
-import type { DialogueRecord } from '../../../src/engine/pipeline/types';
+import type { DialogueRecord, RunManifest } from '../../../src/engine/pipeline/types';
 import type { LlmLimits } from '../../../src/engine/llm/config';
 import { EndpointFailureError, type EndpointFailure } from '../../../src/engine/pipeline/endpointFailure';
 
@@ -242,6 +242,26 @@ describe('runner', () => {
     const lines = readLines(dir) as unknown as DialogueRecord[];
     assert.equal(lines.length, 8);
     assert.equal(new Set(lines.map((l) => l.id)).size, 8);
+  });
+
+  test('resume with a record: the manifest gets the new models (without credentials), the concurrency and a resumes entry; the rest is kept', async () => {
+    const dir = tmpRunDir('record');
+    await startRun(config(dir, 2, { plan: false }));
+    const manifestFile = path.join(dir, 'manifest.json');
+    const before = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as RunManifest;
+    const models = { assistant: { baseURL: 'http://user:pw@moved.example/v1', model: 'm2', temperature: 0.3 } };
+    await resumeRun(dir, { model: clientFor(sim, {}, 'sk-test-SECRET-1234'), concurrency: 3, record: { models, changed: { model: 'm2', concurrency: 3 } } });
+    const saved = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as RunManifest;
+    assert.deepEqual(saved.models.assistant, { baseURL: 'http://moved.example/v1', model: 'm2', temperature: 0.3 });
+    assert.equal(saved.options.concurrency, 3);
+    assert.equal(saved.resumes?.length, 1);
+    assert.deepEqual(saved.resumes![0]!.changed, { model: 'm2', concurrency: 3 });
+    const { models: _m, resumes: _r, options: _o, ...rest } = saved;
+    const { models: _bm, options: _bo, ...restBefore } = before;
+    assert.deepEqual(rest, restBefore, 'everything else as the run wrote it');
+    assert.deepEqual({ ...saved.options, concurrency: before.options.concurrency }, before.options);
+    await resumeRun(dir, { model: clientFor(sim, {}, 'sk-test-SECRET-1234'), record: { changed: {} } });
+    assert.deepEqual(JSON.parse(fs.readFileSync(manifestFile, 'utf8')), saved, 'a resume that changes nothing leaves the manifest alone');
   });
 
   test('abort: in-flight dialogues are not recorded; resume fills the gaps without duplicates', async () => {
