@@ -79,7 +79,7 @@ export function readRunLock(dir: string): RunLockHolder | undefined {
 
 export interface RunLock {
   readonly holder: RunLockHolder;
-  /** true when a dead holder's lock was taken over. */
+  /** The dead holder whose lock was taken over, when one was. */
   readonly tookOver?: RunLockHolder;
   /** Removes the lock file (only if it is still ours). Idempotent. */
   release(): void;
