@@ -169,6 +169,12 @@ export class Workbench {
     const ok = this.quickInput.locator('.quick-input-action .monaco-button, .quick-input-ok .monaco-button').filter({ hasText: /^(OK|Open|Select|Import|Save)/ }).first();
     if (await ok.isVisible().catch(() => false)) await ok.click();
     else await this.page.keyboard.press('Enter');
+    // Under load the dialog can swallow the accept while it still resolves the typed path (seen in CI:
+    // the widget stayed open with the path in its box). Accept once more only if it is still open and
+    // still holds our path, so an accepted dialog is never answered twice.
+    const hidden = await this.quickInput.waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
+    if (hidden) return;
+    if ((await box.inputValue().catch(() => '')) === absolutePath) await this.page.keyboard.press('Enter');
     await this.quickInput.waitFor({ state: 'hidden', timeout: timeoutMs });
   }
 
