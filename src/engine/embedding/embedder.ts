@@ -3,39 +3,20 @@
  * normalisation). One code path for every model: the hub default (`Xenova/all-MiniLM-L6-v2`,
  * downloaded once into `cacheDir`), any local model folder, and the embedded offline GloVe model.
  */
-import {
-  DEFAULT_MODEL,
-  ModelFilesMissingError,
-  ModelLoadError,
-  missingModelFiles,
-  modelFingerprint,
-  resolveModel,
-  type ResolvedModel,
-} from './modelRegistry';
+import { loadModelPipeline, throwIfAborted, type ModelLoadOptions } from './modelLoader';
+import { DEFAULT_MODEL, modelFingerprint, type ResolvedModel } from './modelRegistry';
 
 export type EmbedderEvent =
   | { type: 'model-download'; model: string; file: string; loaded: number; total: number }
   | { type: 'model-ready'; model: string; dimensions: number }
   | { type: 'embed'; done: number; total: number };
 
-export interface EmbedderOptions {
+/** Loading options (offline, cacheDir, cwd, dtype, remoteHost, signal) are those of every model: see ModelLoadOptions. */
+export interface EmbedderOptions extends ModelLoadOptions {
   /** Hub id, `toolflow-glove-100d`, or a model folder. Default: `Xenova/all-MiniLM-L6-v2`. */
   model?: string;
-  /** Never touch the network: load from the folder / download cache only. */
-  offline?: boolean;
-  /** Where hub models are downloaded to (transformers.js file cache layout: `<cacheDir>/<id>/...`). */
-  cacheDir: string;
-  /** Resolves relative model folders. */
-  cwd?: string;
-  dtype?: 'fp32' | 'q8';
-  /**
-   * Model host for hub downloads (a Hugging Face mirror), e.g. `https://hf-mirror.example/`.
-   * transformers.js keeps this setting process-wide.
-   */
-  remoteHost?: string;
   /** Texts per inference batch (default 64). */
   batchSize?: number;
-  signal?: AbortSignal;
   onProgress?: (e: EmbedderEvent) => void;
 }
 
@@ -61,58 +42,22 @@ type FeaturePipeline = ((texts: string[], opts: { pooling: 'mean'; normalize: bo
   dispose(): Promise<void>;
 };
 
-interface ProgressInfo {
-  status: string;
-  file?: string;
-  loaded?: number;
-  total?: number;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
-}
-
 export async function createEmbedder(opts: EmbedderOptions): Promise<Embedder> {
   const spec = opts.model ?? DEFAULT_MODEL;
-  const model = resolveModel(spec, { cacheDir: opts.cacheDir, ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.dtype ? { dtype: opts.dtype } : {}) });
-  const localOnly = opts.offline === true || model.kind !== 'hub';
-  if (localOnly) {
-    const missing = missingModelFiles(model);
-    if (missing.length > 0) {
-      const hint =
-        model.kind === 'hub'
-          ? `run once without --offline to download it into ${opts.cacheDir}, or copy the files of https://huggingface.co/${spec} there (same folder layout), or use --model toolflow-glove-100d (embedded, no download)`
-          : `the folder must hold ${missing.join(', ')} as exported by Optimum / transformers.js`;
-      throw new ModelFilesMissingError(`model ${spec}: missing ${missing.map((f) => `${model.folder}/${f}`).join(', ')}`, hint, missing);
-    }
-  }
-  throwIfAborted(opts.signal);
-  const transformers = await import('@huggingface/transformers');
-  if (opts.remoteHost) transformers.env.remoteHost = opts.remoteHost.endsWith('/') ? opts.remoteHost : `${opts.remoteHost}/`;
   const onProgress = opts.onProgress;
-  let extractor: FeaturePipeline;
-  try {
-    extractor = (await transformers.pipeline('feature-extraction', model.location, {
-      dtype: model.dtype,
-      cache_dir: opts.cacheDir,
-      local_files_only: localOnly,
-      progress_callback: (info: ProgressInfo) => {
-        if (info.status === 'progress' && onProgress && info.file) {
-          onProgress({ type: 'model-download', model: spec, file: info.file, loaded: info.loaded ?? 0, total: info.total ?? 0 });
-        }
-      },
-    })) as unknown as FeaturePipeline;
-  } catch (e) {
-    throwIfAborted(opts.signal);
-    const cause = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
-    if (model.kind === 'hub') {
-      throw new ModelLoadError(
-        `could not download model ${spec} (${cause.split('\n')[0]})`,
-        `check the network or proxy, or put the files of https://huggingface.co/${spec} in ${model.folder} and use --offline, or use --model toolflow-glove-100d (embedded, no download)`,
-      );
-    }
-    throw new ModelLoadError(`could not load model folder ${model.folder} (${cause.split('\n')[0]})`, 'the folder must hold a transformers.js feature-extraction model (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx)');
-  }
+  const { model, pipe: extractor } = await loadModelPipeline<FeaturePipeline>(
+    'feature-extraction',
+    spec,
+    opts,
+    {
+      what: 'model',
+      hubMissingHint: `run once without --offline to download it into ${opts.cacheDir}, or copy the files of https://huggingface.co/${spec} there (same folder layout), or use --model toolflow-glove-100d (embedded, no download)`,
+      folderMissingHint: (missing) => `the folder must hold ${missing.join(', ')} as exported by Optimum / transformers.js`,
+      downloadHint: (folder) => `check the network or proxy, or put the files of https://huggingface.co/${spec} in ${folder} and use --offline, or use --model toolflow-glove-100d (embedded, no download)`,
+      folderLoadHint: 'the folder must hold a transformers.js feature-extraction model (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx)',
+    },
+    onProgress ? (p) => onProgress({ type: 'model-download', model: spec, ...p }) : undefined,
+  );
   const probe = await extractor(['probe'], { pooling: 'mean', normalize: true });
   const dimensions = probe.dims[probe.dims.length - 1]!;
   onProgress?.({ type: 'model-ready', model: spec, dimensions });

@@ -1,52 +1,31 @@
 /**
  * Hub models are downloaded once into the cache folder, with progress events, then load offline
- * from there. A local HTTP server plays the model hub (same URL layout, real files: the embedded
- * GloVe model's), so the real transformers.js download code runs without internet.
+ * from there. A local HTTP server plays the model hub (test/support/embedding/modelHub.ts, real
+ * files: the embedded GloVe model's), so the real transformers.js download code runs without internet.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { env } from '@huggingface/transformers';
 import { createEmbedder, type EmbedderEvent } from '../../../src/engine/embedding/embedder';
 import { ModelLoadError } from '../../../src/engine/embedding/modelRegistry';
+import { startModelHub, type ModelHub } from '../../support/embedding/modelHub';
 import { OFFLINE_MODEL_DIR, tempDir } from '../../support/graphData';
 
 const MODEL = 'toolflow-test/glove-mini';
 
 describe('hub model download', () => {
-  const requests: string[] = [];
-  let server: http.Server;
+  let hub: ModelHub;
   let host = '';
   const originalHost = env.remoteHost;
   before(async () => {
-    server = http.createServer((req, res) => {
-      requests.push(`${req.method} ${req.url}`);
-      const m = /^\/toolflow-test\/glove-mini\/resolve\/main\/(.+)$/.exec(decodeURIComponent(req.url ?? ''));
-      const file = m ? path.join(OFFLINE_MODEL_DIR, m[1]!) : '';
-      if (!m || !file.startsWith(OFFLINE_MODEL_DIR) || !fs.existsSync(file)) {
-        res.writeHead(404).end('not found');
-        return;
-      }
-      const body = fs.readFileSync(file);
-      const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
-      if (range) {
-        const [from, to] = [Number(range[1]), Math.min(Number(range[2]), body.length - 1)];
-        res.writeHead(206, { 'content-range': `bytes ${from}-${to}/${body.length}`, 'content-length': to - from + 1 });
-        res.end(req.method === 'HEAD' ? undefined : body.subarray(from, to + 1));
-        return;
-      }
-      res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    host = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    hub = await startModelHub({ [MODEL]: OFFLINE_MODEL_DIR });
+    host = hub.host;
   });
   after(async () => {
     env.remoteHost = originalHost;
-    await new Promise((resolve) => server.close(resolve));
+    await hub.close();
   });
 
   test('downloads once into the cache folder with progress events, then loads offline from it', async () => {
@@ -62,11 +41,11 @@ describe('hub model download', () => {
     assert.ok(downloads.some((e) => e.file === 'onnx/model.onnx' && e.total > 1_000_000 && e.loaded === e.total), 'progress up to the full weights');
     assert.ok(events.some((e) => e.type === 'model-ready' && e.dimensions === 100));
 
-    const before = requests.length;
+    const before = hub.requests.length;
     const offline = await createEmbedder({ model: MODEL, cacheDir, offline: true, dtype: 'fp32' });
     const v2 = await offline.embed(['city: name of the city']);
     await offline.dispose();
-    assert.equal(requests.length, before, 'offline load made no request');
+    assert.equal(hub.requests.length, before, 'offline load made no request');
     assert.deepEqual(v2, v1);
   });
 

@@ -7,12 +7,8 @@
  * pipeline's call takes single texts. The label is the argmax of the logits, read through the
  * model's `id2label`.
  */
-import {
-  ModelFilesMissingError,
-  ModelLoadError,
-  missingModelFiles,
-  resolveModel,
-} from '../../embedding/modelRegistry';
+import { loadModelPipeline, throwIfAborted, type ModelLoadOptions } from '../../embedding/modelLoader';
+import { ModelLoadError } from '../../embedding/modelRegistry';
 import type { RoundPair } from '../text/dialogueText';
 
 export const DEFAULT_NLI_MODEL = 'Xenova/nli-deberta-v3-xsmall';
@@ -22,17 +18,14 @@ export type NliEvent =
   | { type: 'model-ready'; model: string; labels: string[] }
   | { type: 'classify'; done: number; total: number };
 
-export interface NliOptions {
+/** Loading options (offline, cacheDir, cwd, remoteHost, signal) are the embedder's: see ModelLoadOptions. */
+export interface NliOptions extends ModelLoadOptions {
   /** Hub id or model folder (default `Xenova/nli-deberta-v3-xsmall`). */
   model?: string;
-  offline?: boolean;
-  cacheDir: string;
-  cwd?: string;
-  /** Default: q8 for hub models (`onnx/model_quantized.onnx`), fp32 for folders. */
+  /** Default: q8 for the default hub model (`onnx/model_quantized.onnx`), fp32 otherwise. */
   dtype?: 'fp32' | 'q8';
   /** Pairs per inference batch (default 16). */
   batchSize?: number;
-  signal?: AbortSignal;
   onProgress?: (e: NliEvent) => void;
 }
 
@@ -57,44 +50,22 @@ interface ClassificationPipeline {
   dispose(): Promise<void>;
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
-}
-
 export async function createNliClassifier(opts: NliOptions): Promise<NliClassifier> {
   const spec = opts.model ?? DEFAULT_NLI_MODEL;
-  const resolved = resolveModel(spec, { cacheDir: opts.cacheDir, ...(opts.cwd ? { cwd: opts.cwd } : {}), dtype: opts.dtype ?? (spec === DEFAULT_NLI_MODEL ? 'q8' : 'fp32') });
-  const localOnly = opts.offline === true || resolved.kind !== 'hub';
-  if (localOnly) {
-    const missing = missingModelFiles(resolved);
-    if (missing.length > 0) {
-      const hint =
-        resolved.kind === 'hub'
-          ? `run once with network to download it into ${opts.cacheDir}, or pass --nli-model <folder> with an exported NLI cross-encoder`
-          : `the folder must hold ${missing.join(', ')} (a transformers.js sequence-classification export)`;
-      throw new ModelFilesMissingError(`NLI model ${spec}: missing ${missing.map((f) => `${resolved.folder}/${f}`).join(', ')}`, hint, missing);
-    }
-  }
-  throwIfAborted(opts.signal);
-  const transformers = await import('@huggingface/transformers');
-  let pipe: ClassificationPipeline;
-  try {
-    pipe = (await transformers.pipeline('text-classification', resolved.location, {
-      dtype: resolved.dtype,
-      cache_dir: opts.cacheDir,
-      local_files_only: localOnly,
-      progress_callback: (info: { status: string; file?: string; loaded?: number; total?: number }) => {
-        if (info.status === 'progress' && info.file) opts.onProgress?.({ type: 'model-download', model: spec, file: info.file, loaded: info.loaded ?? 0, total: info.total ?? 0 });
-      },
-    })) as unknown as ClassificationPipeline;
-  } catch (e) {
-    throwIfAborted(opts.signal);
-    const cause = (e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e)).split('\n')[0];
-    if (resolved.kind === 'hub') {
-      throw new ModelLoadError(`could not download NLI model ${spec} (${cause})`, `EnR needs it once; check the network or proxy, or pass --nli-model <folder>`);
-    }
-    throw new ModelLoadError(`could not load NLI model folder ${resolved.folder} (${cause})`, 'the folder must hold a transformers.js sequence-classification model (config.json with id2label, tokenizer.json, tokenizer_config.json, onnx/model.onnx)');
-  }
+  const onProgress = opts.onProgress;
+  const { pipe } = await loadModelPipeline<ClassificationPipeline>(
+    'text-classification',
+    spec,
+    { ...opts, dtype: opts.dtype ?? (spec === DEFAULT_NLI_MODEL ? 'q8' : 'fp32') },
+    {
+      what: 'NLI model',
+      hubMissingHint: `run once with network to download it into ${opts.cacheDir}, or pass --nli-model <folder> with an exported NLI cross-encoder`,
+      folderMissingHint: (missing) => `the folder must hold ${missing.join(', ')} (a transformers.js sequence-classification export)`,
+      downloadHint: () => 'EnR needs it once; check the network or proxy, or pass --nli-model <folder>',
+      folderLoadHint: 'the folder must hold a transformers.js sequence-classification model (config.json with id2label, tokenizer.json, tokenizer_config.json, onnx/model.onnx)',
+    },
+    onProgress ? (p) => onProgress({ type: 'model-download', model: spec, ...p }) : undefined,
+  );
   const id2label = pipe.model.config.id2label ?? {};
   const labels = Object.keys(id2label)
     .sort((a, b) => Number(a) - Number(b))
