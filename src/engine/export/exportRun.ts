@@ -118,7 +118,7 @@ export async function exportRun(runDir: string, options: ExportOptions): Promise
     manifest = await readManifest(runDir);
   } catch (e) {
     if (!(e instanceof RunFolderError)) throw e;
-    notes.push(`${path.join(runDir, 'manifest.json')} is missing or unreadable (${e.message.replace(/^.*?manifest\.json /, '')}); exporting without the generation settings`);
+    notes.push(`${path.join(runDir, 'manifest.json')} is missing or unreadable (${e.message.replace(/^.*?manifest\.json:? /, '')}); exporting without the generation settings`);
   }
   const read = await readDialogues(dialoguesFile);
   if (read.badLines.length) notes.push(`${dialoguesFile}: ${read.badLines.length} line(s) skipped as unreadable (line ${read.badLines.slice(0, 5).join(', ')}${read.badLines.length > 5 ? ', …' : ''})`);

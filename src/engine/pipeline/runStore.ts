@@ -151,6 +151,13 @@ export function addToCounts(counts: RunCounts, r: Pick<DialogueRecord, 'status' 
   }
 }
 
+const MANIFEST_REPAIR_HINT = `${MANIFEST_FILE} is written by \`toolflow generate\` when a run starts: restore it from a copy, or start a new run in another folder (the dialogues in this one stay readable)`;
+
+/**
+ * Reads and checks a run folder's manifest. Every consumer (resume, export, quality, the
+ * extension's Runs view and resume command) reads it through here, so a bad manifest gives the
+ * same RunFolderError everywhere: the file, what is wrong, and a hint saying what to do.
+ */
 export async function readManifest(dir: string): Promise<RunManifest> {
   const file = path.join(dir, MANIFEST_FILE);
   let text: string;
@@ -164,10 +171,14 @@ export async function readManifest(dir: string): Promise<RunManifest> {
   try {
     m = JSON.parse(text);
   } catch (e) {
-    throw new RunFolderError(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, file);
+    throw new RunFolderError(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, file, MANIFEST_REPAIR_HINT);
   }
-  if (!m || typeof m !== 'object' || (m as RunManifest).format !== 'toolflow.run') throw new RunFolderError(`${file}#/format is not "toolflow.run"`, file);
-  return m as RunManifest;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(m) || m.format !== 'toolflow.run') {
+    throw new RunFolderError(`${file}: not a ToolFlow run manifest (#/format is ${isObject(m) && m.format !== undefined ? JSON.stringify(m.format) : 'missing'}, expected "toolflow.run")`, file, MANIFEST_REPAIR_HINT);
+  }
+  if (!isObject(m.options)) throw new RunFolderError(`${file}: not a ToolFlow run manifest (#/options is not an object)`, file, MANIFEST_REPAIR_HINT);
+  return m as unknown as RunManifest;
 }
 
 export async function readRunTools(dir: string): Promise<Tool[]> {

@@ -7,8 +7,6 @@ import type { PipelineEvent } from '../../engine/pipeline/events';
 import { resolveLlmConfig, type LlmConfig } from '../../engine/llm/config';
 import { LLM_ROLES, type LlmRole } from '../../engine/llm/types';
 import { resumeRoleOverrides } from '../../engine/pipeline/resumeConfig';
-import type { RunManifest } from '../../engine/pipeline/types';
-import * as fs from 'node:fs/promises';
 import type { ApiKeyStore } from '../secrets/apiKeyStore';
 import { readSettings } from '../settings/settings';
 import { isLocalOrigin, type ToolFlowSettings } from '../settings/settingsModel';
@@ -16,6 +14,8 @@ import type { TranscriptStore } from '../live/transcriptStore';
 import { LivePanel } from '../live/livePanel';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
 import { loadEngine, type RunOutcome } from './engineGateway';
+import { GenerationRefused } from './generationRefused';
+import { readManifestToResume } from './resumeManifest';
 import type { GenerateChoices } from './generateOptions';
 import { GenerationStatusBar } from './statusBar';
 import { SHOW_QUALITY_REPORT_COMMAND } from '../quality/qualityCommands';
@@ -28,7 +28,7 @@ interface ActiveRun {
   controller: AbortController;
 }
 
-export class GenerationRefused extends Error {}
+export { GenerationRefused };
 
 /** Starts, resumes and cancels generation runs; feeds the live view, status bar and Runs tree. */
 export class GenerationService extends Disposable {
@@ -117,12 +117,7 @@ export class GenerationService extends Disposable {
    * for roles the manifest does not name); keys from SecretStorage for each endpoint's origin.
    */
   private async resumeLlmConfig(settings: ToolFlowSettings, runDir: string): Promise<LlmConfig | undefined> {
-    let manifest: RunManifest;
-    try {
-      manifest = JSON.parse(await fs.readFile(path.join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
-    } catch (e) {
-      throw new GenerationRefused(`${path.join(runDir, 'manifest.json')}: ${errorMessage(e)}. This folder cannot be resumed.`);
-    }
+    const manifest = await readManifestToResume(runDir);
     const roles = resumeRoleOverrides(manifest, {});
     const recorded = Object.values(roles).map((r) => r.baseURL).filter((u): u is string => u !== undefined);
     if (recorded.length === 0) return this.llmConfig(settings, settings.models);

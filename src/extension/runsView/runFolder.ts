@@ -8,9 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DialogueRecord, RunManifest } from '../../engine/pipeline/types';
 import { readRunLock, type RunLockHolder } from '../../engine/pipeline/runLock';
-
-export const MANIFEST_FILE = 'manifest.json';
-export const DIALOGUES_FILE = 'dialogues.jsonl';
+import { DIALOGUES_FILE, MANIFEST_FILE, readManifest, RunFolderError } from '../../engine/pipeline/runStore';
 
 export interface DialogueSummary {
   id: string;
@@ -201,15 +199,11 @@ export async function readRunSummary(dir: string, cache = new DialogueIndexCache
   try {
     const stat = await fs.stat(manifestPath);
     summary.modifiedMs = stat.mtimeMs;
-    const m: unknown = JSON.parse(await fs.readFile(manifestPath, 'utf8'));
-    if (!isObject(m) || m.format !== 'toolflow.run' || !isObject(m.options)) {
-      summary.problem = `${manifestPath}: not a ToolFlow run manifest (expected "format": "toolflow.run")`;
-    } else {
-      summary.manifest = m as unknown as RunManifest;
-      summary.total = typeof m.options.count === 'number' ? m.options.count : 0;
-    }
+    const m = await readManifest(dir);
+    summary.manifest = m;
+    summary.total = typeof m.options.count === 'number' ? m.options.count : 0;
   } catch (e) {
-    summary.problem = `${manifestPath}: ${e instanceof Error ? e.message : String(e)}`;
+    summary.problem = e instanceof RunFolderError ? `${e.message}${e.hint ? `. ${e.hint}` : ''}` : `${manifestPath}: ${e instanceof Error ? e.message : String(e)}`;
   }
   try {
     const read = await cache.read(dir);
