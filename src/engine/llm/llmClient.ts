@@ -301,7 +301,12 @@ export class LlmClient implements ChatModel {
         if (!failure) throw e;
         if (failure.code === 'aborted') throw abortedError(role);
         const message = this.redactor.text(`${where} failed: ${failure.message}`);
-        const detail: NonNullable<ConstructorParameters<typeof LlmError>[3]> = { attempts: attempt, baseURL: this.redactor.text(endpoint.baseURL), model: endpoint.model };
+        const detail: NonNullable<ConstructorParameters<typeof LlmError>[3]> = {
+          attempts: attempt,
+          baseURL: this.redactor.text(endpoint.baseURL),
+          model: endpoint.model,
+          cause: this.redactor.text(failure.message).split('\n')[0]!.trim(),
+        };
         if (failure.status !== undefined) detail.status = failure.status;
         if (!RETRYABLE_CODES.has(failure.code)) throw new LlmError(failure.code, message, role, detail);
         if (attempt > limits.maxRetries) {

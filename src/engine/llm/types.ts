@@ -127,6 +127,12 @@ export interface LlmErrorDetail {
   /** The endpoint that failed (base URL without credentials) and the model asked, for request failures. */
   baseURL?: string;
   model?: string;
+  /**
+   * For request failures: what went wrong on the last attempt (e.g. `HTTP 503: overloaded`,
+   * `connection refused ...`), free of secrets and of the role/endpoint the message adds around it.
+   * Read this rather than parsing the message, whose wording is for people.
+   */
+  cause?: string;
 }
 
 export class LlmError extends Error {

@@ -60,10 +60,9 @@ function kindOf(e: LlmError): EndpointFailureKind | undefined {
   }
 }
 
-/** The client's message is "<role> request to <url> (model m) failed[ n times; last]: <cause>": keep the cause. */
+/** The cause the client put in the error's detail; an error made without one (not a request failure) gives its first line. */
 function causeOf(e: LlmError): string {
-  const m = /\bfailed(?: \d+ times; last)?: ([\s\S]*)$/.exec(e.message);
-  return (m ? m[1]! : e.message).split('\n')[0]!.trim();
+  return e.detail.cause ?? e.message.split('\n')[0]!.trim();
 }
 
 const KIND_TEXT: Record<EndpointFailureKind, string> = {
