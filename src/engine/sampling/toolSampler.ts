@@ -75,11 +75,16 @@ export function createRandomSampler(graph: Graph, size: number, rng: Random): To
   };
 }
 
+/** Walk moves before falling back to frontier expansion, when the caller gives none. */
+function defaultMaxSteps(size: number): number {
+  return 100 * size * size + 1000;
+}
+
 /** Algorithm 1 random walk with the behaviour documented above. */
 export function createWalkSampler(graph: Graph, size: number, rng: Random, opts: { onShort?: 'restart' | 'partial'; maxSteps?: number } = {}): ToolSampler {
   validate(graph, size);
   const onShort = opts.onShort ?? 'restart';
-  const maxSteps = opts.maxSteps ?? 100 * size * size + 1000;
+  const maxSteps = opts.maxSteps ?? defaultMaxSteps(size);
   const nodes = graph.nodes();
   const neighbours = new Map<string, string[]>();
   for (const n of nodes) neighbours.set(n, graph.neighbors(n));
@@ -100,45 +105,63 @@ export function createWalkSampler(graph: Graph, size: number, rng: Random, opts:
     const order = new Map(nodes.map((n, i) => [n, i] as const));
     starts = big.sort((a, b) => order.get(a)! - order.get(b)!); // graph order, independent of traversal
   }
+  const neighboursOf = (n: string): readonly string[] => neighbours.get(n)!;
   return {
-    next() {
-      let current = starts[rng.int(starts.length)]!;
-      const visited = new Set<string>([current]);
-      const tools = [current];
-      let steps = 0;
-      let stepCapped = false;
-      while (tools.length < size) {
-        const around = neighbours.get(current)!;
-        if (around.length === 0) break; // isolated tool (only reachable with onShort 'partial')
-        if (steps >= maxSteps) {
-          stepCapped = true;
-          break;
-        }
-        current = around[rng.int(around.length)]!;
-        steps++;
-        if (!visited.has(current)) {
-          visited.add(current);
-          tools.push(current);
-        }
-      }
-      if (tools.length < size) {
-        // Frontier expansion: still connected, still random, always terminates.
-        while (tools.length < size) {
-          const frontier: string[] = [];
-          const seen = new Set<string>();
-          for (const t of tools) for (const n of neighbours.get(t)!) if (!visited.has(n) && !seen.has(n)) {
-            seen.add(n);
-            frontier.push(n);
-          }
-          if (frontier.length === 0) break; // the component is exhausted
-          const pick = frontier[rng.int(frontier.length)]!;
-          visited.add(pick);
-          tools.push(pick);
-        }
-      }
-      return { tools, short: tools.length < size, stepCapped };
-    },
+    next: () => walk(starts[rng.int(starts.length)]!, size, maxSteps, rng, neighboursOf),
   };
+}
+
+/**
+ * The walk itself, shared by `createWalkSampler` and `walkFromTool`: Algorithm 1's moves from
+ * `start` until `size` tools are collected, the move budget is spent or the tool is isolated, then
+ * frontier expansion (a uniformly random unvisited neighbour of any visited tool) until `size` or
+ * the component is exhausted. `onStep` sees every move.
+ */
+function walk(
+  start: string,
+  size: number,
+  maxSteps: number,
+  rng: Random,
+  neighboursOf: (tool: string) => readonly string[],
+  onStep?: (step: WalkStep) => void,
+): { tools: string[]; short: boolean; stepCapped: boolean } {
+  let current = start;
+  const visited = new Set<string>([current]);
+  const tools = [current];
+  let steps = 0;
+  let stepCapped = false;
+  while (tools.length < size) {
+    const around = neighboursOf(current);
+    if (around.length === 0) break; // isolated tool (only reachable with onShort 'partial' or a given start)
+    if (steps >= maxSteps) {
+      stepCapped = true;
+      break;
+    }
+    const next = around[rng.int(around.length)]!;
+    steps++;
+    const added = !visited.has(next);
+    onStep?.({ from: current, to: next, added, via: 'walk' });
+    current = next;
+    if (added) {
+      visited.add(next);
+      tools.push(next);
+    }
+  }
+  // Frontier expansion: still connected, still random, always terminates.
+  while (tools.length < size) {
+    const frontier: Array<[string, string]> = [];
+    const seen = new Set<string>();
+    for (const t of tools) for (const n of neighboursOf(t)) if (!visited.has(n) && !seen.has(n)) {
+      seen.add(n);
+      frontier.push([t, n]);
+    }
+    if (frontier.length === 0) break; // the component is exhausted
+    const [from, to] = frontier[rng.int(frontier.length)]!;
+    visited.add(to);
+    tools.push(to);
+    onStep?.({ from, to, added: true, via: 'frontier' });
+  }
+  return { tools, short: tools.length < size, stepCapped };
 }
 
 export function sampleTools(graph: Graph, opts: SampleOptions): SampleResult {
@@ -177,36 +200,7 @@ export interface WalkStep {
 export function walkFromTool(graph: Graph, start: string, size: number, seed: number | string, opts: { maxSteps?: number } = {}): { tools: string[]; steps: WalkStep[]; short: boolean } {
   validate(graph, size);
   if (!graph.hasNode(start)) throw new SamplingError(`no tool "${start}" in the graph`);
-  const rng = createRandom(seed);
-  const maxSteps = opts.maxSteps ?? 100 * size * size + 1000;
-  let current = start;
-  const visited = new Set<string>([start]);
-  const tools = [start];
   const steps: WalkStep[] = [];
-  while (tools.length < size && steps.length < maxSteps) {
-    const around = graph.neighbors(current);
-    if (around.length === 0) break;
-    const next = around[rng.int(around.length)]!;
-    const added = !visited.has(next);
-    steps.push({ from: current, to: next, added, via: 'walk' });
-    current = next;
-    if (added) {
-      visited.add(next);
-      tools.push(next);
-    }
-  }
-  while (tools.length < size) {
-    const frontier: Array<[string, string]> = [];
-    const seen = new Set<string>();
-    for (const t of tools) for (const n of graph.neighbors(t)) if (!visited.has(n) && !seen.has(n)) {
-      seen.add(n);
-      frontier.push([t, n]);
-    }
-    if (frontier.length === 0) break;
-    const [from, to] = frontier[rng.int(frontier.length)]!;
-    visited.add(to);
-    tools.push(to);
-    steps.push({ from, to, added: true, via: 'frontier' });
-  }
-  return { tools, steps, short: tools.length < size };
+  const { tools, short } = walk(start, size, opts.maxSteps ?? defaultMaxSteps(size), createRandom(seed), (n) => graph.neighbors(n), (step) => steps.push(step));
+  return { tools, steps, short };
 }

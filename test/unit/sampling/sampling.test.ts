@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Graph from 'graphology';
-import { createRandom, sampleTools, SamplingError } from '../../../src/engine/sampling';
+import { createRandom, sampleTools, SamplingError, walkFromTool } from '../../../src/engine/sampling';
 
 /** An undirected graph from `a-b` edge strings (plus isolated nodes). */
 function graphOf(edges: string[], isolated: string[] = []): Graph {
@@ -103,6 +103,25 @@ describe('random-walk sampling (Algorithm 1)', () => {
       assert.equal(new Set(s).size, 50);
       assert.ok(isConnected(chain, s));
     }
+  });
+
+  test('frontier expansion after the step budget picks a random unvisited neighbour, in the sampler and in walkFromTool alike', () => {
+    // A star: with no walk moves allowed, every tool after the first comes from the frontier.
+    const star = graphOf(Array.from({ length: 12 }, (_, i) => `hub-leaf${i}`));
+    const walked = new Set<string>();
+    const sampled = new Set<string>();
+    for (let seed = 0; seed < 24; seed++) {
+      const w = walkFromTool(star, 'hub', 3, seed, { maxSteps: 0 });
+      assert.deepEqual(w.steps.map((s) => [s.from, s.via]), [['hub', 'frontier'], ['hub', 'frontier']]);
+      assert.equal(new Set(w.tools).size, 3);
+      walked.add(w.tools[1]!);
+      const s = sampleTools(star, { size: 4, count: 1, seed, maxSteps: 0 });
+      assert.equal(s.stepCapped, 1);
+      assert.ok(isConnected(star, s.samples[0]!));
+      sampled.add(s.samples[0]!.filter((t) => t !== 'hub').join(','));
+    }
+    assert.ok(walked.size >= 6, `the frontier pick varies by seed: ${[...walked].join(', ')}`);
+    assert.ok(sampled.size >= 6, `the sampled leaves vary by seed: ${[...sampled].join(' | ')}`);
   });
 
   test('size 1 picks single tools, including isolated ones', () => {
