@@ -3,6 +3,7 @@
  * every return field of a tool, nested return fields included.
  */
 import type { JsonSchema } from '../model/jsonSchema';
+import { schemaDescription } from '../model/schemaLabels';
 import type { Tool } from '../model/tool';
 
 export type FieldRole = 'param' | 'return';
@@ -22,11 +23,6 @@ export function fieldText(name: string, description: string | undefined): string
   return d ? `${name}: ${d}` : name;
 }
 
-function describe(schema: JsonSchema): string | undefined {
-  if (typeof schema.description === 'string' && schema.description.trim()) return schema.description;
-  if (typeof schema.title === 'string' && schema.title.trim()) return schema.title;
-  return undefined;
-}
 
 /** Properties of an object schema, looking through `allOf`, `anyOf`, `oneOf`. */
 function properties(schema: JsonSchema, depth: number): Array<[name: string, schema: JsonSchema]> {
@@ -51,7 +47,7 @@ function walkReturns(schema: JsonSchema, prefix: string, depth: number, out: Fie
     const path = prefix ? `${prefix}.${name}` : name;
     if (seen.has(path)) continue;
     seen.add(path);
-    out.push({ role: 'return', name, path, text: fieldText(name, describe(child)) });
+    out.push({ role: 'return', name, path, text: fieldText(name, schemaDescription(child)) });
     walkReturns(child, path, depth + 1, out, seen);
   }
 }
@@ -60,14 +56,14 @@ function walkReturns(schema: JsonSchema, prefix: string, depth: number, out: Fie
 export function toolFieldTexts(tool: Tool): FieldText[] {
   const out: FieldText[] = [];
   for (const [name, schema] of Object.entries(tool.parameters.properties ?? {})) {
-    out.push({ role: 'param', name, path: name, text: fieldText(name, schema && typeof schema === 'object' ? describe(schema) : undefined) });
+    out.push({ role: 'param', name, path: name, text: fieldText(name, schemaDescription(schema)) });
   }
   if (tool.returns && typeof tool.returns === 'object') {
     const before = out.length;
     walkReturns(tool.returns, '', 0, out, new Set());
     // A scalar result with a description is one return field of its own.
-    if (out.length === before && describe(tool.returns)) {
-      out.push({ role: 'return', name: 'result', path: '', text: fieldText('result', describe(tool.returns)) });
+    if (out.length === before && schemaDescription(tool.returns)) {
+      out.push({ role: 'return', name: 'result', path: '', text: fieldText('result', schemaDescription(tool.returns)) });
     }
   }
   return out;

@@ -6,6 +6,7 @@
  */
 import type { FormFieldView, ToolFormView } from '../../shared/schemaPreview';
 import type { JsonSchema } from '../model/jsonSchema';
+import { schemaDescription, schemaTypeName } from '../model/schemaLabels';
 import type { Tool } from '../model/tool';
 import { validateAgainst } from '../pipeline/schemaValidator';
 
@@ -14,16 +15,6 @@ export type FormField = FormFieldView;
 export type ToolForm = ToolFormView;
 
 const MAX_DEPTH = 6;
-
-function typeName(s: JsonSchema): string {
-  const t = s.type;
-  if (Array.isArray(t)) return t.join(' | ');
-  if (typeof t === 'string') return t === 'array' && s.items && typeof s.items === 'object' && !Array.isArray(s.items) ? `${typeName(s.items)}[]` : t;
-  if (s.enum) return 'enum';
-  if (s.properties) return 'object';
-  for (const k of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(s[k])) return (s[k] as JsonSchema[]).map(typeName).join(k === 'allOf' ? ' & ' : ' | ');
-  return 'any';
-}
 
 function fields(s: JsonSchema, depth: number): FormField[] {
   if (depth > MAX_DEPTH) return [];
@@ -34,7 +25,7 @@ function fields(s: JsonSchema, depth: number): FormField[] {
 }
 
 function field(name: string, s: JsonSchema, required: boolean, depth: number): FormField {
-  const f: FormField = { name, type: typeName(s), required, description: typeof s.description === 'string' ? s.description : typeof s.title === 'string' ? s.title : '' };
+  const f: FormField = { name, type: schemaTypeName(s), required, description: schemaDescription(s) ?? '' };
   if (Array.isArray(s.enum)) f.enum = s.enum.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   if (s.default !== undefined) f.default = JSON.stringify(s.default);
   if (typeof s.format === 'string') f.format = s.format;

@@ -5,6 +5,7 @@
 import { toolFieldTexts } from '../../embedding/fieldTexts';
 import type { EdgeExplanation, FieldView, ToolDetails } from '../../../shared/graphView';
 import type { JsonSchema } from '../../model/jsonSchema';
+import { schemaDescription, schemaTypeName } from '../../model/schemaLabels';
 import type { Tool } from '../../model/tool';
 import type { ToolGraph } from '../graphTypes';
 
@@ -13,16 +14,8 @@ export type ToolField = FieldView;
 export type ToolEdgeExplanation = EdgeExplanation;
 export type ToolExplanation = ToolDetails;
 
-export function schemaTypeName(s: JsonSchema | undefined): string {
-  if (!s || typeof s !== 'object') return 'any';
-  const t = s.type;
-  const base = Array.isArray(t) ? t.join(' | ') : typeof t === 'string' ? t : s.enum ? 'enum' : s.properties ? 'object' : s.anyOf || s.oneOf ? 'union' : 'any';
-  if (base === 'array' && s.items && typeof s.items === 'object' && !Array.isArray(s.items)) return `${schemaTypeName(s.items)}[]`;
-  return base;
-}
-
-function describe(s: JsonSchema): string {
-  return typeof s.description === 'string' ? s.description : typeof s.title === 'string' ? s.title : '';
+function describe(s: JsonSchema | undefined): string {
+  return schemaDescription(s) ?? '';
 }
 
 /** Sub-schemas of `s` that may hold properties: itself and its allOf / anyOf / oneOf branches. */
