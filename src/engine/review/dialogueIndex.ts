@@ -42,14 +42,14 @@ export interface DialogueSummary {
 }
 
 /** One line of the file. `summary` is absent for a line that is not a dialogue record. */
-export interface LineEntry {
+export interface LineEntry<S = DialogueSummary> {
   /** Byte offset of the line's first byte. */
   offset: number;
   /** Byte length of the line, without its `\n`. */
   length: number;
   /** 1-based line number. */
   line: number;
-  summary?: DialogueSummary;
+  summary?: S;
   /** Why the line is not a dialogue (`not valid JSON: ...`). */
   problem?: string;
 }
@@ -100,25 +100,43 @@ export function summarizeRecord(value: unknown): DialogueSummary | string {
   };
 }
 
-export function entryFromText(text: string, offset: number, length: number, line: number): LineEntry {
+/** Summarizes a parsed line, or says why it is not a dialogue; `summarizeRecord` unless a reader needs its own summary. */
+export type Summarize<S> = (value: unknown) => S | string;
+
+export function entryFromText(text: string, offset: number, length: number, line: number): LineEntry;
+export function entryFromText<S>(text: string, offset: number, length: number, line: number, summarize: Summarize<S>): LineEntry<S>;
+export function entryFromText<S>(text: string, offset: number, length: number, line: number, summarize?: Summarize<S>): LineEntry<S | DialogueSummary> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
     return { offset, length, line, problem: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
   }
-  const s = summarizeRecord(parsed);
+  const s = (summarize ?? summarizeRecord)(parsed);
   return typeof s === 'string' ? { offset, length, line, problem: s } : { offset, length, line, summary: s };
 }
 
 const CHUNK = 4 * 1024 * 1024;
 
+/** What `scanLines` read: the entries, where the next scan starts, and the bytes it read from disk. */
+export interface ScanResult<S = DialogueSummary> {
+  entries: LineEntry<S>[];
+  /** Byte just after the last complete line (a torn last line is read again next time). */
+  end: number;
+  nextLine: number;
+  bytesRead: number;
+}
+
 /**
  * Reads complete lines of `file` from byte `from` (the start of line `firstLine`) to its end. A last
- * line without `\n` (being written) is left for the next call. Blank lines are skipped.
+ * line without `\n` (being written) is left for the next call. Blank lines are skipped. Each line is
+ * summarized by `summarizeRecord`, or by `summarize` for a reader that keeps another summary (the
+ * Runs view).
  */
-export async function scanLines(file: string, from: number, firstLine: number, signal?: AbortSignal): Promise<{ entries: LineEntry[]; end: number; nextLine: number }> {
-  const entries: LineEntry[] = [];
+export function scanLines(file: string, from: number, firstLine: number, signal?: AbortSignal): Promise<ScanResult>;
+export function scanLines<S>(file: string, from: number, firstLine: number, signal: AbortSignal | undefined, summarize: Summarize<S>): Promise<ScanResult<S>>;
+export async function scanLines<S>(file: string, from: number, firstLine: number, signal?: AbortSignal, summarize?: Summarize<S>): Promise<ScanResult<S | DialogueSummary>> {
+  const entries: LineEntry<S | DialogueSummary>[] = [];
   const fh = await fs.promises.open(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -141,7 +159,7 @@ export async function scanLines(file: string, from: number, firstLine: number, s
         const offset = carry ? carryStart : pos + start;
         carry = undefined;
         const text = bytes.toString('utf8');
-        if (text.trim() !== '') entries.push(entryFromText(text, offset, bytes.length, line));
+        if (text.trim() !== '') entries.push(summarize ? entryFromText(text, offset, bytes.length, line, summarize) : entryFromText(text, offset, bytes.length, line));
         line++;
         start = nl + 1;
         end = pos + start;
@@ -153,7 +171,7 @@ export async function scanLines(file: string, from: number, firstLine: number, s
       }
       pos += bytesRead;
     }
-    return { entries, end, nextLine: line };
+    return { entries, end, nextLine: line, bytesRead: pos - from };
   } finally {
     await fh.close();
   }

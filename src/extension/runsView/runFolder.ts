@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { DialogueRecord, RunManifest } from '../../engine/pipeline/types';
 import { readRunLock, type RunLockHolder } from '../../engine/pipeline/runLock';
 import { DIALOGUES_FILE, MANIFEST_FILE, readManifest, RunFolderError } from '../../engine/pipeline/runStore';
+import { readLineAt, scanLines, summarizeRecord } from '../../engine/review/dialogueIndex';
 
 export interface DialogueSummary {
   id: string;
@@ -49,15 +50,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function summarize(value: unknown, offset: number, length: number): DialogueSummary | string {
-  if (!isObject(value)) return 'not a JSON object';
-  const { id, index, status, reasons, tools, messages } = value as Partial<Record<keyof DialogueRecord, unknown>>;
-  if (typeof id !== 'string' || typeof status !== 'string' || !Array.isArray(messages)) return 'missing "id", "status" or "messages"';
-  const reasonList = Array.isArray(reasons) ? reasons.filter(isObject) : [];
-  const toolNames = Array.isArray(tools)
-    ? tools.map((t) => (isObject(t) && isObject(t.function) && typeof t.function.name === 'string' ? t.function.name : '?'))
-    : [];
-  const quality = (value as { quality?: unknown; scores?: unknown }).quality ?? (value as { scores?: unknown }).scores;
+/**
+ * The Runs view's summary of a record, on the engine's index summary (`summarizeRecord`: what makes a
+ * line a dialogue, its reasons, tools and turns): plus the status as shown (`displayStatus`), the
+ * reasons' messages and the judge's scores, which only this view shows.
+ */
+function summarize(value: unknown): Omit<DialogueSummary, 'offset' | 'length'> | string {
+  const s = summarizeRecord(value);
+  if (typeof s === 'string') return s;
+  const record = value as DialogueRecord & { quality?: unknown; scores?: unknown };
+  const reasonList = (record.reasons as unknown[]).filter(isObject);
+  const quality = record.quality ?? record.scores;
   let scores: Record<string, number> | undefined;
   if (isObject(quality)) {
     scores = {};
@@ -65,64 +68,17 @@ function summarize(value: unknown, offset: number, length: number): DialogueSumm
     if (Object.keys(scores).length === 0) scores = undefined;
   }
   return {
-    id,
-    index: typeof index === 'number' ? index : -1,
+    id: s.id,
+    index: s.index,
     // The reviewer's verdict and edits (record.review, written by the review editor) count.
-    status: displayStatus(value as unknown as DialogueRecord),
-    reasons: reasonList.map((r) => String(r.code ?? 'unknown')),
+    status: displayStatus(record),
+    reasons: s.reasons,
     reasonMessages: reasonList.map((r) => String(r.message ?? r.code ?? '')),
-    tools: toolNames,
-    turns: messages.filter((m) => isObject(m) && m.role === 'user').length,
-    messages: messages.length,
+    tools: s.tools,
+    turns: s.turns,
+    messages: s.messages,
     ...(scores ? { scores } : {}),
-    offset,
-    length,
   };
-}
-
-export interface ParsedLines {
-  dialogues: DialogueSummary[];
-  badLines: string[];
-  /** Bytes up to the end of the last complete line (a torn last line is not consumed). */
-  consumed: number;
-  /** Complete lines read. */
-  lines: number;
-}
-
-/**
- * Parses (part of) dialogues.jsonl. `text` starts at byte `baseOffset` of the file, which is the
- * start of line `firstLine`. A last line without its newline (being written) is left for later.
- */
-export function parseDialogueLines(text: Buffer, baseOffset = 0, firstLine = 1): ParsedLines {
-  const dialogues: DialogueSummary[] = [];
-  const badLines: string[] = [];
-  let start = 0;
-  let line = firstLine - 1;
-  let consumed = 0;
-  while (start < text.length) {
-    const end = text.indexOf(0x0a, start);
-    if (end === -1) break; // torn tail: read again once complete
-    line++;
-    const raw = text.subarray(start, end).toString('utf8').trim();
-    if (raw !== '') {
-      let parsed: unknown;
-      let ok = true;
-      try {
-        parsed = JSON.parse(raw);
-      } catch (e) {
-        ok = false;
-        badLines.push(`${DIALOGUES_FILE}:${line}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
-      }
-      if (ok) {
-        const s = summarize(parsed, baseOffset + start, end - start);
-        if (typeof s === 'string') badLines.push(`${DIALOGUES_FILE}:${line}: ${s}`);
-        else dialogues.push(s);
-      }
-    }
-    start = end + 1;
-    consumed = start;
-  }
-  return { dialogues, badLines, consumed: baseOffset + consumed, lines: line };
 }
 
 interface IndexEntry {
@@ -136,7 +92,8 @@ interface IndexEntry {
 /**
  * Remembers how far each run's dialogues.jsonl was read, so refreshing the Runs view during a long
  * run reads only the lines appended since (the file is append-only; a shorter or replaced file is
- * read again from the start).
+ * read again from the start). Lines are read by the engine's index (`scanLines`, as the review editor
+ * reads them).
  */
 export class DialogueIndexCache {
   private readonly entries = new Map<string, IndexEntry>();
@@ -159,19 +116,14 @@ export class DialogueIndexCache {
       this.entries.set(dir, entry);
     }
     if (stat.size > entry.consumed) {
-      const handle = await fs.open(file, 'r');
-      try {
-        const buf = Buffer.alloc(stat.size - entry.consumed);
-        const { bytesRead } = await handle.read(buf, 0, buf.length, entry.consumed);
-        this.bytesRead += bytesRead;
-        const parsed = parseDialogueLines(buf.subarray(0, bytesRead), entry.consumed, entry.lines + 1);
-        entry.dialogues.push(...parsed.dialogues);
-        entry.badLines.push(...parsed.badLines);
-        entry.consumed = parsed.consumed;
-        entry.lines = parsed.lines;
-      } finally {
-        await handle.close();
+      const scan = await scanLines(file, entry.consumed, entry.lines + 1, undefined, summarize);
+      this.bytesRead += scan.bytesRead;
+      for (const e of scan.entries) {
+        if (e.summary) entry.dialogues.push({ ...e.summary, offset: e.offset, length: e.length });
+        else entry.badLines.push(`${DIALOGUES_FILE}:${e.line}: ${e.problem ?? 'not a dialogue'}`);
       }
+      entry.consumed = scan.end;
+      entry.lines = scan.nextLine - 1;
     }
     return { dialogues: entry.dialogues, badLines: entry.badLines, mtimeMs: stat.mtimeMs };
   }
@@ -251,12 +203,5 @@ export async function listRuns(runsRoot: string, cache = new DialogueIndexCache(
 
 /** Reads the full record of one dialogue from its byte range. */
 export async function readDialogueRecord(dir: string, d: Pick<DialogueSummary, 'offset' | 'length'>): Promise<DialogueRecord> {
-  const handle = await fs.open(path.join(dir, DIALOGUES_FILE), 'r');
-  try {
-    const buf = Buffer.alloc(d.length);
-    await handle.read(buf, 0, d.length, d.offset);
-    return JSON.parse(buf.toString('utf8')) as DialogueRecord;
-  } finally {
-    await handle.close();
-  }
+  return JSON.parse(await readLineAt(path.join(dir, DIALOGUES_FILE), d.offset, d.length)) as DialogueRecord;
 }

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialogueViewFromRecord } from '../../../src/extension/live/transcriptStore';
-import { parseDialogueLines } from '../../../src/extension/runsView/runFolder';
 import { record, rejected } from '../../support/extension/dialogueBuilders';
+import { runsViewRows } from '../../support/extension/runsViewRows';
 
-test('the Runs tree and the live view show the same status for edited dialogues', () => {
+test('the Runs tree and the live view show the same status for edited dialogues', async () => {
   const cases = [
     { rec: { ...record(0), edited: true }, expected: 'edited' },
     { rec: { ...rejected(1, 'arguments-invalid', 'bad'), edited: true }, expected: 'rejected' },
@@ -14,7 +14,7 @@ test('the Runs tree and the live view show the same status for edited dialogues'
     { rec: { ...rejected(4, 'arguments-invalid', 'bad'), review: { verdict: 'accepted' as const } }, expected: 'accepted' },
     { rec: { ...record(5), review: { edits: [{ messageIndex: 0, kind: 'content' as const, original: { role: 'user' as const, content: 'x' }, at: '2026-01-01T00:00:00.000Z' }] } }, expected: 'edited' },
   ];
-  const parsed = parseDialogueLines(Buffer.from(cases.map((c) => JSON.stringify(c.rec) + '\n').join('')));
+  const parsed = await runsViewRows(cases.map((c) => JSON.stringify(c.rec) + '\n').join(''));
   cases.forEach((c, i) => {
     assert.equal(parsed.dialogues[i]!.status, c.expected, `Runs tree, dialogue ${i}`);
     assert.equal(dialogueViewFromRecord('run', c.rec).state, c.expected, `live view, dialogue ${i}`);
