@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { env } from '@huggingface/transformers';
 import { createEmbedder, type EmbedderEvent } from '../../../src/engine/embedding/embedder';
 import { ModelLoadError } from '../../../src/engine/embedding/modelRegistry';
 import { startModelHub, type ModelHub } from '../../support/embedding/modelHub';
@@ -18,8 +17,13 @@ const MODEL = 'toolflow-test/glove-mini';
 describe('hub model download', () => {
   let hub: ModelHub;
   let host = '';
-  const originalHost = env.remoteHost;
+  // The instance the engine loads with `await import()` (a static import here is another instance,
+  // so restoring its remoteHost would not undo what the engine set).
+  let env: { remoteHost: string };
+  let originalHost = '';
   before(async () => {
+    env = (await import('@huggingface/transformers')).env;
+    originalHost = env.remoteHost;
     hub = await startModelHub({ [MODEL]: OFFLINE_MODEL_DIR });
     host = hub.host;
   });
