@@ -227,3 +227,21 @@ export function applyCompletionReview(tools: readonly Tool[], todo: readonly Too
   });
   return { tools: tools.map((t) => filled.get(t.name) ?? t), accepted, rejected };
 }
+
+/**
+ * The two sides of the review's diff: the reviewed tools as in the source, and with every fill
+ * applied, as pretty JSON arrays of {name, description, parameters, returns} in review order.
+ */
+export function completionReviewSides(todo: readonly Tool[], review: CompletionReview): { original: string; completed: string } {
+  const byName = new Map(todo.map((t) => [t.name, t]));
+  const shown = (t: Tool) => ({ name: t.name, description: t.description, parameters: t.parameters, ...(t.returns ? { returns: t.returns } : {}) });
+  const original: unknown[] = [];
+  const completed: unknown[] = [];
+  for (const r of review.tools) {
+    const source = byName.get(r.name);
+    if (!source) continue;
+    original.push(shown(source));
+    completed.push(shown(applyFills(source, r.fills.map((f) => ({ pointer: f.pointer, value: f.completed })))));
+  }
+  return { original: JSON.stringify(original, null, 2) + '\n', completed: JSON.stringify(completed, null, 2) + '\n' };
+}

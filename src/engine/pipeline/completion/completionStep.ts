@@ -42,6 +42,8 @@ export interface CompletionStepResult {
   completedTools: number;
   /** The fills as a review, every decision "pending" (absent when nothing was completed). */
   review?: CompletionReview;
+  /** The source tools the step completed (what a review is checked against). */
+  todo: Tool[];
 }
 
 /** The completion cache of a run: in the run folder, so a run writes nothing outside it and the cache folder. */
@@ -72,7 +74,7 @@ export async function applyReviewStep(input: SamplingInput, file: string): Promi
 
 export async function runCompletionStep(input: CompletionStepInput): Promise<CompletionStepResult> {
   const todo = await toolsToComplete(input);
-  if (todo.length === 0) return { tools: input.tools, completedTools: 0 };
+  if (todo.length === 0) return { tools: input.tools, completedTools: 0, todo };
   await fs.promises.mkdir(input.outDir, { recursive: true });
   const cacheFile = completionCacheFile(input.outDir);
   const cache = await CompletionCache.load(cacheFile);
@@ -99,6 +101,7 @@ export async function runCompletionStep(input: CompletionStepInput): Promise<Com
     tools: input.tools.map((t) => byName.get(t.name) ?? t),
     reviewFile,
     completedTools: res.completions.length,
+    todo,
     ...(res.completions.length > 0 ? { review: buildCompletionReview(todo, res.completions, { toolsFile: input.toolsFile, model: input.modelName }) } : {}),
   };
 }
