@@ -101,15 +101,23 @@ export function summarizeRecord(value: unknown): DialogueSummary | string {
 }
 
 export function entryFromText(text: string, offset: number, length: number, line: number): LineEntry {
+  return parseEntry(text, offset, length, line).entry;
+}
+
+/** The entry of a line and, for a dialogue, its parsed record (for whoever indexes more of it). */
+function parseEntry(text: string, offset: number, length: number, line: number): { entry: LineEntry; record?: unknown } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { offset, length, line, problem: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+    return { entry: { offset, length, line, problem: `not valid JSON (${e instanceof Error ? e.message : String(e)})` } };
   }
   const s = summarizeRecord(parsed);
-  return typeof s === 'string' ? { offset, length, line, problem: s } : { offset, length, line, summary: s };
+  return typeof s === 'string' ? { entry: { offset, length, line, problem: s } } : { entry: { offset, length, line, summary: s }, record: parsed };
 }
+
+/** Called for each dialogue line as it is indexed, with its parsed record (not kept by the index). */
+export type OnDialogue = (entry: LineEntry, record: unknown) => void;
 
 const CHUNK = 4 * 1024 * 1024;
 
@@ -117,7 +125,7 @@ const CHUNK = 4 * 1024 * 1024;
  * Reads complete lines of `file` from byte `from` (the start of line `firstLine`) to its end. A last
  * line without `\n` (being written) is left for the next call. Blank lines are skipped.
  */
-export async function scanLines(file: string, from: number, firstLine: number, signal?: AbortSignal): Promise<{ entries: LineEntry[]; end: number; nextLine: number }> {
+export async function scanLines(file: string, from: number, firstLine: number, signal?: AbortSignal, onDialogue?: OnDialogue): Promise<{ entries: LineEntry[]; end: number; nextLine: number }> {
   const entries: LineEntry[] = [];
   const fh = await fs.promises.open(file, 'r');
   try {
@@ -141,7 +149,11 @@ export async function scanLines(file: string, from: number, firstLine: number, s
         const offset = carry ? carryStart : pos + start;
         carry = undefined;
         const text = bytes.toString('utf8');
-        if (text.trim() !== '') entries.push(entryFromText(text, offset, bytes.length, line));
+        if (text.trim() !== '') {
+          const { entry, record } = parseEntry(text, offset, bytes.length, line);
+          entries.push(entry);
+          if (entry.summary && onDialogue) onDialogue(entry, record);
+        }
         line++;
         start = nl + 1;
         end = pos + start;
