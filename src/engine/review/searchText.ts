@@ -82,22 +82,22 @@ export class SearchTextStore {
   /** Sets the search text of `slot` (a new slot must be the next one). */
   set(slot: number, text: string): void {
     if (slot > this.slots) throw new RangeError(`search text for slot ${slot} before slot ${this.slots}`);
-    const bytes = Buffer.from(text, 'utf8');
+    const length = Buffer.byteLength(text, 'utf8');
     let block = this.blocks.length - 1;
-    if (block < 0 || this.used + bytes.length > this.blocks[block]!.length) {
-      this.blocks.push(Buffer.allocUnsafe(Math.max(BLOCK, bytes.length)));
+    if (block < 0 || this.used + length > this.blocks[block]!.length) {
+      this.blocks.push(Buffer.allocUnsafe(Math.max(BLOCK, length)));
       this.firstItem.push(this.items);
       block++;
       this.used = 0;
     }
-    bytes.copy(this.blocks[block]!, this.used);
+    this.blocks[block]!.write(text, this.used, 'utf8');
     const item = this.items++;
     if (item >= this.blockOf.length) this.growItems();
     this.blockOf[item] = block;
     this.startOf[item] = this.used;
-    this.lengthOf[item] = bytes.length;
+    this.lengthOf[item] = length;
     this.slotOfItem[item] = slot;
-    this.used += bytes.length;
+    this.used += length;
     if (slot === this.slots) {
       if (slot >= this.itemOfSlot.length) this.itemOfSlot = grow(this.itemOfSlot);
       this.slots++;
