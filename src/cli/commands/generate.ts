@@ -160,6 +160,7 @@ async function generateLocked(
   try {
     if (resumeManifest) {
       const manifest = resumeManifest;
+      if (v['completion-review'] !== undefined) throw new UserError('--completion-review applies to a new run: a resume uses the tools the run started with (its tools.json)', 'Resume without --completion-review.');
       const tools = await readRunTools(out);
       if (v.tools) {
         const given = await loadToolSet(path.resolve(io.cwd, v.tools));

@@ -110,5 +110,8 @@ describe('toolflow generate --review-completion', () => {
     assert.match(ok.err, /2 tool\(s\) accepted/);
     const records = readLines(path.join(work, 'run-s')) as unknown as DialogueRecord[];
     for (const rec of records) for (const t of rec.tools) assert.ok(t.function.description.length > 0, `${t.function.name} completed`);
+    const resumed = await run(['--out', 'run-s', '--resume', '--completion-review', moved]);
+    assert.equal(resumed.code, 1);
+    assert.match(resumed.err, /--completion-review applies to a new run/);
   });
 });
