@@ -10,6 +10,7 @@ import type { ToolCompletion } from '../../../src/engine/pipeline/completion/com
 import {
   applyCompletionReview,
   buildCompletionReview,
+  completionReviewSides,
   CompletionReviewError,
   decideCompletionReview,
   readCompletionReview,
@@ -62,6 +63,18 @@ describe('completion review file', () => {
     assert.deepEqual(review.tools.map((t) => [t.name, t.decision]), [['book_hotel', 'pending'], ['call_taxi', 'pending']]);
     assert.deepEqual(review.tools[0]!.fills[0], { pointer: '/description', original: '', completed: 'Completed description of book_hotel.' });
     assert.deepEqual(review.tools[0]!.fills[2]!.original, null, 'an absent value reads as null');
+  });
+
+  test('the diff\'s two sides: the reviewed tools as in the source and with every fill applied', () => {
+    const { original, completed } = completionReviewSides(all, buildCompletionReview(todo, completions, meta));
+    const left = JSON.parse(original) as Tool[];
+    const right = JSON.parse(completed) as Tool[];
+    assert.deepEqual(left.map((t) => t.name), ['book_hotel', 'call_taxi'], 'only the reviewed tools');
+    assert.deepEqual(left.map((t) => t.description), ['', '']);
+    assert.equal(left[0]!.returns, undefined);
+    assert.deepEqual(right.map((t) => t.description), ['Completed description of book_hotel.', 'Completed description of call_taxi.']);
+    assert.equal(right[1]!.parameters.properties.city!.description, 'The city for call_taxi.');
+    assert.equal(right[0]!.returns?.type, 'object');
   });
 
   test('applying: accepted tools get exactly their completed values, rejected ones keep their source text', () => {
