@@ -25,6 +25,8 @@ before(async () => {
       'toolflow.generation.concurrency': 2,
       'toolflow.generation.toolsPerDialogue': 3,
       'toolflow.generation.planSteps': 3,
+      // fills accepted without the diff (the completion review has its own test: completionReview.test.ts)
+      'toolflow.generation.reviewCompletion': false,
       // the embedded offline model: no download
       'toolflow.embedding.model': 'toolflow-glove-100d',
     },

@@ -59,7 +59,7 @@ test('the API key stays in secret storage; hostile model output renders as text;
       {
         name: 'security',
         workspaceFiles: { '.toolflow/tools/mcp_subset.tools.json': fixture.text },
-        settings: { 'toolflow.endpoint.baseUrl': proxy.url, 'toolflow.model': 'toolflow-simulator', 'toolflow.generation.concurrency': 2 },
+        settings: { 'toolflow.endpoint.baseUrl': proxy.url, 'toolflow.model': 'toolflow-simulator', 'toolflow.generation.concurrency': 2, 'toolflow.generation.reviewCompletion': false },
       },
       async (s) => {
         const wb = s.workbench;

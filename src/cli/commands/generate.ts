@@ -20,7 +20,8 @@ import { log, numberOption, parseOptionTable, UserError, writeJson, type CliComm
 import { loadToolSet } from './generate/loadTools';
 import { ProgressLine } from './generate/progressBar';
 import { graphSampler } from './generate/graphSampler';
-import { runCompletionStep } from '../../engine/pipeline/completion/completionStep';
+import { applyReviewStep, runCompletionStep } from '../../engine/pipeline/completion/completionStep';
+import { completionReviewFile, CompletionReviewError, writeCompletionReview } from '../../engine/pipeline/completion/completionReviewFile';
 import { EndpointFailureError, endpointFailureHint } from '../../engine/pipeline/endpointFailure';
 import { acquireRunLock, describeHolder, RunLockedError, type RunLock } from '../../engine/pipeline/runLock';
 import { resumeChanges, resumeRoleOverrides, type ResumeOverrides } from '../../engine/pipeline/resumeConfig';
@@ -28,7 +29,7 @@ import { resumeChanges, resumeRoleOverrides, type ResumeOverrides } from '../../
 const USAGE =
   'toolflow generate --tools tools.json [--graph graph.json] --count N --out DIR [--concurrency C] [--seed S] ' +
   '[--base-url URL] [--model M] [--api-key K] [--request-timeout SECONDS] [--resume] [--no-graph] [--no-plan] [--offline] ' +
-  '[--tools-per-dialogue MIN-MAX] [--plan-steps MIN-MAX] [--tool-error-rate P] [--irrelevance-rate P] [--missing-detail-rate P] [--max-turns T] [--max-tokens BUDGET] [--no-complete] [--review-completion] [--json]';
+  '[--tools-per-dialogue MIN-MAX] [--plan-steps MIN-MAX] [--tool-error-rate P] [--irrelevance-rate P] [--missing-detail-rate P] [--max-turns T] [--max-tokens BUDGET] [--no-complete] [--review-completion] [--completion-review FILE] [--json]';
 
 /** Exported so `ablation` reuses the entries that mean the same there. */
 export const OPTIONS = {
@@ -54,7 +55,8 @@ export const OPTIONS = {
   'max-turns': { type: 'string', value: 'T', description: 'user turns per dialogue before it is rejected as turn-limit', default: '12', example: '--max-turns 8' },
   'max-tokens': { type: 'string', value: 'BUDGET', description: 'token budget of the run: it stops cleanly when used up (resume later)', default: 'no limit', example: '--max-tokens 2000000' },
   'no-complete': { type: 'boolean', description: 'skip the LLM completion of missing tool descriptions and return schemas', example: '--no-complete' },
-  'review-completion': { type: 'boolean', description: 'stop after the completion, to review DIR/completion.diff before generating', example: '--review-completion' },
+  'review-completion': { type: 'boolean', description: 'stop after the completion and write DIR/completion-review.json (every tool "pending"): set each decision to accepted or rejected, then run the same command without this flag', example: '--review-completion' },
+  'completion-review': { type: 'string', value: 'FILE', description: 'generate with the decisions of this completion review (accepted fills used, rejected tools keep their source text; no completion calls)', default: 'DIR/completion-review.json when it exists', example: '--completion-review reviewed.json' },
   json: { type: 'boolean', description: 'print a JSON summary on stdout', example: '--json' },
 } as const satisfies OptionTable;
 
@@ -158,6 +160,7 @@ async function generateLocked(
   try {
     if (resumeManifest) {
       const manifest = resumeManifest;
+      if (v['completion-review'] !== undefined) throw new UserError('--completion-review applies to a new run: a resume uses the tools the run started with (its tools.json)', 'Resume without --completion-review.');
       const tools = await readRunTools(out);
       if (v.tools) {
         const given = await loadToolSet(path.resolve(io.cwd, v.tools));
@@ -208,16 +211,30 @@ async function generateLocked(
       const { sampler, graphFile } = await samplerFor(v['no-graph'] === true, set.tools, v, io, out, undefined);
       const model = new LlmClient(llmConfig, { hooks: retryLogger(io, progress) });
       let tools = set.tools;
-      if (v['no-complete'] !== true) {
+      // A decided completion review (given, or left in the run folder by --review-completion) replaces the model's say.
+      const givenReview = v['completion-review'] !== undefined ? path.resolve(io.cwd, v['completion-review']) : undefined;
+      if (givenReview && (v['no-complete'] === true || v['review-completion'] === true)) {
+        throw new UserError(`--completion-review cannot be combined with --${v['no-complete'] === true ? 'no-complete' : 'review-completion'}`, 'Give --completion-review FILE to generate with a decided review, --review-completion to write one.');
+      }
+      const reviewFile = givenReview ?? (v['no-complete'] !== true && v['review-completion'] !== true && fs.existsSync(completionReviewFile(out)) ? completionReviewFile(out) : undefined);
+      if (reviewFile) {
+        const applied = await applyReviewStep({ tools, sampler, count, seed: Math.trunc(seed), toolsPerDialogue }, reviewFile);
+        tools = applied.tools;
+        log(io, `completion review ${reviewFile}: ${applied.accepted.length} tool(s) accepted${applied.accepted.length ? ` (${applied.accepted.join(', ')})` : ''}, ${applied.rejected.length} rejected (keep their source text)${applied.rejected.length ? ` (${applied.rejected.join(', ')})` : ''}`);
+      } else if (v['no-complete'] !== true) {
         const done = await runCompletionStep({
           tools, toolsFile, outDir: out, sampler, count, seed: Math.trunc(seed), toolsPerDialogue, model, modelName: llmConfig.roles.converter.model,
           concurrency, signal: io.signal, log: (line) => log(io, line),
         });
         tools = done.tools;
-        if (done.reviewFile) log(io, `completed ${done.completedTools} tool(s); review the generated values in ${done.reviewFile}`);
+        if (done.reviewFile) log(io, `completed ${done.completedTools} tool(s); the generated values are in ${done.reviewFile}`);
         if (v['review-completion'] === true) {
-          log(io, 'stopping for review (--review-completion); run again without it to generate (completions come from the cache)');
-          if (v.json) writeJson(io, { out, reviewFile: done.reviewFile ?? null, completedTools: done.completedTools });
+          const file = done.review ? completionReviewFile(out) : undefined;
+          if (file && done.review) {
+            await writeCompletionReview(file, done.review);
+            log(io, `stopping for review (--review-completion): set each "decision" in ${file} to "accepted" or "rejected" (the fills are also shown in ${done.reviewFile}), then run the same command without --review-completion`);
+          } else log(io, 'stopping for review (--review-completion): no tool of this run needed a completion, nothing to review');
+          if (v.json) writeJson(io, { out, reviewFile: file ?? null, diffFile: done.reviewFile ?? null, completedTools: done.completedTools });
           return 0;
         }
       }
@@ -238,6 +255,7 @@ async function generateLocked(
   } catch (e) {
     progress.end();
     if (e instanceof RunFolderError) throw new UserError(e.message, e.hint);
+    if (e instanceof CompletionReviewError) throw new UserError(e.message, e.hint);
     if (e instanceof RangeError) throw new UserError(e.message);
     if (e instanceof EndpointFailureError) {
       const resumable = fs.existsSync(path.join(out, 'manifest.json'));

@@ -106,14 +106,25 @@ export type Summarize<S> = (value: unknown) => S | string;
 export function entryFromText(text: string, offset: number, length: number, line: number): LineEntry;
 export function entryFromText<S>(text: string, offset: number, length: number, line: number, summarize: Summarize<S>): LineEntry<S>;
 export function entryFromText<S>(text: string, offset: number, length: number, line: number, summarize?: Summarize<S>): LineEntry<S | DialogueSummary> {
+  return parseEntry<S | DialogueSummary>(text, offset, length, line, summarize ?? summarizeRecord).entry;
+}
+
+/** The entry of a line and, for a dialogue, its parsed record (for whoever indexes more of it). */
+function parseEntry<S>(text: string, offset: number, length: number, line: number, summarize: Summarize<S>): { entry: LineEntry<S>; record?: unknown } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { offset, length, line, problem: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+    return { entry: { offset, length, line, problem: `not valid JSON (${e instanceof Error ? e.message : String(e)})` } };
   }
-  const s = (summarize ?? summarizeRecord)(parsed);
-  return typeof s === 'string' ? { offset, length, line, problem: s } : { offset, length, line, summary: s };
+  const s = summarize(parsed);
+  return typeof s === 'string' ? { entry: { offset, length, line, problem: s } } : { entry: { offset, length, line, summary: s }, record: parsed };
+}
+
+/** How `scanLines` reads each line: its own summary (the Runs view), and a callback per dialogue with its parsed record (not kept by the index; the review editor's search text). */
+export interface ScanOptions<S> {
+  summarize?: Summarize<S>;
+  onDialogue?: (entry: LineEntry<S>, record: unknown) => void;
 }
 
 const CHUNK = 4 * 1024 * 1024;
@@ -133,9 +144,10 @@ export interface ScanResult<S = DialogueSummary> {
  * summarized by `summarizeRecord`, or by `summarize` for a reader that keeps another summary (the
  * Runs view).
  */
-export function scanLines(file: string, from: number, firstLine: number, signal?: AbortSignal): Promise<ScanResult>;
-export function scanLines<S>(file: string, from: number, firstLine: number, signal: AbortSignal | undefined, summarize: Summarize<S>): Promise<ScanResult<S>>;
-export async function scanLines<S>(file: string, from: number, firstLine: number, signal?: AbortSignal, summarize?: Summarize<S>): Promise<ScanResult<S | DialogueSummary>> {
+export function scanLines(file: string, from: number, firstLine: number, signal?: AbortSignal, options?: ScanOptions<DialogueSummary>): Promise<ScanResult>;
+export function scanLines<S>(file: string, from: number, firstLine: number, signal: AbortSignal | undefined, options: ScanOptions<S> & { summarize: Summarize<S> }): Promise<ScanResult<S>>;
+export async function scanLines<S>(file: string, from: number, firstLine: number, signal?: AbortSignal, options: ScanOptions<S | DialogueSummary> = {}): Promise<ScanResult<S | DialogueSummary>> {
+  const summarize: Summarize<S | DialogueSummary> = options.summarize ?? summarizeRecord;
   const entries: LineEntry<S | DialogueSummary>[] = [];
   const fh = await fs.promises.open(file, 'r');
   try {
@@ -159,7 +171,11 @@ export async function scanLines<S>(file: string, from: number, firstLine: number
         const offset = carry ? carryStart : pos + start;
         carry = undefined;
         const text = bytes.toString('utf8');
-        if (text.trim() !== '') entries.push(summarize ? entryFromText(text, offset, bytes.length, line, summarize) : entryFromText(text, offset, bytes.length, line));
+        if (text.trim() !== '') {
+          const { entry, record } = parseEntry(text, offset, bytes.length, line, summarize);
+          entries.push(entry);
+          if (entry.summary && options.onDialogue) options.onDialogue(entry, record);
+        }
         line++;
         start = nl + 1;
         end = pos + start;

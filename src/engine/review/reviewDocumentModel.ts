@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { acquireRunLock } from '../pipeline/runLock';
 import { readQualityIndex, type DialogueQuality } from '../quality/qualityFiles';
-import { matchesFilters, searchKey, searchSlots, type DialogueQuery } from './dialogueQuery';
+import { matchesFilters, type DialogueQuery } from './dialogueQuery';
+import { SearchTextStore, searchNeedle, searchTextOf } from './searchText';
 import { entryFromText, readLineAt, scanLines, type DialogueSummary, type LineEntry } from './dialogueIndex';
 import type { ReviewCountsView } from '../../shared/review';
 import { applyReviewAction, describeAction, type ReviewAction, type ReviewContext, type ReviewedRecord } from './reviewState';
@@ -81,10 +82,8 @@ export class ReviewDocumentModel {
   private readonly done: ReviewEdit[] = [];
   private readonly undone: ReviewEdit[] = [];
   private end = 0;
-  /** Bumped when lines outside the changed ones may match differently (appends, saves, reverts). */
-  private version = 0;
-  /** The last search's hits, to narrow a search that extends it (typing). */
-  private lastSearch: { key: string; version: number; hits: Set<number> } | undefined;
+  /** What search reads: each dialogue's text as on disk (changed lines are searched as they are now). */
+  private readonly searchTexts = new SearchTextStore();
   private nextLine = 1;
   private quality: Map<string, DialogueQuality>;
 
@@ -115,6 +114,11 @@ export class ReviewDocumentModel {
 
   get count(): number {
     return this.entries.length;
+  }
+
+  /** Bytes held for search (the dialogues' search texts). */
+  get searchTextBytes(): number {
+    return this.searchTexts.bytes;
   }
 
   /** Bytes of the file indexed so far (up to the end of its last complete line). */
@@ -174,7 +178,16 @@ export class ReviewDocumentModel {
     }
     if (size < this.end) throw new ReviewFileChangedError(this.file, `it is now ${size} bytes, shorter than the ${this.end} bytes indexed`);
     if (size === this.end) return [];
-    const { entries, end, nextLine } = await scanLines(this.file, this.end, this.nextLine, signal);
+    const base = this.entries.length;
+    let next = base;
+    let scanned;
+    try {
+      scanned = await scanLines(this.file, this.end, this.nextLine, signal, { onDialogue: (_e, record) => this.searchTexts.set(next++, searchTextOf(record)) });
+    } catch (e) {
+      this.searchTexts.truncate(base);
+      throw e;
+    }
+    const { entries, end, nextLine } = scanned;
     const added: number[] = [];
     for (const e of entries) {
       if (e.summary) {
@@ -186,7 +199,6 @@ export class ReviewDocumentModel {
     }
     this.end = end;
     this.nextLine = nextLine;
-    this.version++;
     return added;
   }
 
@@ -206,8 +218,7 @@ export class ReviewDocumentModel {
   }
 
   private setLine(slot: number, text: string): void {
-    // No search version bump: a search checks every changed line as it is now, so the previous hits
-    // stay a valid superset to narrow (re-querying after each review action costs only the hits).
+    // A search checks every changed line as it is now (see query), so the search texts stay as on disk.
     const entry = this.entries[slot]!;
     const disk = this.disk.get(slot);
     if (disk !== undefined && text === disk) {
@@ -269,12 +280,14 @@ export class ReviewDocumentModel {
     const search = q.search?.trim();
     let hits: Set<number> | undefined;
     if (search) {
-      const key = searchKey(search);
-      const last = this.lastSearch;
-      // Narrowing reads the previous hits one by one: worth it while they are a small part of the file.
-      const within = last && last.version === this.version && key.includes(last.key) && last.hits.size <= 2000 ? last.hits : undefined;
-      hits = await searchSlots({ file: this.file, end: this.end, count: this.entries.length, range: (s) => this.entries[s]!, changed: this.overlay }, search, signal, within);
-      this.lastSearch = { key, version: this.version, hits };
+      const needle = searchNeedle(search);
+      hits = this.searchTexts.search(needle);
+      signal?.throwIfAborted();
+      // Changed lines: their disk text no longer counts, their current text does.
+      for (const [slot, text] of this.overlay) {
+        if (searchTextOf(JSON.parse(text)).includes(needle)) hits.add(slot);
+        else hits.delete(slot);
+      }
     }
     const out: number[] = [];
     for (let i = 0; i < this.entries.length; i++) {
@@ -320,9 +333,9 @@ export class ReviewDocumentModel {
     this.undone.length = 0;
     this.entries.length = 0;
     this.problems.length = 0;
+    this.searchTexts.clear();
     this.end = 0;
     this.nextLine = 1;
-    this.version++;
     await this.extend(signal);
   }
 
@@ -389,7 +402,7 @@ export class ReviewDocumentModel {
         }
       }
       this.end += delta;
-      this.version++;
+      for (const slot of slots) this.searchTexts.set(slot, searchTextOf(JSON.parse(this.overlay.get(slot)!)));
       this.overlay.clear();
       this.disk.clear();
     } finally {

@@ -5,6 +5,7 @@
 import type { LlmConfig } from '../../engine/llm/config';
 import type { PipelineEventListener, RunStopReason } from '../../engine/pipeline/events';
 import type { RunCounts } from '../../engine/pipeline/types';
+import type { CompletionReview } from '../../engine/pipeline/completion/completionReviewFile';
 
 /** Where the engine's own diagnostics (LLM retries, structured-output fallbacks) go. */
 export type EngineLog = (level: 'debug' | 'info' | 'warn', line: string) => void;
@@ -25,6 +26,11 @@ export interface StartRunParams {
   usePlan: boolean;
   /** Complete missing tool descriptions and return schemas with the converter model first (paper 3.4). */
   completeTools: boolean;
+  /**
+   * Asks the user which tools' fills the run may use (issue 10 item 6): the names accepted, or
+   * undefined when the review was closed (the run stops, nothing generated).
+   */
+  reviewCompletion?: (r: CompletionReviewRequest) => Promise<ReadonlySet<string> | undefined>;
   threshold: number | undefined;
   embeddingModel: string;
   /** Folder of the persistent embedding cache. */
@@ -32,6 +38,14 @@ export interface StartRunParams {
   llm: LlmConfig;
   onEvent: PipelineEventListener;
   signal: AbortSignal;
+}
+
+/** What the completion review shows: the fills per tool and the two sides of the diff (source, completed). */
+export interface CompletionReviewRequest {
+  runDir: string;
+  review: CompletionReview;
+  original: string;
+  completed: string;
 }
 
 export interface ResumeRunParams {

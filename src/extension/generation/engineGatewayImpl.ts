@@ -16,6 +16,7 @@ import { readManifest, readRunTools, resumeRun, startRun, uniformSampler } from 
 import { graphWalkSampler } from '../../engine/pipeline/sampler';
 import type { RunModelInfo } from '../../engine/pipeline/types';
 import { runCompletionStep } from '../../engine/pipeline/completion/completionStep';
+import { applyCompletionReview, completionReviewFile, completionReviewSides, decideCompletionReview, writeCompletionReview } from '../../engine/pipeline/completion/completionReviewFile';
 import { acquireRunLock } from '../../engine/pipeline/runLock';
 import { embeddingModelSpec, graphFileFor } from '../graph/graphLocation';
 import type { BuildGraphParams, EngineGateway, EngineLog, GraphSummary, ResumeRunParams, RunOutcome, StartRunParams } from './engineGateway';
@@ -161,7 +162,22 @@ async function startLocked(p: StartRunParams): Promise<RunOutcome> {
       model, modelName: p.llm.roles.converter.model, concurrency: p.concurrency, signal: p.signal, log: (line) => p.log('info', line),
     });
     runTools = done.tools;
-    if (done.reviewFile) p.log('info', `completed ${done.completedTools} tool(s); review the generated values in ${done.reviewFile}`);
+    if (done.reviewFile) p.log('info', `completed ${done.completedTools} tool(s); the generated values are in ${done.reviewFile}`);
+    if (done.review && p.reviewCompletion) {
+      // The user decides in the diff editor; the decisions are kept in the run folder beside the diff.
+      const accepted = await p.reviewCompletion({ runDir: p.runDir, review: done.review, ...completionReviewSides(done.todo, done.review) });
+      if (!accepted) {
+        const stop = new Error('the completion review was closed: nothing generated');
+        stop.name = 'AbortError';
+        throw stop;
+      }
+      const decided = decideCompletionReview(done.review, accepted);
+      const file = completionReviewFile(p.runDir);
+      await writeCompletionReview(file, decided);
+      const applied = applyCompletionReview(tools, done.todo, decided, file);
+      runTools = applied.tools;
+      p.log('info', `completion review ${file}: ${applied.accepted.length} tool(s) accepted${applied.accepted.length ? ` (${applied.accepted.join(', ')})` : ''}, ${applied.rejected.length} keep their source text`);
+    }
   }
   const result = await startRun(
     {

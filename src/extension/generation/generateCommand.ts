@@ -111,7 +111,7 @@ export async function runGenerateFlow(service: GenerationService, tools: ToolsTr
   // 5. ablations
   const graphItem = { label: 'Use the tool graph', description: 'random-walk tool sampling (off: uniform sampling, the paper\'s “w/o graph”)', picked: true, id: 'graph' };
   const planItem = { label: 'Use a dialogue plan', description: 'plan each dialogue first (off: the paper\'s “w/o plan”)', picked: true, id: 'plan' };
-  const completeItem = { label: 'Complete missing tool descriptions', description: 'fill missing descriptions and return schemas with the converter model first (paper 3.4); reviewable in completion.diff', picked: true, id: 'complete' };
+  const completeItem = { label: 'Complete missing tool descriptions', description: 'fill missing descriptions and return schemas with the converter model first (paper 3.4); you accept or reject the fills in a diff before the run uses them', picked: true, id: 'complete' };
   const switches = await pickMany([graphItem, planItem, completeItem], 5, 'Pipeline switches (the paper\'s ablations); press Enter to accept');
   if (!switches) return;
 

@@ -13,12 +13,13 @@ import { isLocalOrigin, type ToolFlowSettings } from '../settings/settingsModel'
 import type { TranscriptStore } from '../live/transcriptStore';
 import { LivePanel } from '../live/livePanel';
 import type { RunsTreeProvider } from '../runsView/runsTreeProvider';
-import { loadEngine, type RunOutcome } from './engineGateway';
+import { loadEngine, type CompletionReviewRequest, type RunOutcome } from './engineGateway';
 import { GenerationRefused } from './generationRefused';
 import { readManifestToResume } from './resumeManifest';
 import type { GenerateChoices } from './generateOptions';
 import { GenerationStatusBar } from './statusBar';
 import { SHOW_QUALITY_REPORT_COMMAND } from '../quality/qualityCommands';
+import { CompletionReviewUi } from '../completionReview/completionReviewUi';
 
 const RUNNING_CONTEXT = 'toolflow.generationRunning';
 const TREE_REFRESH_MS = 1000;
@@ -34,6 +35,7 @@ export { GenerationRefused };
 export class GenerationService extends Disposable {
   private active: ActiveRun | undefined;
   private readonly statusBar = this._register(new GenerationStatusBar());
+  private readonly completionReview = this._register(new CompletionReviewUi());
   private treeTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -164,6 +166,7 @@ export class GenerationService extends Disposable {
         useGraph: choices.useGraph,
         usePlan: choices.usePlan,
         completeTools: choices.completeTools,
+        ...(settings.reviewCompletion ? { reviewCompletion: (r: CompletionReviewRequest) => this.reviewCompletion(r, signal) } : {}),
         threshold: settings.threshold,
         embeddingModel: settings.embeddingModel,
         cacheDir: this.embeddingCacheDir,
@@ -172,6 +175,16 @@ export class GenerationService extends Disposable {
         signal,
       }),
     );
+  }
+
+  /** The completion review in the diff editor; closing it cancels the run before anything is generated. */
+  private async reviewCompletion(r: CompletionReviewRequest, signal: AbortSignal): Promise<ReadonlySet<string> | undefined> {
+    const accepted = await this.completionReview.decide(r, signal);
+    if (!accepted && !signal.aborted) {
+      this.cancel();
+      void vscode.window.showInformationMessage(`ToolFlow: completion review of ${path.basename(r.runDir)} closed; nothing was generated.`);
+    }
+    return accepted;
   }
 
   async resume(runDir: string): Promise<void> {

@@ -116,7 +116,7 @@ export class DialogueIndexCache {
       this.entries.set(dir, entry);
     }
     if (stat.size > entry.consumed) {
-      const scan = await scanLines(file, entry.consumed, entry.lines + 1, undefined, summarize);
+      const scan = await scanLines(file, entry.consumed, entry.lines + 1, undefined, { summarize });
       this.bytesRead += scan.bytesRead;
       for (const e of scan.entries) {
         if (e.summary) entry.dialogues.push({ ...e.summary, offset: e.offset, length: e.length });

@@ -21,6 +21,8 @@ export interface ToolFlowSettings {
   /** Share of dialogues with a plan step no offered tool can do (`toolflow.generation.irrelevanceRate`). */
   irrelevanceRate: number;
   seed: number;
+  /** Show the converter model's fills in a diff to accept or reject before a run uses them (`toolflow.generation.reviewCompletion`). */
+  reviewCompletion: boolean;
   /** undefined: the embedding model's own default. */
   threshold: number | undefined;
   embeddingModel: string;
@@ -61,6 +63,13 @@ function str(read: SettingReader, key: string, fallback: string): string {
   return v.trim();
 }
 
+function bool(read: SettingReader, key: string, fallback: boolean): boolean {
+  const v = read(key);
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'boolean') throw new SettingsError(key, `must be true or false, got ${JSON.stringify(v)}.`);
+  return v;
+}
+
 function num(read: SettingReader, key: string, fallback: number, min: number, max: number, integer: boolean): number {
   const v = read(key);
   if (v === undefined || v === null) return fallback;
@@ -91,6 +100,7 @@ export function parseSettings(read: SettingReader): ToolFlowSettings {
     maxTurns,
     irrelevanceRate: num(read, 'generation.irrelevanceRate', 0.1, 0, 1, false),
     seed: num(read, 'generation.seed', 1, -2_147_483_648, 2_147_483_647, true),
+    reviewCompletion: bool(read, 'generation.reviewCompletion', true),
     threshold: read('graph.threshold') === null || read('graph.threshold') === undefined ? undefined : num(read, 'graph.threshold', 0.82, -1, 1, false),
     embeddingModel: str(read, 'embedding.model', 'Xenova/all-MiniLM-L6-v2') || 'Xenova/all-MiniLM-L6-v2',
     runsDirectory,

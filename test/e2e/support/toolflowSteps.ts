@@ -33,7 +33,7 @@ async function typeAndAccept(wb: Workbench, step: number, value: string): Promis
 }
 
 /** Toggles the checkbox of a row in a multi-select quick pick. */
-async function toggleQuickPickRow(wb: Workbench, label: string): Promise<void> {
+export async function toggleQuickPickRow(wb: Workbench, label: string): Promise<void> {
   const row = wb.quickInputRows().filter({ hasText: label }).first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   const before = await row.getAttribute('aria-checked');

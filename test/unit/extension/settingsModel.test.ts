@@ -33,6 +33,9 @@ describe('settings model', () => {
     assert.equal(parseSettings(reader({})).irrelevanceRate, 0.1);
     assert.equal(parseSettings(reader({ 'generation.irrelevanceRate': 0 })).irrelevanceRate, 0);
     assert.throws(() => parseSettings(reader({ 'generation.irrelevanceRate': 1.5 })), /toolflow\.generation\.irrelevanceRate.*from 0 to 1/);
+    assert.equal(parseSettings(reader({})).reviewCompletion, true, 'the completion review is on by default');
+    assert.equal(parseSettings(reader({ 'generation.reviewCompletion': false })).reviewCompletion, false);
+    assert.throws(() => parseSettings(reader({ 'generation.reviewCompletion': 'no' })), /toolflow\.generation\.reviewCompletion.*true or false/);
   });
 
   test('credentials inside the endpoint URL are refused (keys belong in secret storage)', () => {

@@ -90,10 +90,13 @@ describe('toolflow generate', () => {
     assert.ok(!fs.existsSync(path.join(work, 'run-c', 'dialogues.jsonl')), 'review stops before generating');
     const converterCalls = sim.stats.bySchema['tool_completion'] ?? 0;
     assert.ok(converterCalls >= 1);
+    // the review file the next command reads: accept every tool
+    const reviewFile = path.join(work, 'run-c', 'completion-review.json');
+    fs.writeFileSync(reviewFile, fs.readFileSync(reviewFile, 'utf8').replaceAll('"decision": "pending"', '"decision": "accepted"'));
 
     const r = await run(['--tools', tools, '--count', '6', '--out', 'run-c', '--no-graph', '--seed', '3', '--concurrency', '3', '--tools-per-dialogue', '2-3', '--plan-steps', '2', '--json']);
     assert.equal(r.code, 0, r.err);
-    assert.equal(sim.stats.bySchema['tool_completion'] ?? 0, converterCalls, 'the second run takes completions from the cache');
+    assert.equal(sim.stats.bySchema['tool_completion'] ?? 0, converterCalls, 'the second run takes completions from the review');
     assert.ok(fs.existsSync(path.join(work, 'run-c', 'completion-cache.json')), 'the completion cache lives in the run folder');
     assert.deepEqual(fs.readdirSync(work).filter((f) => f.includes('completion')), [], 'nothing is written beside the input tool set');
     const summary = JSON.parse(r.out) as { done: number; total: number; reason: string };
