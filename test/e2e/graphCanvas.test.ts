@@ -143,14 +143,17 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
 
   step('"Sample from here" draws the engine’s Algorithm 1 walk for its seed, step by step, whatever τ the slider shows', async () => {
     assert.ok(clicked, 'a tool was clicked');
-    // Record every step the banner shows (the walk is drawn one step at a time).
+    // Record every step the banner shows, with the observer callback (a task of its own) that saw it:
+    // a walk drawn step by step shows each step in a later task than the one before.
     await frame.evaluate(() => {
-      const w = window as unknown as { __walkSteps: number[] };
+      const w = window as unknown as { __walkSteps: Array<[number, number]> };
       w.__walkSteps = [];
+      let batch = 0;
       new MutationObserver((records) => {
+        batch++;
         for (const r of records) {
           const t = r.target as HTMLElement;
-          if (t.id === 'graph-walk') w.__walkSteps.push(Number(t.dataset.step));
+          if (t.id === 'graph-walk') w.__walkSteps.push([batch, Number(t.dataset.step)]);
         }
       }).observe(document.getElementById('graph-banner')!, { subtree: true, attributes: true, attributeFilter: ['data-step'] });
     });
@@ -173,8 +176,9 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
     assert.deepEqual(drawn.edges.map((e) => pair(e.source, e.target)).sort(), [...new Set(engine.steps.map((x) => pair(x.from, x.to)))].sort(), 'the walk’s edges');
     const hidden = drawn.edges.filter((e) => e.hidden || e.color !== HIGHLIGHT);
     assert.deepEqual(hidden, [], 'every edge of the walk is drawn, highlighted');
-    const seen = await frame.evaluate(() => (window as unknown as { __walkSteps: number[] }).__walkSteps);
-    assert.deepEqual(seen, engine.steps.map((_x, i) => i + 1), 'one step after the other');
+    const seen = await frame.evaluate(() => (window as unknown as { __walkSteps: Array<[number, number]> }).__walkSteps);
+    assert.deepEqual(seen.map(([, n]) => n), engine.steps.map((_x, i) => i + 1), 'every step shown, in order');
+    assert.equal(new Set(seen.map(([b]) => b)).size, seen.length, `one step at a time: ${JSON.stringify(seen)}`);
     await s.workbench.screenshot('sample-from-here');
     // τ at its top hides every edge of the graph; the walk (on the graph as built, as generation walks it) stays drawn.
     await frame.locator('#graph-threshold').press('End');
