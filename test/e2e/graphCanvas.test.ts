@@ -208,7 +208,7 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
         const x = await status(frame);
         return Number(x.builtThreshold) === rebuildTau && Number(x.countsThreshold) === rebuildTau ? x : undefined;
       },
-      240_000,
+      180_000,
       500,
     );
     assert.equal(Number(st.nodes), rebuilt.nodes);
