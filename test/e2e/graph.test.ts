@@ -1,6 +1,6 @@
 // "ToolFlow: Show Tool Graph" in a real VS Code: the graph of real MCP tools (../shared/data/tools)
 // opens in a sigma.js (WebGL, software) panel; the counts it shows are the engine's; a tool found by
-// search and a tool clicked on the canvas explain their edges (field pair, kind, similarity) as the
+// search and a neighbour clicked in the panel explain their edges (field pair, kind, similarity) as the
 // engine does; the τ slider gives the engine's edge count at that τ; "Show in Graph" on a dialogue
 // of the Runs view highlights exactly its tools; an XSS payload in a description stays text.
 import { after, before, describe } from 'node:test';
@@ -123,8 +123,7 @@ describe('tool graph view', { timeout: 600_000 }, () => {
   });
 
   step('clicking a neighbour in the panel selects it and explains its edges', async () => {
-    // (A click on the WebGL canvas itself did not register in this headless SwiftShader set-up:
-    // sigma picks nodes by reading back a picking framebuffer; that click is left to manual testing.)
+    // (A click on the WebGL canvas itself, at the point where sigma draws the tool: graphCanvas.test.ts.)
     const from = await frame.locator('#graph-selected-name').textContent();
     const link = frame.locator('#graph-selected-edges li a').first();
     const name = (await link.textContent())!;

@@ -278,17 +278,12 @@ function redraw(): void {
   renderer?.refresh({ skipIndexation: true });
 }
 
-/** Puts the camera on a tool and records where it is on screen (data-focus-x/y: a test clicks there). */
+/** Puts the camera on a tool. */
 function focusOn(node: string): void {
   if (!renderer) return;
   const d = renderer.getNodeDisplayData(node);
   if (!d) return;
-  void renderer.getCamera().animate({ x: d.x, y: d.y, ratio: 0.08 }, { duration: 300 }).then(() => {
-    const v = renderer!.framedGraphToViewport({ x: d.x, y: d.y });
-    canvas.dataset.focusX = String(Math.round(v.x));
-    canvas.dataset.focusY = String(Math.round(v.y));
-    canvas.dataset.focusNode = node;
-  });
+  void renderer.getCamera().animate({ x: d.x, y: d.y, ratio: 0.08 }, { duration: 300 });
 }
 
 // ---- details of the selected tool ----
