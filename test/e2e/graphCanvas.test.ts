@@ -70,7 +70,9 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
       const lower = await buildToolGraph(tools, { embedder, cacheDir, threshold: rebuildTau });
       rebuilt = { ...countsAtThreshold(lower.graph, rebuildTau), nodes: lower.graph.order };
       await embedder.dispose();
-      s = await E2ESession.start({ name: 'graph-canvas', workspaceFiles: { [TOOLS_REL]: serializeToolSet(toolSet) }, settings: { 'toolflow.embedding.model': OFFLINE_MODEL } });
+      // The embedding model setting stays at its default (a hub model this machine cannot download):
+      // a rebuild uses the model the graph was built with.
+      s = await E2ESession.start({ name: 'graph-canvas', workspaceFiles: { [TOOLS_REL]: serializeToolSet(toolSet) } });
       // The graph file as "Build Tool Graph" leaves it beside the tool set; the test reads it back as the view's host does.
       const graphFile = path.join(s.workspaceDir, GRAPH_REL);
       await saveGraph(built.graph, graphFile);
@@ -221,6 +223,7 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
     assert.deepEqual(await frame.evaluate(() => (window as unknown as Hooked).__toolflowGraph.drawnWalk()), { nodes: [], edges: [] });
     const onDisk = await loadGraph(path.join(s.workspaceDir, GRAPH_REL));
     assert.equal(onDisk.size, rebuilt.edges, 'the graph file beside the tool set was rebuilt');
+    assert.equal(onDisk.getAttribute('model'), OFFLINE_MODEL, 'with the model the graph was built with');
     // The tool still selected now explains its edges of the rebuilt graph.
     const expected = explainTool(onDisk, clicked, rebuildTau)!.edges.slice(0, 300);
     await waitUntil('the clicked tool’s edges at the new τ', async () => Number(await frame.locator('#graph-selected-edges').getAttribute('data-count')) === explainTool(onDisk, clicked, rebuildTau)!.edges.length);
