@@ -204,15 +204,19 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
     assert.equal(Number(below.edges), graph.size);
     await s.workbench.screenshot('rebuild-offered');
     await button.click();
-    const st = await waitUntil(
+    const result = await waitUntil(
       `the graph rebuilt at τ ${rebuildTau}`,
       async () => {
+        const failure = (await s.workbench.notificationTexts()).find((t) => /tool graph failed|no tool set beside/.test(t));
+        if (failure) return { failure };
         const x = await status(frame);
-        return Number(x.builtThreshold) === rebuildTau && Number(x.countsThreshold) === rebuildTau ? x : undefined;
+        return Number(x.builtThreshold) === rebuildTau && Number(x.countsThreshold) === rebuildTau ? { st: x } : undefined;
       },
       180_000,
       500,
     );
+    assert.ok(result.st, `the rebuild failed: ${result.failure}`);
+    const st = result.st;
     assert.equal(Number(st.nodes), rebuilt.nodes);
     assert.equal(Number(st.edges), rebuilt.edges, 'the engine’s edge count at the new τ');
     assert.equal(Number(st.components), rebuilt.components);
