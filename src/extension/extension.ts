@@ -55,7 +55,7 @@ export class ToolFlowExtension extends Disposable {
     for (const d of registerRunCommands({ extensionUri: context.extensionUri, runs: this.runs, service: this.generation, store: this.store, log: this.log, review })) this._register(d);
     for (const d of registerQualityCommands({ extensionUri: context.extensionUri, runs: this.runs, cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'embeddings').fsPath, log: this.log })) this._register(d);
     this._register(vscode.commands.registerCommand('toolflow.buildGraph', (node?: ToolsNode) => runBuildGraph(this.generation, this.tools, this.log, node)));
-    const build = (toolsFile: string | undefined, threshold?: number) => runBuildGraph(this.generation, this.tools, this.log, undefined, toolsFile ? { toolsFile, ...(threshold !== undefined ? { threshold } : {}) } : undefined);
+    const build = (toolsFile: string | undefined, threshold?: number, embeddingModel?: string) => runBuildGraph(this.generation, this.tools, this.log, undefined, toolsFile ? { toolsFile, ...(threshold !== undefined ? { threshold } : {}), ...(embeddingModel ? { embeddingModel } : {}) } : undefined);
     for (const d of registerGraphViewCommands({ extensionUri: context.extensionUri, tools: this.tools, log: this.log, build })) this._register(d);
     for (const d of registerSchemaPreview(context.extensionUri, this.log)) this._register(d);
     this._register(

@@ -113,6 +113,18 @@ export type FromGraphWebview =
   | Notification<'graph/rebuild', { threshold: number }>
   | Notification<'graph/rendered', { ms: number; nodes: number; edges: number }>;
 
+/**
+ * The webview's test hook, `window.__toolflowGraph`: where sigma draws a tool (CSS pixels from the
+ * top-left of `#graph-canvas`, so a test clicks it with the mouse) and the walk as sigma draws it
+ * (display data after the reducers). Read-only.
+ */
+export interface GraphTestHook {
+  /** Where `name` is drawn and its radius; null when it is not drawn. */
+  nodeViewport(name: string): { x: number; y: number; radius: number } | null;
+  /** The walk drawn: its nodes and its edges with their display data. */
+  drawnWalk(): { nodes: Array<{ name: string; color: string }>; edges: Array<{ source: string; target: string; hidden: boolean; color: string }> };
+}
+
 /** What the webview keeps with `setState`: the graph file is reopened from it after a reload. */
 export interface GraphWebviewState {
   file: string;

@@ -1,9 +1,9 @@
 // "ToolFlow: Show Tool Graph" in a real VS Code: the graph of real MCP tools (../shared/data/tools)
 // opens in a sigma.js (WebGL, software) panel; the counts it shows are the engine's; a tool found by
-// search and a tool clicked on the canvas explain their edges (field pair, kind, similarity) as the
+// search and a neighbour clicked in the panel explain their edges (field pair, kind, similarity) as the
 // engine does; the τ slider gives the engine's edge count at that τ; "Show in Graph" on a dialogue
 // of the Runs view highlights exactly its tools; an XSS payload in a description stays text.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +14,7 @@ import { buildToolGraph, loadGraph, OFFLINE_MODEL, saveGraph, type ToolGraph } f
 import { countsAtThreshold } from '../../src/engine/graph/view/thresholdCounts';
 import { explainTool } from '../../src/engine/graph/view/explainTool';
 import { importPaths, serializeToolSet } from '../../src/engine/import';
-import { E2ESession, sharedToolsDir } from './support';
+import { E2ESession, sharedToolsDir, sessionSteps } from './support';
 import { waitUntil } from './support/toolflowSteps';
 
 const XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> Fetches a URL';
@@ -66,7 +66,8 @@ describe('tool graph view', { timeout: 600_000 }, () => {
   let graph: ToolGraph;
   let dialogueTools: string[];
   let frame: Frame;
-  let failed = false;
+  const steps = sessionSteps(() => s);
+  const { step } = steps;
   const tau = () => Number(graph.getAttribute('threshold'));
 
   before(async () => {
@@ -76,21 +77,9 @@ describe('tool graph view', { timeout: 600_000 }, () => {
     s = await E2ESession.start({ name: 'graph-view', workspaceFiles: f.files });
   });
   after(async () => {
-    await s?.close(failed);
+    await s?.close(steps.failed);
   });
 
-  /** A test step that marks the session failed (for the failure screenshot) when it throws. */
-  const step = (name: string, fn: () => Promise<void>): void => {
-    void test(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        failed = true;
-        await s.workbench.screenshot(`failed-${name.slice(0, 40)}`).catch(() => undefined);
-        throw e;
-      }
-    });
-  };
 
   step('Show Tool Graph opens the real graph; nodes, edges and components shown are the engine’s', async () => {
     const wb = s.workbench;
@@ -134,8 +123,7 @@ describe('tool graph view', { timeout: 600_000 }, () => {
   });
 
   step('clicking a neighbour in the panel selects it and explains its edges', async () => {
-    // (A click on the WebGL canvas itself did not register in this headless SwiftShader set-up:
-    // sigma picks nodes by reading back a picking framebuffer; that click is left to manual testing.)
+    // (A click on the WebGL canvas itself, at the point where sigma draws the tool: graphCanvas.test.ts.)
     const from = await frame.locator('#graph-selected-name').textContent();
     const link = frame.locator('#graph-selected-edges li a').first();
     const name = (await link.textContent())!;

@@ -2,12 +2,12 @@
 // file dialog and through an Explorer multi-selection, the canonical *.tools.json on disk, the
 // notification, importer problems in the Problems panel at their line, cancellation, and JSON
 // validation of *.tools.json files by the jsonValidation contribution.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { E2ESession, sharedToolsDir, type Problem } from './support';
+import { E2ESession, sharedToolsDir, type Problem, sessionSteps } from './support';
 
 const mcpFile = path.join(sharedToolsDir, 'mcp', 'mcp_tools.jsonl');
 const spotifyFile = path.join(sharedToolsDir, 'openapi', 'restgpt__spotify_oas.json');
@@ -75,7 +75,8 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
 
 describe('ToolFlow: Import Tools… in a real VS Code', () => {
   let s: E2ESession;
-  let failed = false;
+  const steps = sessionSteps(() => s);
+  const { step } = steps;
   const toolsDir = (): string => path.join(s.workspaceDir, '.toolflow', 'tools');
 
   before(async () => {
@@ -89,20 +90,8 @@ describe('ToolFlow: Import Tools… in a real VS Code', () => {
     });
   });
   after(async () => {
-    await s?.close(failed);
+    await s?.close(steps.failed);
   });
-  /** A test step that marks the session failed (for the failure screenshot) when it throws. */
-  const step = (name: string, fn: () => Promise<void>): void => {
-    void test(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        failed = true;
-        await s.workbench.screenshot(`failed-${name.slice(0, 40)}`).catch(() => undefined);
-        throw e;
-      }
-    });
-  };
 
   step('imports the MCP tools picked in the file dialog', async () => {
     const wb = s.workbench;

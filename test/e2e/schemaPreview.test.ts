@@ -3,13 +3,13 @@
 // ToolBench, BFCL, API-Bank: real files from ../shared/data/tools and test/fixtures/import); each
 // shows the importer's tools and a form of the first one; a diagnostic link puts the cursor on its
 // line; an edit re-renders; an XSS payload in a description stays text.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { importText } from '../../src/engine/import';
-import { E2ESession, repoRoot, sharedToolsDir } from './support';
+import { E2ESession, repoRoot, sharedToolsDir, sessionSteps } from './support';
 import { waitUntil } from './support/toolflowSteps';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'import');
@@ -51,26 +51,16 @@ async function status(frame: Frame): Promise<Record<string, string>> {
 describe('tool schema preview', { timeout: 600_000 }, () => {
   let s: E2ESession;
   let frame: Frame;
-  let failed = false;
+  const steps = sessionSteps(() => s);
+  const { step } = steps;
   before(async () => {
     const files: Record<string, string> = { 'tools/broken.json': broken, 'tools/xss.json': xss };
     for (const [, rel, text] of sources) files[rel] = text;
     s = await E2ESession.start({ name: 'schema-preview', workspaceFiles: files });
   });
   after(async () => {
-    await s?.close(failed);
+    await s?.close(steps.failed);
   });
-  const step = (name: string, fn: () => Promise<void>): void => {
-    void test(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        failed = true;
-        await s.workbench.screenshot(`failed-${name.slice(0, 40)}`).catch(() => undefined);
-        throw e;
-      }
-    });
-  };
 
   step('renders a file of each format as the importer reads it, following the active editor', async () => {
     const wb = s.workbench;

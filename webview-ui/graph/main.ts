@@ -6,12 +6,18 @@
  * textContent (tool names and descriptions are untrusted); sigma draws labels on a canvas.
  *
  * DOM hooks for tests: `#graph-status` carries data-nodes, data-edges, data-components,
- * data-threshold, data-highlighted, data-selected, data-walk, data-render-ms.
+ * data-threshold, data-built-threshold, data-counts-threshold (the τ of the engine's edge and
+ * component counts shown: they arrive after the slider moves), data-highlighted, data-selected,
+ * data-walk, data-render-ms;
+ * `#graph-walk` carries data-start, data-size, data-seed, data-step and data-done of the walk drawn.
+ * Test hook: `window.__toolflowGraph` (type `GraphTestHook`) tells where sigma draws a tool (so a
+ * test can click it with the mouse) and what it draws of the walk (read back from sigma's display
+ * data, after the reducers). It reads sigma's state and changes nothing.
  */
 import Graph from 'graphology';
 import Sigma from 'sigma';
 import { EdgeLineProgram } from 'sigma/rendering';
-import type { FromGraphWebview, GraphPayload, GraphRequest, GraphWebviewState, HighlightView, ThresholdCounts, ToGraphWebview, ToolDetails, WalkView } from '../../src/shared/graphView';
+import type { FromGraphWebview, GraphPayload, GraphRequest, GraphTestHook, GraphWebviewState, HighlightView, ThresholdCounts, ToGraphWebview, ToolDetails, WalkView } from '../../src/shared/graphView';
 import { clear, el } from '../shared/dom';
 import { getVsCodeApi } from '../shared/vscodeApi';
 
@@ -101,6 +107,7 @@ function renderStatus(): void {
   status.dataset.nodes = String(p.nodes);
   status.dataset.edges = c ? String(c.edges) : '';
   status.dataset.components = c ? String(c.components) : '';
+  status.dataset.countsThreshold = c ? String(c.threshold) : '';
   status.dataset.threshold = String(state.threshold);
   status.dataset.builtThreshold = String(p.builtThreshold);
   status.dataset.highlighted = String(state.highlight.size);
@@ -142,6 +149,13 @@ function colourOf(community: number): string {
 function load(p: GraphPayload): void {
   const started = performance.now();
   state.payload = p;
+  // A new graph (or the same file rebuilt): the counts, a walk and a highlight were the previous
+  // graph's (walk edges are keys of its edge list), and the banner that clears them is hidden below.
+  state.counts = null;
+  if (walkTimer) clearTimeout(walkTimer);
+  state.walk.clear();
+  state.walkEdges.clear();
+  state.highlight.clear();
   if (!(state.threshold >= p.builtThreshold - 0.1 && state.threshold <= 1) || saved?.file !== p.file) state.threshold = p.builtThreshold;
   tauInput.min = String(Math.max(-1, Math.round((p.builtThreshold - 0.1) * 1000) / 1000));
   tauInput.max = '1';
@@ -199,15 +213,18 @@ function load(p: GraphPayload): void {
       const above = (data.similarity as number) > state.threshold;
       if (above && state.selected === null && state.walkEdges.size === 0) return data;
       const res = { ...data } as typeof data & { hidden?: boolean; zIndex?: number };
+      if (state.walkEdges.has(edge)) {
+        // A walk runs on the graph as built (as generation walks it): its steps stay drawn at any τ.
+        res.color = HIGHLIGHT;
+        res.size = 3;
+        res.zIndex = 2;
+        return res;
+      }
       if (!above) {
         res.hidden = true;
         return res;
       }
-      if (state.walkEdges.has(edge)) {
-        res.color = HIGHLIGHT;
-        res.size = 3;
-        res.zIndex = 2;
-      } else if (state.selected !== null) {
+      if (state.selected !== null) {
         const [s, t] = g.extremities(edge);
         if (s === state.selected || t === state.selected) {
           res.color = 'rgba(255,255,255,0.6)';
@@ -238,21 +255,35 @@ function load(p: GraphPayload): void {
   save();
 }
 
+const testHook: GraphTestHook = {
+  nodeViewport(name) {
+    const d = renderer?.getNodeDisplayData(name);
+    if (!renderer || !d || d.hidden) return null;
+    const v = renderer.framedGraphToViewport({ x: d.x, y: d.y });
+    return { x: v.x, y: v.y, radius: renderer.scaleSize(d.size) };
+  },
+  drawnWalk() {
+    const nodes = [...state.walk].map((name) => ({ name, color: renderer?.getNodeDisplayData(name)?.color ?? '' }));
+    const edges = [...state.walkEdges].flatMap((key) => {
+      const d = renderer?.getEdgeDisplayData(key);
+      if (!graph?.hasEdge(key) || !d) return [];
+      return [{ source: graph.source(key), target: graph.target(key), hidden: d.hidden, color: d.color }];
+    });
+    return { nodes, edges };
+  },
+};
+(window as unknown as { __toolflowGraph: GraphTestHook }).__toolflowGraph = testHook;
+
 function redraw(): void {
   renderer?.refresh({ skipIndexation: true });
 }
 
-/** Puts the camera on a tool and records where it is on screen (data-focus-x/y: a test clicks there). */
+/** Puts the camera on a tool. */
 function focusOn(node: string): void {
   if (!renderer) return;
   const d = renderer.getNodeDisplayData(node);
   if (!d) return;
-  void renderer.getCamera().animate({ x: d.x, y: d.y, ratio: 0.08 }, { duration: 300 }).then(() => {
-    const v = renderer!.framedGraphToViewport({ x: d.x, y: d.y });
-    canvas.dataset.focusX = String(Math.round(v.x));
-    canvas.dataset.focusY = String(Math.round(v.y));
-    canvas.dataset.focusNode = node;
-  });
+  void renderer.getCamera().animate({ x: d.x, y: d.y, ratio: 0.08 }, { duration: 300 });
 }
 
 // ---- details of the selected tool ----
@@ -424,7 +455,7 @@ function playWalk(w: WalkView): void {
   state.walkEdges.clear();
   banner.hidden = false;
   clear(banner);
-  const line = el('span', { attrs: { id: 'graph-walk' } });
+  const line = el('span', { attrs: { id: 'graph-walk', 'data-start': w.start, 'data-size': String(w.size), 'data-seed': String(w.seed) } });
   banner.append(line);
   let i = 0;
   const step = () => {
@@ -434,7 +465,7 @@ function playWalk(w: WalkView): void {
       if (e) state.walkEdges.add(e);
       state.walk.add(s.to);
     }
-    line.textContent = `Algorithm 1 from ${w.start}: step ${i}/${w.steps.length} · ${state.walk.size} tools: ${[...state.walk].join(', ')}${i === w.steps.length && w.short ? ' (component smaller than the sample size)' : ''}`;
+    line.textContent = `Algorithm 1 from ${w.start} (seed ${w.seed}): step ${i}/${w.steps.length} · ${state.walk.size} tools: ${[...state.walk].join(', ')}${i === w.steps.length && w.short ? ' (component smaller than the sample size)' : ''}`;
     line.dataset.step = String(i);
     line.dataset.done = String(i === w.steps.length);
     renderStatus();

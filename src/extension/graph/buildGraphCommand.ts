@@ -9,7 +9,7 @@ import type { ToolsNode, ToolsTreeProvider } from '../tools/toolsTreeProvider';
 import { graphFileFor } from './graphLocation';
 
 /** "ToolFlow: Build Tool Graph": embeds the tool set's fields and saves the graph beside it. */
-export async function runBuildGraph(service: GenerationService, tools: ToolsTreeProvider, log: Log, node?: ToolsNode, override?: { toolsFile: string; threshold?: number }): Promise<boolean> {
+export async function runBuildGraph(service: GenerationService, tools: ToolsTreeProvider, log: Log, node?: ToolsNode, override?: { toolsFile: string; threshold?: number; embeddingModel?: string }): Promise<boolean> {
   let toolsFile = override?.toolsFile ?? (node && (node.kind === 'toolset' || node.kind === 'tool') ? node.set.file : undefined);
   if (!toolsFile) {
     await tools.refresh();
@@ -40,7 +40,7 @@ export async function runBuildGraph(service: GenerationService, tools: ToolsTree
           toolsFile: toolsFile!,
           graphFile,
           threshold: override?.threshold ?? settings.threshold,
-          embeddingModel: settings.embeddingModel,
+          embeddingModel: override?.embeddingModel ?? settings.embeddingModel,
           cacheDir: service.embeddingCacheDir,
           signal: controller.signal,
           onPhase: throttled((message) => progress.report({ message })),

@@ -20,8 +20,8 @@ export interface GraphViewDeps {
   extensionUri: vscode.Uri;
   tools: ToolsTreeProvider;
   log: Log;
-  /** Builds the graph of a tool set (optionally at a threshold); true when it was built. */
-  build(toolsFile: string | undefined, threshold?: number): Promise<boolean>;
+  /** Builds the graph of a tool set (optionally at a threshold, with an embedding model other than the setting's); true when it was built. */
+  build(toolsFile: string | undefined, threshold?: number, embeddingModel?: string): Promise<boolean>;
 }
 
 /** The graph a run walked: its manifest's `graphSource`, else `<run>/graph.json`, else the one beside its tool set. */
@@ -45,14 +45,14 @@ export function registerGraphViewCommands(deps: GraphViewDeps): vscode.Disposabl
   const toolsFiles = new Map<string, string>();
   const open = (file: string) => GraphSession.open(file, toolsFiles.get(file));
   const hooks: GraphViewHooks = {
-    rebuild: async (graphFile, threshold) => {
+    rebuild: async (graphFile, threshold, model) => {
       const tf = toolsFiles.get(graphFile) ?? toolsFileForGraph(graphFile);
       if (!existsSync(tf)) {
         void vscode.window.showWarningMessage(`ToolFlow: no tool set beside ${path.basename(graphFile)} to rebuild from (expected ${path.basename(tf)}).`);
         return;
       }
       if (graphFileFor(tf) !== graphFile) return;
-      if (await deps.build(tf, threshold)) await GraphViewPanel.instance?.reload(open);
+      if (await deps.build(tf, threshold, model)) await GraphViewPanel.instance?.reload(open);
     },
   };
   const show = async (file: string, highlight?: Parameters<typeof GraphViewPanel.show>[5]) => {

@@ -14,8 +14,11 @@ import { GRAPH_VIEW_TYPE, type FromGraphWebview, type GraphWebviewState, type Hi
 import type { GraphSession } from './graphSession';
 
 export interface GraphViewHooks {
-  /** Rebuilds the graph file's tool set at a lower threshold (the "Build Tool Graph" command). */
-  rebuild(graphFile: string, threshold: number): Promise<void>;
+  /**
+   * Rebuilds the graph file's tool set at a lower threshold (the "Build Tool Graph" command) with the
+   * embedding model the graph was built with (τ is on that model's scale), not the current setting.
+   */
+  rebuild(graphFile: string, threshold: number, model: string | undefined): Promise<void>;
 }
 
 export class GraphViewPanel extends Disposable {
@@ -124,7 +127,7 @@ export class GraphViewPanel extends Disposable {
         if (!session || typeof start !== 'string' || !Number.isInteger(size) || size < 1 || size > 50 || !Number.isFinite(seed)) return;
         this.post({ kind: 'notification', method: 'graph/walk', params: session.walk(start, size, seed) });
       } else if (m.kind === 'notification' && m.method === 'graph/rebuild') {
-        if (this.file && typeof m.params.threshold === 'number') await this.hooks.rebuild(this.file, m.params.threshold);
+        if (this.file && typeof m.params.threshold === 'number') await this.hooks.rebuild(this.file, m.params.threshold, session?.payload.model || undefined);
       } else if (m.kind === 'notification' && m.method === 'graph/rendered') {
         this.log.info(`Tool graph view: first render of ${m.params.nodes} tools and ${m.params.edges} edges in ${m.params.ms} ms`);
       }

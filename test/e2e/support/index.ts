@@ -3,3 +3,4 @@ export { E2ESession, withSession, chromiumArgs, type SessionOptions } from './se
 export { Workbench, type TreeItem, type Problem, type ProblemCounts } from './workbench';
 export { CodeServer, defaultSettings } from './codeServer';
 export { readSetupInfo, repoRoot, sharedToolsDir, e2eDir, artifactsDir, type SetupInfo } from './setupInfo';
+export { sessionSteps, type SessionSteps } from './steps';

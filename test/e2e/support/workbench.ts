@@ -71,10 +71,12 @@ export class Workbench {
     await this.openPalette();
     const row = this.quickInputRows().filter({ hasText: new RegExp(`^\\s*${escapeRegExp(title)}`) }).first();
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       await this.quickInputBox.fill(`>${title}`);
       try {
-        await row.waitFor({ state: 'visible', timeout: 1_000 });
+        // On a loaded machine the palette filters slowly (seen: the row listed just after 20 s of
+        // 1 s rounds, each refilled before it could show): each round waits longer.
+        await row.waitFor({ state: 'visible', timeout: Math.min(5_000, 1_000 * attempt) });
         break;
       } catch {
         if (Date.now() > deadline) {

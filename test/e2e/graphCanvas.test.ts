@@ -1,0 +1,237 @@
+// "ToolFlow: Show Tool Graph" driven with the mouse and keyboard in a real VS Code + Chromium, sigma.js
+// drawing with software WebGL (SwiftShader): a tool clicked on the canvas (at the point where sigma
+// draws it) explains its edges as the engine does; "Sample from here" draws, step by step, the
+// engine's Algorithm 1 walk for the seed and start tool it shows, also where the τ slider hides some
+// of its edges; the τ slider moved below the built threshold offers a rebuild, and the rebuild shows
+// the engine's edge and component counts at that τ.
+import { after, before, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { createEmbedder } from '../../src/engine/embedding/embedder';
+import { buildToolGraph, loadGraph, OFFLINE_MODEL, saveGraph, type ToolGraph } from '../../src/engine/graph';
+import { countsAtThreshold, type ThresholdCountsResult } from '../../src/engine/graph/view/thresholdCounts';
+import { explainTool } from '../../src/engine/graph/view/explainTool';
+import { importPaths, serializeToolSet } from '../../src/engine/import';
+import { walkFromTool } from '../../src/engine/sampling';
+import type { GraphTestHook } from '../../src/shared/graphView';
+import { E2ESession, sessionSteps, sharedToolsDir } from './support';
+import { waitUntil } from './support/toolflowSteps';
+
+const TOOLS_REL = '.toolflow/tools/mcp.tools.json';
+const GRAPH_REL = '.toolflow/tools/mcp.graph.json';
+/** The slider's step (webview-ui/graph: `step="0.005"`). */
+const SLIDER_STEP = 0.005;
+/** Highlight colour of walks (webview-ui/graph). */
+const HIGHLIGHT = '#ffd400';
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+type Hooked = Window & { __toolflowGraph: GraphTestHook };
+
+async function status(frame: Frame): Promise<Record<string, string>> {
+  return frame.locator('#graph-status').evaluate((e) => ({ ...(e as HTMLElement).dataset }) as Record<string, string>);
+}
+
+/** Moves the τ slider with the keyboard (each arrow key is one step and one input event) until the view shows `target`. */
+async function moveSlider(frame: Frame, target: number): Promise<void> {
+  const slider = frame.locator('#graph-threshold');
+  await slider.focus();
+  const now = Number((await status(frame)).threshold);
+  const steps = Math.round((target - now) / SLIDER_STEP);
+  for (let i = 0; i < Math.abs(steps); i++) await slider.press(steps < 0 ? 'ArrowLeft' : 'ArrowRight');
+  await waitUntil(`τ ${target} on the slider`, async () => Number((await status(frame)).threshold) === target);
+}
+
+describe('tool graph view: canvas click, sample from here, rebuild below τ', { timeout: 900_000 }, () => {
+  let s: E2ESession;
+  let graph: ToolGraph;
+  let tau: number;
+  let frame: Frame;
+  /** The tool clicked on the canvas. */
+  let clicked = '';
+  /** τ of the rebuild, and the engine's counts of the graph built at that τ. */
+  let rebuildTau: number;
+  let rebuilt: ThresholdCountsResult & { nodes: number };
+  const steps = sessionSteps(() => s);
+  const { step } = steps;
+
+  before(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-e2e-graph-canvas-'));
+    try {
+      const { toolSet } = await importPaths([path.join(sharedToolsDir, 'mcp', 'mcp_tools.jsonl')]);
+      const tools = toolSet.tools;
+      const cacheDir = path.join(dir, 'cache');
+      const embedder = await createEmbedder({ model: OFFLINE_MODEL, offline: true, cacheDir });
+      const built = await buildToolGraph(tools, { embedder, cacheDir });
+      tau = built.threshold;
+      rebuildTau = round3(tau - 4 * SLIDER_STEP);
+      const lower = await buildToolGraph(tools, { embedder, cacheDir, threshold: rebuildTau });
+      rebuilt = { ...countsAtThreshold(lower.graph, rebuildTau), nodes: lower.graph.order };
+      await embedder.dispose();
+      // The embedding model setting stays at its default (a hub model this machine cannot download):
+      // a rebuild uses the model the graph was built with.
+      s = await E2ESession.start({ name: 'graph-canvas', workspaceFiles: { [TOOLS_REL]: serializeToolSet(toolSet) } });
+      // The graph file as "Build Tool Graph" leaves it beside the tool set; the test reads it back as the view's host does.
+      const graphFile = path.join(s.workspaceDir, GRAPH_REL);
+      await saveGraph(built.graph, graphFile);
+      graph = await loadGraph(graphFile);
+      assert.ok(rebuilt.edges > graph.size, `τ ${rebuildTau} links more tools than τ ${tau}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  after(async () => {
+    await s?.close(steps.failed);
+  });
+
+  step('a tool clicked on the WebGL canvas with the mouse explains its edges as the engine does', async () => {
+    const wb = s.workbench;
+    await wb.runCommand('ToolFlow: Show Tool Graph');
+    frame = await wb.webviewFrame('#graph-status[data-rendered="1"]', 90_000);
+    await waitUntil('the engine’s edge count', async () => Number((await status(frame)).edges) === graph.size);
+    await wb.dismissNotifications();
+    const canvas = frame.locator('#graph-canvas');
+    // Where sigma draws each tool; wait until nothing moves (the panel settling, a resize).
+    type Spot = [string, { x: number; y: number; radius: number } | null];
+    const names = graph.nodes();
+    const read = () => frame.evaluate((ns) => ns.map((n): Spot => [n, (window as unknown as Hooked).__toolflowGraph.nodeViewport(n)]), names);
+    let spots: Spot[] = [];
+    await waitUntil('the drawing to settle', async () => {
+      const prev = JSON.stringify(spots);
+      spots = await read();
+      await frame.page().waitForTimeout(300);
+      return spots.every(([, p]) => p) && JSON.stringify(spots) === prev;
+    });
+    const box = (await canvas.boundingBox())!;
+    // The linked tool whose disc stands furthest from every other disc, well inside the canvas.
+    let best: { name: string; x: number; y: number; clearance: number } | undefined;
+    for (const [name, p] of spots) {
+      if (!p || graph.degree(name) < 2 || p.x < 40 || p.y < 40 || p.x > box.width - 40 || p.y > box.height - 40) continue;
+      let clearance = Infinity;
+      for (const [other, q] of spots) if (other !== name && q) clearance = Math.min(clearance, Math.hypot(p.x - q.x, p.y - q.y) - p.radius - q.radius);
+      if (!best || clearance > best.clearance) best = { name, x: p.x, y: p.y, clearance };
+    }
+    assert.ok(best && best.clearance > 2, `a linked tool drawn clear of the others (${JSON.stringify(best)})`);
+    clicked = best.name;
+    await s.page.mouse.click(box.x + best.x, box.y + best.y);
+    await waitUntil(`${clicked} selected by the click`, async () => (await status(frame)).selected === clicked, 30_000);
+    await frame.locator('#graph-selected-name', { hasText: clicked }).waitFor();
+    const expected = explainTool(graph, clicked, tau)!.edges.slice(0, 300);
+    const rows = frame.locator('#graph-selected-edges li');
+    await waitUntil('the clicked tool’s edges', async () => (await rows.count()) === expected.length);
+    const shown = await rows.evaluateAll((lis) =>
+      lis.map((li) => ({
+        neighbour: li.querySelector('a')?.textContent ?? '',
+        kind: li.getAttribute('data-kind'),
+        direction: li.getAttribute('data-direction'),
+        field: li.getAttribute('data-field'),
+        neighbourField: li.getAttribute('data-neighbour-field'),
+        similarity: Number(li.getAttribute('data-similarity')),
+        why: li.querySelector('.why')?.textContent ?? '',
+      })),
+    );
+    assert.deepEqual(
+      shown.map(({ why: _why, ...e }) => e),
+      expected.map((e) => ({ neighbour: e.neighbour, kind: e.kind, direction: e.direction, field: e.field, neighbourField: e.neighbourField, similarity: e.similarity })),
+    );
+    assert.deepEqual(expected.map((e) => e.neighbour).sort(), graph.neighbors(clicked).sort(), 'every edge of the tool is explained');
+    for (const [i, e] of expected.entries()) {
+      assert.ok(shown[i]!.why.includes(e.field) && shown[i]!.why.includes(e.neighbourField), `the field pair is spelled out: ${shown[i]!.why}`);
+    }
+    await wb.screenshot('canvas-click-explains-edges');
+  });
+
+  step('"Sample from here" draws the engine’s Algorithm 1 walk for its seed, step by step, whatever τ the slider shows', async () => {
+    assert.ok(clicked, 'a tool was clicked');
+    // Record every step the banner shows, with the observer callback (a task of its own) that saw it:
+    // a walk drawn step by step shows each step in a later task than the one before.
+    await frame.evaluate(() => {
+      const w = window as unknown as { __walkSteps: Array<[number, number]> };
+      w.__walkSteps = [];
+      let batch = 0;
+      new MutationObserver((records) => {
+        batch++;
+        for (const r of records) {
+          const t = r.target as HTMLElement;
+          if (t.id === 'graph-walk') w.__walkSteps.push([batch, Number(t.dataset.step)]);
+        }
+      }).observe(document.getElementById('graph-banner')!, { subtree: true, attributes: true, attributeFilter: ['data-step'] });
+    });
+    await frame.locator('#graph-sample-size').fill('5');
+    await frame.locator('#graph-sample').click();
+    const walk = frame.locator('#graph-walk[data-done="true"]');
+    await walk.waitFor({ timeout: 60_000 });
+    const start = (await walk.getAttribute('data-start'))!;
+    const size = Number(await walk.getAttribute('data-size'));
+    const seed = Number(await walk.getAttribute('data-seed'));
+    assert.equal(start, clicked);
+    assert.equal(size, 5);
+    assert.match((await walk.textContent())!, new RegExp(`seed ${seed}\\b`), 'the seed is shown, so the walk can be replayed');
+    const engine = walkFromTool(graph, start, size, seed);
+    assert.ok(engine.steps.length >= 2, 'a walk of several steps');
+    const drawn = await frame.evaluate(() => (window as unknown as Hooked).__toolflowGraph.drawnWalk());
+    assert.deepEqual(drawn.nodes.map((n) => n.name), engine.tools, 'the walk’s tools, in the order it reached them');
+    assert.ok(drawn.nodes.every((n) => n.color === HIGHLIGHT), 'walk tools are highlighted');
+    const pair = (a: string, b: string) => [a, b].sort().join(' — ');
+    assert.deepEqual(drawn.edges.map((e) => pair(e.source, e.target)).sort(), [...new Set(engine.steps.map((x) => pair(x.from, x.to)))].sort(), 'the walk’s edges');
+    const hidden = drawn.edges.filter((e) => e.hidden || e.color !== HIGHLIGHT);
+    assert.deepEqual(hidden, [], 'every edge of the walk is drawn, highlighted');
+    const seen = await frame.evaluate(() => (window as unknown as { __walkSteps: Array<[number, number]> }).__walkSteps);
+    assert.deepEqual(seen.map(([, n]) => n), engine.steps.map((_x, i) => i + 1), 'every step shown, in order');
+    assert.equal(new Set(seen.map(([b]) => b)).size, seen.length, `one step at a time: ${JSON.stringify(seen)}`);
+    await s.workbench.screenshot('sample-from-here');
+    // τ at its top hides every edge of the graph; the walk (on the graph as built, as generation walks it) stays drawn.
+    await frame.locator('#graph-threshold').press('End');
+    await waitUntil('τ 1', async () => Number((await status(frame)).threshold) === 1);
+    const atTop = await frame.evaluate(() => (window as unknown as Hooked).__toolflowGraph.drawnWalk());
+    assert.deepEqual(atTop.edges.filter((e) => e.hidden || e.color !== HIGHLIGHT), [], 'the walk stays drawn above every edge’s similarity');
+    assert.deepEqual(atTop.nodes.map((n) => n.name), engine.tools);
+    await s.workbench.screenshot('walk-above-every-edge');
+  });
+
+  step('the τ slider below the built threshold offers a rebuild; the rebuilt graph has the engine’s counts at that τ', async () => {
+    await moveSlider(frame, rebuildTau);
+    const button = frame.locator('#graph-rebuild:not([hidden])');
+    await button.waitFor();
+    assert.equal(await button.textContent(), `Rebuild at τ ${rebuildTau.toFixed(3)}`);
+    // Below the built threshold the view counts what the graph holds (the edges under τ are not in it yet).
+    const below = await waitUntil('counts at the built τ', async () => {
+      const x = await status(frame);
+      return Number(x.countsThreshold) === tau ? x : undefined;
+    });
+    assert.equal(Number(below.edges), graph.size);
+    await s.workbench.screenshot('rebuild-offered');
+    await button.click();
+    const result = await waitUntil(
+      `the graph rebuilt at τ ${rebuildTau}`,
+      async () => {
+        const failure = (await s.workbench.notificationTexts()).find((t) => /tool graph failed|no tool set beside/.test(t));
+        if (failure) return { failure };
+        const x = await status(frame);
+        return Number(x.builtThreshold) === rebuildTau && Number(x.countsThreshold) === rebuildTau ? { st: x } : undefined;
+      },
+      180_000,
+      500,
+    );
+    assert.ok(result.st, `the rebuild failed: ${result.failure}`);
+    const st = result.st;
+    assert.equal(Number(st.nodes), rebuilt.nodes);
+    assert.equal(Number(st.edges), rebuilt.edges, 'the engine’s edge count at the new τ');
+    assert.equal(Number(st.components), rebuilt.components);
+    assert.equal(Number(st.threshold), rebuildTau, 'the slider sits on the new built threshold');
+    await frame.locator('#graph-rebuild[hidden]').waitFor({ state: 'attached' });
+    // The walk was the old graph's: nothing of it stays drawn on the rebuilt one.
+    assert.equal(st.walk, '0');
+    assert.deepEqual(await frame.evaluate(() => (window as unknown as Hooked).__toolflowGraph.drawnWalk()), { nodes: [], edges: [] });
+    const onDisk = await loadGraph(path.join(s.workspaceDir, GRAPH_REL));
+    assert.equal(onDisk.size, rebuilt.edges, 'the graph file beside the tool set was rebuilt');
+    assert.equal(onDisk.getAttribute('model'), OFFLINE_MODEL, 'with the model the graph was built with');
+    // The tool still selected now explains its edges of the rebuilt graph.
+    const expected = explainTool(onDisk, clicked, rebuildTau)!.edges.slice(0, 300);
+    await waitUntil('the clicked tool’s edges at the new τ', async () => Number(await frame.locator('#graph-selected-edges').getAttribute('data-count')) === explainTool(onDisk, clicked, rebuildTau)!.edges.length);
+    assert.equal(await frame.locator('#graph-selected-edges li').count(), expected.length);
+    await s.workbench.screenshot('rebuilt-at-lower-tau');
+  });
+});
