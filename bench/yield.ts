@@ -32,7 +32,7 @@ import { LlmClient } from '../src/engine/llm/llmClient';
 import { readRun, startRun } from '../src/engine/pipeline/runner';
 import type { DialogueRecord } from '../src/engine/pipeline/types';
 import type { FaultKind, FaultRule } from '../test/support/llm-simulator/faults';
-import { startLlmSimulator } from '../test/support/llm-simulator/server';
+import { startLlmSimulator, type RequestRecord } from '../test/support/llm-simulator/server';
 
 const repoRoot = path.resolve(__dirname, '..');
 const { values } = parseArgs({
@@ -95,6 +95,36 @@ function breaksPlan(r: DialogueRecord): boolean {
   return toolSteps.some((s) => (s.tools ?? []).length > 0 && !(s.tools ?? []).some((t) => called.has(t)));
 }
 
+/**
+ * Where the tokens went, from the simulator's own request log (what a server would bill): per agent,
+ * first asks and re-asks apart, prompt and completion apart. `delivered` answers reached the client;
+ * `lost` ones were computed but hung or cut off in transit (a real server bills them too); refused
+ * requests (429, 500) cost nothing.
+ */
+export function tokenBreakdown(log: readonly RequestRecord[]) {
+  const rows: Record<string, { requests: number; prompt: number; completion: number }> = {};
+  const add = (key: string, r: RequestRecord) => {
+    const row = (rows[key] ??= { requests: 0, prompt: 0, completion: 0 });
+    row.requests++;
+    row.prompt += r.promptTokens ?? 0;
+    row.completion += r.completionTokens ?? 0;
+  };
+  let delivered = 0;
+  let lost = 0;
+  for (const r of log) {
+    if (r.completionTokens === undefined) continue; // refused before an answer was built
+    const tokens = (r.promptTokens ?? 0) + r.completionTokens;
+    if (r.fault === 'hang' || r.fault === 'truncated-body') {
+      lost += tokens;
+      add('lost in transit (hang, truncated)', r);
+      continue;
+    }
+    delivered += tokens;
+    add(r.repair ? `${r.kind} re-ask` : r.kind, r);
+  }
+  return { rows, delivered, lost };
+}
+
 function tokensOf(r: DialogueRecord): number {
   return Object.values(r.usage).reduce((n, u) => n + (u ? u.promptTokens + u.completionTokens : 0), 0);
 }
@@ -133,6 +163,13 @@ async function once(rate: number, careless: number, tools: Awaited<ReturnType<ty
     for (const [k, n] of [...messages].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${String(n).padStart(3)} × ${k}`);
     const keeping = accepted.filter((r) => !breaksPlan(r)).length;
     console.log(`accepted dialogues that break their plan (independent check): ${accepted.length - keeping}; tokens per accepted dialogue that keeps its plan: ${keeping > 0 ? Math.round(tokens / keeping) : '∞'}`);
+    const bill = tokenBreakdown(sim.stats.log);
+    const per = (n: number) => (keeping > 0 ? Math.round(n / keeping) : Infinity);
+    console.log(`server bill (simulator log: every answer built, re-asks and failed requests included): ${bill.delivered + bill.lost} tokens = ${per(bill.delivered + bill.lost)} per plan-keeping accepted dialogue (${per(bill.delivered)} delivered + ${per(bill.lost)} lost in transit)`);
+    console.log('  per plan-keeping accepted dialogue, by agent:   requests   prompt  completion   total');
+    for (const [k, row] of Object.entries(bill.rows).sort((a, b) => b[1].prompt + b[1].completion - (a[1].prompt + a[1].completion))) {
+      console.log(`    ${k.padEnd(40)} ${(row.requests / Math.max(1, keeping)).toFixed(2).padStart(8)} ${String(per(row.prompt)).padStart(8)} ${String(per(row.completion)).padStart(11)} ${String(per(row.prompt + row.completion)).padStart(7)}`);
+    }
   } finally {
     await sim.close();
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });
