@@ -10,7 +10,7 @@ import { toOpenAITool, type Tool } from '../model/tool';
 import { ASSISTANT_SYSTEM_PROMPT, assistantRepairMessage, assistantTurn } from './agents/assistant';
 import { spokenTools } from './agents/spokenNames';
 import { USER_STYLES } from './agents/styles';
-import { simulateTool } from './agents/toolSimulator';
+import { simulateTool, type EarlierResult } from './agents/toolSimulator';
 import { planReasonOf, userTurn, type StepProgress, type UserContext, type UserTurn } from './agents/user';
 import type { MessageEvent as MessageWrittenEvent, PipelineEventListener } from './events';
 import { checkToolCall, filterDialogue, isToolStep, servesStep } from './filter';
@@ -73,6 +73,12 @@ function normalizeCalls(calls: ToolCall[] | undefined, used: Set<string>): ToolC
     out.push({ id, type: 'function', function: { name: String(c.function?.name ?? ''), arguments: args } });
   }
   return out;
+}
+
+/** The calls made so far and their results, for the tool simulator to stay consistent with. */
+function earlierResults(messages: readonly ChatMessage[]): EarlierResult[] {
+  const results = new Map(messages.flatMap((m) => (m.role === 'tool' ? [[m.tool_call_id, m.content] as [string, string]] : [])));
+  return messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []) : [])).flatMap((c) => (results.has(c.id) ? [{ name: c.function.name, arguments: c.function.arguments, content: results.get(c.id)! }] : []));
 }
 
 export async function generateDialogue(input: DialogueInput): Promise<DialogueRecord> {
@@ -181,7 +187,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         // the filter says why.
         if (problems.length > 0) break conversation;
         const errors = calls.map(() => rng() < options.toolErrorRate);
-        const results = await Promise.all(calls.map((c, k) => simulateTool(model, byTool.get(c.function.name)!, c.function.arguments, errors[k]!, signal, PROTOCOL_REPAIRS)));
+        const results = await Promise.all(calls.map((c, k) => simulateTool(model, byTool.get(c.function.name)!, c.function.arguments, errors[k]!, signal, PROTOCOL_REPAIRS, earlierResults(messages))));
         results.forEach((r, k) => {
           const call = calls[k]!;
           push({ role: 'tool', tool_call_id: call.id, content: r.content }, 'tool');
