@@ -111,6 +111,19 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
   /** Which step each user message served (0-based), and how far the current step got. */
   const userTurnSteps: Array<{ messageIndex: number; step: number }> = [];
   const progress: StepProgress = { turnsInStep: 0, served: false };
+  /** Tools of the current step that were called and returned a result (not an error). */
+  const answeredInStep = new Set<string>();
+  /**
+   * The plan is done once its last step is a tool step whose every named tool returned a result and
+   * the assistant has replied from it: the user agent would only say goodbye, which is not recorded
+   * (a finishing turn adds no message), so the dialogue ends without that request. Steps of other
+   * kinds, and a tool that failed, still go back to the user agent, who decides.
+   */
+  const planDone = (): boolean => {
+    const step = plan?.steps[currentStep - 1];
+    if (!plan || !step || currentStep !== plan.steps.length || !isToolStep(step) || !progress.served) return false;
+    return (step.tools ?? []).every((t) => answeredInStep.has(t)) && answeredInStep.size > 0;
+  };
   const push = (m: ChatMessage, author: 'user' | 'assistant' | 'tool') => {
     messages.push(m);
     const event: MessageWrittenEvent = { type: 'message', id, messageIndex: messages.length - 1, author, message: m };
@@ -147,6 +160,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         currentStep++;
         progress.turnsInStep = 0;
         progress.served = false;
+        answeredInStep.clear();
       }
       if (turn.finished || (plan && currentStep > plan.steps.length)) break;
       push({ role: 'user', content: turn.message }, 'user');
@@ -181,7 +195,10 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         push(calls.length > 0 ? { role: 'assistant', content, tool_calls: calls } : { role: 'assistant', content: content ?? '' }, 'assistant');
         // An empty reply is rejected by the filter (empty-turn); asking the user for more is wasted tokens.
         if (calls.length === 0 && content === null) break conversation;
-        if (calls.length === 0) break;
+        if (calls.length === 0) {
+          if (planDone()) break conversation;
+          break;
+        }
         for (const c of calls) emit({ type: 'tool-call', id, call: c });
         // A call the tool cannot run (unknown tool, bad arguments) after the repairs ends the dialogue;
         // the filter says why.
@@ -195,6 +212,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         });
         const step = plan?.steps[currentStep - 1];
         if (step && isToolStep(step) && calls.some((c) => servesStep(step, c.function.name))) progress.served = true;
+        calls.forEach((c, k) => step && servesStep(step, c.function.name) && results[k]!.result.ok && answeredInStep.add(c.function.name));
       }
     }
   } catch (e) {

@@ -136,7 +136,8 @@ describe('names as people say them', () => {
       },
     };
     sim.setFaults([]);
-    const options: RunGenerationOptions = { ...DEFAULT_OPTIONS, count: 1, sampling: 'random', planSteps: { min: 1, max: 1 }, toolErrorRate: 0, irrelevanceRate: 0 };
+    // Two steps: the user agent's second turn hears about the call of the first.
+    const options: RunGenerationOptions = { ...DEFAULT_OPTIONS, count: 1, sampling: 'random', planSteps: { min: 2, max: 2 }, toolErrorRate: 0, irrelevanceRate: 0 };
     const r = await generateDialogue({ index: 0, seed: 3, tools: [suffixed], model: recording, meter: new TokenMeter(undefined), options, signal: new AbortController().signal, emit: () => {} });
     assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
     const user = seen.filter((x) => x.role === 'user');
