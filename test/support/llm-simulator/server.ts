@@ -44,6 +44,11 @@ export interface LlmSimulatorOptions {
   faults?: FaultRule[];
   /** Model id listed by GET /v1/models (default "toolflow-simulator"). */
   model?: string;
+  /**
+   * A second prompt-token count per request for the log (`countedPromptTokens`), e.g. a real
+   * tokenizer's (benchmarks cross-check the 4-characters-per-token `usage` with it). Not reported in `usage`.
+   */
+  countPromptTokens?: (body: ChatCompletionBody) => number;
 }
 
 export interface RequestRecord {
@@ -62,6 +67,10 @@ export interface RequestRecord {
   completionTokens?: number;
   /** The request is a re-ask: its last message starts with "Your previous reply could not be used". */
   repair?: boolean;
+  /** Of `promptTokens`, those of the `tools` array (the offered tools' JSON), when the request has tools. */
+  toolsTokens?: number;
+  /** The prompt's tokens by the `countPromptTokens` option, when it is set. */
+  countedPromptTokens?: number;
 }
 
 export interface SimulatorStats {
@@ -303,6 +312,8 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     const rec = recognise(body);
     record.kind = rec.kind;
     record.promptTokens = promptTokensOf(raw);
+    if (Array.isArray(body.tools) && body.tools.length > 0) record.toolsTokens = promptTokensOf(JSON.stringify(body.tools));
+    if (options.countPromptTokens) record.countedPromptTokens = options.countPromptTokens(body);
     const lastMessage = body.messages[body.messages.length - 1];
     if (lastMessage?.role === 'user' && textOf(lastMessage).startsWith(REPAIR_LEAD)) record.repair = true;
     record.stream = body.stream === true;
