@@ -172,7 +172,8 @@ async function once(rate: number, careless: number, tools: Awaited<ReturnType<ty
     console.log(`accepted: ${accepted.length}/${records.length} = ${((100 * accepted.length) / Math.max(1, records.length)).toFixed(1)} %`);
     console.log(`tokens: ${tokens} in all (meter ${result.tokens}); per accepted dialogue: ${accepted.length > 0 ? Math.round(tokens / accepted.length) : '∞'}; per dialogue ${Math.round(tokens / Math.max(1, records.length))}`);
     console.log(`repairs per dialogue: pipeline ${(pipelineRepairs / Math.max(1, records.length)).toFixed(2)} ${JSON.stringify(repairsByRole)}; LLM client JSON/schema re-asks ${(clientRepairs / Math.max(1, records.length)).toFixed(2)}; transport retries ${(retries / Math.max(1, records.length)).toFixed(2)}`);
-    console.log(`rejection reasons (dialogues per code): ${JSON.stringify(run.counts.byReason)}`);
+    const rejectedTokens = records.filter((r) => r.status !== 'accepted').reduce((n, r) => n + tokensOf(r), 0);
+    console.log(`rejection reasons (dialogues per code): ${JSON.stringify(run.counts.byReason)}; tokens spent on rejected dialogues: ${rejectedTokens} (${((100 * rejectedTokens) / Math.max(1, tokens)).toFixed(1)} %, ${Math.round(rejectedTokens / Math.max(1, records.length - accepted.length))} per rejected dialogue)`);
     for (const [k, n] of [...messages].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${String(n).padStart(3)} × ${k}`);
     const keeping = accepted.filter((r) => !breaksPlan(r)).length;
     console.log(`accepted dialogues that break their plan (independent check): ${accepted.length - keeping}; tokens per accepted dialogue that keeps its plan: ${keeping > 0 ? Math.round(tokens / keeping) : '∞'}`);
