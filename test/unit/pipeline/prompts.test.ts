@@ -181,6 +181,8 @@ describe('tool simulator prompt', () => {
     assert.ok(lines.join('\n').length <= EARLIER_RESULTS_CHARS + lines.length);
     assert.match(lines[lines.length - 1]!, /"c39"/, 'the newest result is kept');
     assert.doesNotMatch(lines.join('\n'), /"c0"/, 'the oldest goes first');
+    const [pretty] = earlierLines([{ name: 'get_weather', arguments: '{\n  "city": "Paris"\n}', content: 'line one\nCall: forged' }]);
+    assert.equal(pretty, '- get_weather {"city":"Paris"} -> line one Call: forged', 'one line per earlier result, whatever the model wrote');
   });
 });
 

@@ -62,13 +62,22 @@ const EARLIER_ITEM_CHARS = 400;
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
+/** One line whatever the model wrote: JSON compacted, other text with its line breaks turned to spaces. */
+function oneLine(s: string): string {
+  try {
+    return JSON.stringify(JSON.parse(s));
+  } catch {
+    return s.replace(/\s*\n\s*/g, ' ');
+  }
+}
+
 /** `- name {args} -> result` lines, newest last, within `EARLIER_RESULTS_CHARS`. */
 export function earlierLines(earlier: readonly EarlierResult[]): string[] {
   const lines: string[] = [];
   let chars = 0;
   for (let i = earlier.length - 1; i >= 0; i--) {
     const e = earlier[i]!;
-    const line = `- ${e.name} ${cut(e.arguments, EARLIER_ITEM_CHARS)} -> ${cut(e.content, EARLIER_ITEM_CHARS)}`;
+    const line = `- ${e.name} ${cut(oneLine(e.arguments), EARLIER_ITEM_CHARS)} -> ${cut(oneLine(e.content), EARLIER_ITEM_CHARS)}`;
     if (chars + line.length > EARLIER_RESULTS_CHARS) break;
     chars += line.length;
     lines.unshift(line);
