@@ -156,6 +156,9 @@ export function validatePlan(value: unknown, toolNames: readonly string[], targe
       }
     }
     if (kind === 'irrelevant' && names && names.length > 0) errors.push(`${where}/tools must be absent: an "irrelevant" step is one no given tool can do`);
+    // A tool step that names no tool leaves the assistant guessing and the filter nothing to check:
+    // such plans come from a model that ignored the protocol, and doom their dialogue.
+    if ((kind === 'tool' || kind === 'missing-detail') && toolNames.length > 0 && (tools === undefined || (Array.isArray(tools) && tools.length === 0))) errors.push(`${where}/tools must list the id(s) of the tool(s) this step needs`);
     if (kinds.includes(kind as PlanStepKind) && typeof request === 'string') {
       // One line per step in the user agent's prompt: newlines in model output must not forge steps.
       const text = request.replace(/\s+/g, ' ').trim();
