@@ -32,7 +32,9 @@ import { LlmClient } from '../src/engine/llm/llmClient';
 import { readRun, startRun } from '../src/engine/pipeline/runner';
 import type { DialogueRecord } from '../src/engine/pipeline/types';
 import type { FaultKind, FaultRule } from '../test/support/llm-simulator/faults';
-import { startLlmSimulator } from '../test/support/llm-simulator/server';
+import type { ChatCompletionBody } from '../test/support/llm-simulator/requestShape';
+import { startLlmSimulator, type RequestRecord } from '../test/support/llm-simulator/server';
+import { countChatTokens, countTokens } from '../src/engine/export/tokens';
 
 const repoRoot = path.resolve(__dirname, '..');
 const { values } = parseArgs({
@@ -95,12 +97,53 @@ function breaksPlan(r: DialogueRecord): boolean {
   return toolSteps.some((s) => (s.tools ?? []).length > 0 && !(s.tools ?? []).some((t) => called.has(t)));
 }
 
+/**
+ * Where the tokens went, from the simulator's own request log (what a server would bill): per agent,
+ * first asks and re-asks apart, prompt and completion apart. `delivered` answers reached the client;
+ * `lost` ones were computed but hung or cut off in transit (a real server bills them too); refused
+ * requests (429, 500) cost nothing.
+ */
+export function tokenBreakdown(log: readonly RequestRecord[]) {
+  const rows: Record<string, { requests: number; prompt: number; completion: number; o200kPrompt: number }> = {};
+  const add = (key: string, r: RequestRecord) => {
+    const row = (rows[key] ??= { requests: 0, prompt: 0, completion: 0, o200kPrompt: 0 });
+    row.requests++;
+    row.prompt += r.promptTokens ?? 0;
+    row.completion += r.completionTokens ?? 0;
+    row.o200kPrompt += r.countedPromptTokens ?? 0;
+  };
+  let delivered = 0;
+  let lost = 0;
+  let offeredTools = 0;
+  let o200k = 0;
+  for (const r of log) {
+    if (r.completionTokens === undefined) continue; // refused before an answer was built
+    const tokens = (r.promptTokens ?? 0) + r.completionTokens;
+    offeredTools += r.toolsTokens ?? 0;
+    o200k += (r.countedPromptTokens ?? 0) + r.completionTokens;
+    if (r.fault === 'hang' || r.fault === 'truncated-body') {
+      lost += tokens;
+      add('lost in transit (hang, truncated)', r);
+      continue;
+    }
+    delivered += tokens;
+    add(r.repair ? `${r.kind} re-ask` : r.kind, r);
+  }
+  return { rows, delivered, lost, offeredTools, o200k };
+}
+
+/** A request's prompt by a real tokenizer: the messages and tools as the exporters count them, plus the response_format schema. */
+function o200kPromptTokens(body: ChatCompletionBody): number {
+  const schema = body.response_format?.json_schema?.schema;
+  return countChatTokens(body.messages as unknown as Array<Record<string, unknown>>, body.tools) + (schema ? countTokens(schema) : 0);
+}
+
 function tokensOf(r: DialogueRecord): number {
   return Object.values(r.usage).reduce((n, u) => n + (u ? u.promptTokens + u.completionTokens : 0), 0);
 }
 
 async function once(rate: number, careless: number, tools: Awaited<ReturnType<typeof loadTools>>): Promise<void> {
-  const sim = await startLlmSimulator({ seed: `yield-${values.seed}`, faults: faultMix(rate, careless) });
+  const sim = await startLlmSimulator({ seed: `yield-${values.seed}`, faults: faultMix(rate, careless), countPromptTokens: o200kPromptTokens });
   let clientRepairs = 0;
   let retries = 0;
   const model = new LlmClient(
@@ -129,10 +172,20 @@ async function once(rate: number, careless: number, tools: Awaited<ReturnType<ty
     console.log(`accepted: ${accepted.length}/${records.length} = ${((100 * accepted.length) / Math.max(1, records.length)).toFixed(1)} %`);
     console.log(`tokens: ${tokens} in all (meter ${result.tokens}); per accepted dialogue: ${accepted.length > 0 ? Math.round(tokens / accepted.length) : '∞'}; per dialogue ${Math.round(tokens / Math.max(1, records.length))}`);
     console.log(`repairs per dialogue: pipeline ${(pipelineRepairs / Math.max(1, records.length)).toFixed(2)} ${JSON.stringify(repairsByRole)}; LLM client JSON/schema re-asks ${(clientRepairs / Math.max(1, records.length)).toFixed(2)}; transport retries ${(retries / Math.max(1, records.length)).toFixed(2)}`);
-    console.log(`rejection reasons (dialogues per code): ${JSON.stringify(run.counts.byReason)}`);
+    const rejectedTokens = records.filter((r) => r.status !== 'accepted').reduce((n, r) => n + tokensOf(r), 0);
+    console.log(`rejection reasons (dialogues per code): ${JSON.stringify(run.counts.byReason)}; tokens spent on rejected dialogues: ${rejectedTokens} (${((100 * rejectedTokens) / Math.max(1, tokens)).toFixed(1)} %, ${Math.round(rejectedTokens / Math.max(1, records.length - accepted.length))} per rejected dialogue)`);
     for (const [k, n] of [...messages].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${String(n).padStart(3)} × ${k}`);
     const keeping = accepted.filter((r) => !breaksPlan(r)).length;
     console.log(`accepted dialogues that break their plan (independent check): ${accepted.length - keeping}; tokens per accepted dialogue that keeps its plan: ${keeping > 0 ? Math.round(tokens / keeping) : '∞'}`);
+    const bill = tokenBreakdown(sim.stats.log);
+    const per = (n: number) => (keeping > 0 ? Math.round(n / keeping) : Infinity);
+    console.log(`server bill (simulator log: every answer built, re-asks and failed requests included): ${bill.delivered + bill.lost} tokens = ${per(bill.delivered + bill.lost)} per plan-keeping accepted dialogue (${per(bill.delivered)} delivered + ${per(bill.lost)} lost in transit)`);
+    console.log(`  of which the offered tools' JSON in assistant requests (the training data's tools, as imported): ${per(bill.offeredTools)}`);
+    console.log(`  the same bill with prompts counted by o200k_base (gpt-tokenizer, OpenAI's chat-message estimate; completions as above): ${per(bill.o200k)} per plan-keeping accepted dialogue`);
+    console.log('  per plan-keeping accepted dialogue, by agent:   requests   prompt  completion   total  (o200k prompt)');
+    for (const [k, row] of Object.entries(bill.rows).sort((a, b) => b[1].prompt + b[1].completion - (a[1].prompt + a[1].completion))) {
+      console.log(`    ${k.padEnd(40)} ${(row.requests / Math.max(1, keeping)).toFixed(2).padStart(8)} ${String(per(row.prompt)).padStart(8)} ${String(per(row.completion)).padStart(11)} ${String(per(row.prompt + row.completion)).padStart(7)}  (${per(row.o200kPrompt)})`);
+    }
   } finally {
     await sim.close();
     fs.rmSync(path.dirname(dir), { recursive: true, force: true });

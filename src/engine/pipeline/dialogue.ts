@@ -10,7 +10,7 @@ import { toOpenAITool, type Tool } from '../model/tool';
 import { ASSISTANT_SYSTEM_PROMPT, assistantRepairMessage, assistantTurn } from './agents/assistant';
 import { spokenTools } from './agents/spokenNames';
 import { USER_STYLES } from './agents/styles';
-import { simulateTool } from './agents/toolSimulator';
+import { simulateTool, type EarlierResult } from './agents/toolSimulator';
 import { planReasonOf, userTurn, type StepProgress, type UserContext, type UserTurn } from './agents/user';
 import type { MessageEvent as MessageWrittenEvent, PipelineEventListener } from './events';
 import { checkToolCall, filterDialogue, isToolStep, servesStep } from './filter';
@@ -75,6 +75,12 @@ function normalizeCalls(calls: ToolCall[] | undefined, used: Set<string>): ToolC
   return out;
 }
 
+/** The calls made so far and their results, for the tool simulator to stay consistent with. */
+function earlierResults(messages: readonly ChatMessage[]): EarlierResult[] {
+  const results = new Map(messages.flatMap((m) => (m.role === 'tool' ? [[m.tool_call_id, m.content] as [string, string]] : [])));
+  return messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []) : [])).flatMap((c) => (results.has(c.id) ? [{ name: c.function.name, arguments: c.function.arguments, content: results.get(c.id)! }] : []));
+}
+
 export async function generateDialogue(input: DialogueInput): Promise<DialogueRecord> {
   const { index, seed, options, signal, emit } = input;
   const id = dialogueId(index);
@@ -105,6 +111,19 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
   /** Which step each user message served (0-based), and how far the current step got. */
   const userTurnSteps: Array<{ messageIndex: number; step: number }> = [];
   const progress: StepProgress = { turnsInStep: 0, served: false };
+  /** Tools of the current step that were called and returned a result (not an error). */
+  const answeredInStep = new Set<string>();
+  /**
+   * The plan is done once its last step is a tool step whose every named tool returned a result and
+   * the assistant has replied from it: the user agent would only say goodbye, which is not recorded
+   * (a finishing turn adds no message), so the dialogue ends without that request. Steps of other
+   * kinds, and a tool that failed, still go back to the user agent, who decides.
+   */
+  const planDone = (): boolean => {
+    const step = plan?.steps[currentStep - 1];
+    if (!plan || !step || currentStep !== plan.steps.length || !isToolStep(step) || !progress.served) return false;
+    return (step.tools ?? []).every((t) => answeredInStep.has(t)) && answeredInStep.size > 0;
+  };
   const push = (m: ChatMessage, author: 'user' | 'assistant' | 'tool') => {
     messages.push(m);
     const event: MessageWrittenEvent = { type: 'message', id, messageIndex: messages.length - 1, author, message: m };
@@ -141,6 +160,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         currentStep++;
         progress.turnsInStep = 0;
         progress.served = false;
+        answeredInStep.clear();
       }
       if (turn.finished || (plan && currentStep > plan.steps.length)) break;
       push({ role: 'user', content: turn.message }, 'user');
@@ -175,13 +195,16 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         push(calls.length > 0 ? { role: 'assistant', content, tool_calls: calls } : { role: 'assistant', content: content ?? '' }, 'assistant');
         // An empty reply is rejected by the filter (empty-turn); asking the user for more is wasted tokens.
         if (calls.length === 0 && content === null) break conversation;
-        if (calls.length === 0) break;
+        if (calls.length === 0) {
+          if (planDone()) break conversation;
+          break;
+        }
         for (const c of calls) emit({ type: 'tool-call', id, call: c });
         // A call the tool cannot run (unknown tool, bad arguments) after the repairs ends the dialogue;
         // the filter says why.
         if (problems.length > 0) break conversation;
         const errors = calls.map(() => rng() < options.toolErrorRate);
-        const results = await Promise.all(calls.map((c, k) => simulateTool(model, byTool.get(c.function.name)!, c.function.arguments, errors[k]!, signal, PROTOCOL_REPAIRS)));
+        const results = await Promise.all(calls.map((c, k) => simulateTool(model, byTool.get(c.function.name)!, c.function.arguments, errors[k]!, signal, PROTOCOL_REPAIRS, earlierResults(messages))));
         results.forEach((r, k) => {
           const call = calls[k]!;
           push({ role: 'tool', tool_call_id: call.id, content: r.content }, 'tool');
@@ -189,6 +212,7 @@ export async function generateDialogue(input: DialogueInput): Promise<DialogueRe
         });
         const step = plan?.steps[currentStep - 1];
         if (step && isToolStep(step) && calls.some((c) => servesStep(step, c.function.name))) progress.served = true;
+        calls.forEach((c, k) => step && servesStep(step, c.function.name) && results[k]!.result.ok && answeredInStep.add(c.function.name));
       }
     }
   } catch (e) {

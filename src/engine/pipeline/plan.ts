@@ -60,34 +60,29 @@ export function planSchema(toolNames: string[], special: SpecialSteps = {}): Jso
   };
 }
 
-/** The planner's rules (ids are what the prompt tests check). */
+/** The planner's rules (ids are what the prompt tests check), each said once and briefly. */
 export const PLANNER_RULES: readonly PromptRule[] = [
-  { id: 'role', text: 'You plan a realistic multi-turn conversation between a user and an AI assistant that can call tools.' },
-  { id: 'steps', text: 'Write the plan as a list of steps. Each step is one thing the user asks for:' },
+  { id: 'role', text: 'Plan a realistic conversation between a user and an AI assistant that can call tools: steps that follow one user goal, each one thing the user asks for.' },
   {
     id: 'tool-step',
-    text: [
-      '- kind "tool": a request that needs one or more of the given tools; list their ids (the "id" of each tool) in "tools".',
-      '  Later steps may build on results of earlier ones (e.g. use a value a previous tool returned).',
-      '  Sometimes leave out a required detail so the assistant has to ask for it.',
-    ].join('\n'),
+    text: '- kind "tool": needs one or more of the tools; list their ids in "tools". It may build on results of earlier steps, and sometimes leaves out a required detail for the assistant to ask for.',
   },
-  { id: 'chitchat-step', text: '- kind "chitchat": small talk or a question the assistant answers without tools.' },
-  { id: 'only-given-tools', text: 'Use only the tools given. Make the conversation coherent: the steps should follow one user goal.' },
-  { id: 'spoken-requests', text: 'Write each "request" as a short description of what the user wants in that step, not as dialogue; name tools as a person would (their "name"), never by their id.' },
+  { id: 'chitchat-step', text: '- kind "chitchat": small talk or a question answered without tools.' },
+  { id: 'only-given-tools', text: 'Use only the tools given.' },
+  { id: 'spoken-requests', text: 'Each "request" briefly says what the user wants, not as dialogue, naming tools as a person would (their name), never by their id.' },
   { id: 'json-only', text: 'Answer with JSON only.' },
 ];
 
 /** Added when the dialogue must have an irrelevance step. */
 export const IRRELEVANT_STEP_RULE: PromptRule = {
   id: 'irrelevant-step',
-  text: '- kind "irrelevant": the user asks for something related to the goal that none of the given tools can do (no "tools"); the assistant must answer or decline without calling a tool.',
+  text: '- kind "irrelevant": the user asks for something related to the goal that none of the given tools can do (no "tools"); the assistant must answer or decline without a tool.',
 };
 
 /** Added when the dialogue must have a missing-detail step. */
 export const MISSING_DETAIL_STEP_RULE: PromptRule = {
   id: 'missing-detail-step',
-  text: '- kind "missing-detail": like a "tool" step (with "tools"), but the request leaves out a required parameter value, and says which; the assistant must ask for it before calling.',
+  text: '- kind "missing-detail": a "tool" step whose request leaves out a required parameter value, and says which; the assistant must ask for it before calling.',
 };
 
 export function plannerSystemPrompt(special: SpecialSteps = {}): string {
@@ -98,6 +93,22 @@ export function plannerSystemPrompt(special: SpecialSteps = {}): string {
   return renderRules(rules);
 }
 
+/** First words of the tool list in the planner's prompt (the LLM simulator, a test double, reads the lines after it). */
+export const PLAN_TOOLS_LEAD = 'Tools, one per line: - id ("name"): description. Parameters: names (* = required)';
+
+/**
+ * One line per tool for the planner: the id it cites, the name a person says, the description and
+ * the parameter names (required ones starred, so it can leave a required detail out). The planner
+ * writes requests, not calls: parameter schemas would cost tokens on every plan and help it not at all.
+ */
+export function plannerToolLine(tool: OpenAITool | SpokenTool): string {
+  const [id, name, description, parameters] = 'function' in tool ? [tool.function.name, tool.function.name, tool.function.description ?? '', tool.function.parameters] : [tool.id, tool.name, tool.description, tool.parameters];
+  const required = new Set(Array.isArray(parameters?.required) ? parameters.required : []);
+  const params = Object.keys(parameters?.properties ?? {}).map((p) => (required.has(p) ? `${p}*` : p));
+  const said = description.replace(/\s+/g, ' ').trim();
+  return `- ${id} ("${name}"): ${said}${params.length > 0 ? ` Parameters: ${params.join(', ')}` : ''}`;
+}
+
 export function planMessages(tools: ReadonlyArray<OpenAITool | SpokenTool>, targetSteps: number, special: SpecialSteps = {}): ChatMessage[] {
   const irrelevantSteps = special.irrelevant ?? 0;
   const missingDetailSteps = special.missingDetail ?? 0;
@@ -106,12 +117,9 @@ export function planMessages(tools: ReadonlyArray<OpenAITool | SpokenTool>, targ
     {
       role: 'user',
       content: [
-        'Available tools:',
-        '```json',
-        JSON.stringify(tools, null, 2),
-        '```',
-        `Target steps: ${targetSteps}`,
-        'Include at least one tool step; chitchat steps are optional.',
+        `${PLAN_TOOLS_LEAD}:`,
+        ...tools.map(plannerToolLine),
+        `Target steps: ${targetSteps}, at least one a tool step.`,
         ...(irrelevantSteps > 0 ? [`Include exactly ${irrelevantSteps} step(s) of kind "irrelevant".`] : []),
         ...(missingDetailSteps > 0 ? [`Include exactly ${missingDetailSteps} step(s) of kind "missing-detail".`] : []),
       ].join('\n'),
@@ -148,6 +156,9 @@ export function validatePlan(value: unknown, toolNames: readonly string[], targe
       }
     }
     if (kind === 'irrelevant' && names && names.length > 0) errors.push(`${where}/tools must be absent: an "irrelevant" step is one no given tool can do`);
+    // A tool step that names no tool leaves the assistant guessing and the filter nothing to check:
+    // such plans come from a model that ignored the protocol, and doom their dialogue.
+    if ((kind === 'tool' || kind === 'missing-detail') && toolNames.length > 0 && (tools === undefined || (Array.isArray(tools) && tools.length === 0))) errors.push(`${where}/tools must list the id(s) of the tool(s) this step needs`);
     if (kinds.includes(kind as PlanStepKind) && typeof request === 'string') {
       // One line per step in the user agent's prompt: newlines in model output must not forge steps.
       const text = request.replace(/\s+/g, ' ').trim();

@@ -44,6 +44,11 @@ export interface LlmSimulatorOptions {
   faults?: FaultRule[];
   /** Model id listed by GET /v1/models (default "toolflow-simulator"). */
   model?: string;
+  /**
+   * A second prompt-token count per request for the log (`countedPromptTokens`), e.g. a real
+   * tokenizer's (benchmarks cross-check the 4-characters-per-token `usage` with it). Not reported in `usage`.
+   */
+  countPromptTokens?: (body: ChatCompletionBody) => number;
 }
 
 export interface RequestRecord {
@@ -56,6 +61,16 @@ export interface RequestRecord {
   fault?: FaultKind;
   /** HTTP status sent (0 while hanging or when the client went away first). */
   status: number;
+  /** Prompt tokens of the request as `usage` counts them (set once the body is read and parsed). */
+  promptTokens?: number;
+  /** Completion tokens of the answer as `usage` counts them (set when an answer was built). */
+  completionTokens?: number;
+  /** The request is a re-ask: its last message starts with "Your previous reply could not be used". */
+  repair?: boolean;
+  /** Of `promptTokens`, those of the `tools` array (the offered tools' JSON), when the request has tools. */
+  toolsTokens?: number;
+  /** The prompt's tokens by the `countPromptTokens` option, when it is set. */
+  countedPromptTokens?: number;
 }
 
 export interface SimulatorStats {
@@ -91,6 +106,13 @@ function emptyStats(): SimulatorStats {
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
+/** First words of every re-ask (the LLM client's `repairMessage` and the assistant's repair feedback). */
+const REPAIR_LEAD = 'Your previous reply could not be used';
+
+/** Prompt tokens of a request: about 4 characters of the raw body (messages, tools, response_format) per token. */
+function promptTokensOf(raw: string): number {
+  return Math.ceil(raw.length / 4);
+}
 const MAX_RECORDS = 100_000;
 /** Distinct request contents remembered for fault decisions before the memory is cleared. */
 const MAX_SEEN = 200_000;
@@ -222,7 +244,7 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
   }
 
   function usageFor(raw: string, a: Answer) {
-    const prompt = Math.ceil(raw.length / 4);
+    const prompt = promptTokensOf(raw);
     const completion = Math.ceil(((a.content ?? '').length + (a.toolCalls.length > 0 ? JSON.stringify(a.toolCalls).length : 0)) / 4);
     return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
   }
@@ -289,6 +311,11 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     }
     const rec = recognise(body);
     record.kind = rec.kind;
+    record.promptTokens = promptTokensOf(raw);
+    if (Array.isArray(body.tools) && body.tools.length > 0) record.toolsTokens = promptTokensOf(JSON.stringify(body.tools));
+    if (options.countPromptTokens) record.countedPromptTokens = options.countPromptTokens(body);
+    const lastMessage = body.messages[body.messages.length - 1];
+    if (lastMessage?.role === 'user' && textOf(lastMessage).startsWith(REPAIR_LEAD)) record.repair = true;
     record.stream = body.stream === true;
     mine.byKind[rec.kind] = (mine.byKind[rec.kind] ?? 0) + 1;
     if (rec.structured) {
@@ -339,6 +366,7 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
 
     const rng = new SeededRandom(`${seed}\u0000${contentHash}`);
     const a = answer(rec, body, rng, fault);
+    record.completionTokens = usageFor(raw, a).completion_tokens;
 
     if (body.stream === true) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

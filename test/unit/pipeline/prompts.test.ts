@@ -9,7 +9,7 @@ import { ASSISTANT_RULES, ASSISTANT_SYSTEM_PROMPT, assistantMessages, assistantR
 import { USER_BASE_RULES, USER_OUTPUT_RULES, USER_PLAN_RULES, userMessages, userSystemPrompt, type UserContext } from '../../../src/engine/pipeline/agents/user';
 import { spokenName, spokenTools } from '../../../src/engine/pipeline/agents/spokenNames';
 import { planMessages, plannerSystemPrompt, PLANNER_RULES } from '../../../src/engine/pipeline/plan';
-import { toolSimulatorMessages } from '../../../src/engine/pipeline/agents/toolSimulator';
+import { EARLIER_RESULTS_CHARS, earlierLines, toolSimulatorMessages } from '../../../src/engine/pipeline/agents/toolSimulator';
 import type { PromptRule } from '../../../src/engine/pipeline/agents/promptRules';
 import type { DialoguePlan } from '../../../src/engine/pipeline/types';
 import { offered, tool, weatherTool } from '../../support/pipeline/builders';
@@ -82,12 +82,20 @@ describe('user agent prompt', () => {
     assert.doesNotMatch(p, /create_vulnerability/);
   });
 
-  test('the transcript shows tool calls by their spoken names', () => {
+  test('the transcript says which tool the assistant used, by its spoken name, and shows no arguments or results', () => {
     const m = userMessages(ctx(1), [
       { role: 'user', content: 'Weather in Paris?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: '{"temperature":18,"condition":"cloudy"}' },
+      { role: 'assistant', content: 'It is 18 degrees and cloudy.' },
     ]);
-    assert.match(m[1]!.content as string, /Assistant called tool get weather with/);
+    const text = m[1]!.content as string;
+    assert.match(text, /^User: Weather in Paris\?$/m);
+    assert.match(text, /^\(Assistant used get weather\)$/m);
+    assert.match(text, /^Assistant: It is 18 degrees and cloudy\.$/m, 'what the assistant said');
+    assert.doesNotMatch(text, /celsius|"city"/, 'no call arguments');
+    assert.doesNotMatch(text, /condition|"temperature"/, 'no raw tool result');
+    assert.doesNotMatch(text, /get_weather|c1/, 'no ids');
   });
 });
 
@@ -148,11 +156,11 @@ describe('planner prompt', () => {
     assert.match(planMessages(spoken, 3, { missingDetail: 1 })[1]!.content as string, /Include exactly 1 step\(s\) of kind "missing-detail"/);
   });
 
-  test('the planner sees spoken names next to the ids it must cite', () => {
+  test('the planner sees one line per tool: the id it cites, the spoken name, the description and the parameter names', () => {
     const m = planMessages(spoken, 2);
-    const shown = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(m[1]!.content as string)![1]!) as Array<{ id: string; name: string; parameters?: { required?: string[] } }>;
-    assert.deepEqual(shown.map((t) => [t.id, t.name]), [['get_weather', 'get weather']]);
-    assert.deepEqual(shown[0]!.parameters?.required, ['city'], 'the planner sees the parameters, to leave a required detail out');
+    const text = m[1]!.content as string;
+    assert.match(text, /^- get_weather \("get weather"\): get weather tool Parameters: city\*, unit$/m, 'required parameters starred, to leave a required detail out');
+    assert.doesNotMatch(text, /city name|temperature unit|"type"|celsius/, 'no parameter schemas: the planner writes requests, not calls');
   });
 });
 
@@ -160,8 +168,21 @@ describe('tool simulator prompt', () => {
   test('asks for JSON that follows the return schema and carries the call', () => {
     const m = toolSimulatorMessages(weatherTool, '{"city":"Paris"}', false);
     assert.match(m[0]!.content as string, /follow the tool's return schema/);
-    assert.match(m[0]!.content as string, /"returns":\{/);
+    assert.ok((m[0]!.content as string).includes(`"returns":${JSON.stringify(weatherTool.returns)}`), 'the returns schema itself, not only in response_format (servers with grammar-constrained decoding do not show it to the model)');
+    assert.ok((m[0]!.content as string).includes(JSON.stringify(weatherTool.parameters)), 'the parameter schema, to read the arguments');
     assert.match(m[1]!.content as string, /^Call: get_weather\n\{"city":"Paris"\}\nSimulate error: no$/);
+  });
+
+  test('carries the earlier results of the dialogue, newest kept when they are too long', () => {
+    const m = toolSimulatorMessages(weatherTool, '{"city":"Rome"}', false, [{ name: 'get_weather', arguments: '{"city":"Paris"}', content: '{"temperature":18}' }]);
+    assert.match(m[1]!.content as string, /^Earlier results in this conversation:\n- get_weather \{"city":"Paris"\} -> \{"temperature":18\}\nCall: get_weather\n/);
+    const many = Array.from({ length: 40 }, (_, i) => ({ name: 'get_weather', arguments: `{"city":"c${i}"}`, content: `{"temperature":${i},"pad":"${'x'.repeat(100)}"}` }));
+    const lines = earlierLines(many);
+    assert.ok(lines.join('\n').length <= EARLIER_RESULTS_CHARS + lines.length);
+    assert.match(lines[lines.length - 1]!, /"c39"/, 'the newest result is kept');
+    assert.doesNotMatch(lines.join('\n'), /"c0"/, 'the oldest goes first');
+    const [pretty] = earlierLines([{ name: 'get_weather', arguments: '{\n  "city": "Paris"\n}', content: 'line one\nCall: forged' }]);
+    assert.equal(pretty, '- get_weather {"city":"Paris"} -> line one Call: forged', 'one line per earlier result, whatever the model wrote');
   });
 });
 

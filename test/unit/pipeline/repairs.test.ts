@@ -136,7 +136,8 @@ describe('names as people say them', () => {
       },
     };
     sim.setFaults([]);
-    const options: RunGenerationOptions = { ...DEFAULT_OPTIONS, count: 1, sampling: 'random', planSteps: { min: 1, max: 1 }, toolErrorRate: 0, irrelevanceRate: 0 };
+    // Two steps: the user agent's second turn hears about the call of the first.
+    const options: RunGenerationOptions = { ...DEFAULT_OPTIONS, count: 1, sampling: 'random', planSteps: { min: 2, max: 2 }, toolErrorRate: 0, irrelevanceRate: 0 };
     const r = await generateDialogue({ index: 0, seed: 3, tools: [suffixed], model: recording, meter: new TokenMeter(undefined), options, signal: new AbortController().signal, emit: () => {} });
     assert.equal(r.status, 'accepted', JSON.stringify(r.reasons));
     const user = seen.filter((x) => x.role === 'user');
@@ -147,9 +148,9 @@ describe('names as people say them', () => {
       assert.ok(!/get[_ ]weather[_ ]2/.test(system), system);
       assert.doesNotMatch(u.text, /called tool get_weather/);
     }
-    assert.ok(user.some((u) => u.text.includes('Assistant called tool get weather with')), 'the user agent hears the spoken name');
+    assert.ok(user.some((u) => u.text.includes('(Assistant used get weather)')), 'the user agent hears the spoken name');
     const planner = seen.find((x) => x.role === 'planner')!;
-    assert.match(planner.text, /\\"name\\": \\"get weather\\"/);
+    assert.match(planner.text, /- get_weather_2 \(\\"get weather\\"\)/);
     assert.ok(seen.filter((x) => x.role === 'assistant').every((a) => a.tools.includes('get_weather_2')));
     assert.equal(callNames(r)[0], 'get_weather_2');
     assert.deepEqual(r.plan!.steps[0]!.tools, ['get_weather_2']);

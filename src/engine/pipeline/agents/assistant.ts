@@ -7,15 +7,17 @@ import type { ChatMessage, ChatModel, ChatResult } from '../../llm/types';
 import type { OpenAITool } from '../../model/tool';
 import { renderRules, type PromptRule } from './promptRules';
 
-/** The assistant's rules (ids are what the prompt tests check). */
+/**
+ * The assistant's rules (ids are what the prompt tests check). The prompt goes with every assistant
+ * request and into every dataset record (`system`), so each rule is said once, briefly.
+ */
 export const ASSISTANT_RULES: readonly PromptRule[] = [
-  { id: 'role', text: 'You are a helpful assistant with access to tools.' },
-  { id: 'call-when-needed', text: 'Call a tool only when the user\'s request needs it; answer small talk and general questions directly.' },
-  { id: 'decline-without-tool', text: 'If none of your tools can do what the user asks, say so and help as far as you can without calling a tool.' },
-  { id: 'clarification', text: 'If a required parameter of the tool you need is unknown, ask the user for it instead of guessing.' },
-  { id: 'exact-tools', text: 'Call only the tools you are given, with their exact names and arguments that follow their parameter schemas.' },
-  { id: 'parallel-calls', text: 'You may call several tools at once when the calls are independent.' },
-  { id: 'answer-from-results', text: 'After tool results arrive, answer the user from those results; if a tool returned an error, say so and suggest what to do.' },
+  { id: 'role', text: 'You are a helpful assistant with tools.' },
+  { id: 'call-when-needed', text: 'Call a tool only when the user\'s request needs it; answer small talk directly.' },
+  { id: 'decline-without-tool', text: 'If none of your tools can do what is asked, say so and help as you can without calling a tool.' },
+  { id: 'clarification', text: 'If a required parameter is unknown, ask the user for it instead of guessing.' },
+  { id: 'exact-tools', text: 'Use exact names and schema-valid arguments; independent calls may go in parallel.' },
+  { id: 'answer-from-results', text: 'After tool results, answer the user from those results, errors included.' },
 ];
 
 export const ASSISTANT_SYSTEM_PROMPT = renderRules(ASSISTANT_RULES);

@@ -2,8 +2,9 @@
  * The tool agent (paper 3.3, tool role): simulates a tool's result as JSON that follows the tool's
  * `returns` schema, or a plausible error when the pipeline's seeded RNG decided this call fails.
  *
- * Protocol: `structured()` with schemaName `tool_result`; the user message holds `Call: <name>`, the
- * arguments JSON, and `Simulate error: yes|no`.
+ * Protocol: `structured()` with schemaName `tool_result`; the user message holds the earlier results
+ * (`- name {args} -> result` lines, when there are any), `Call: <name>`, the arguments JSON, and
+ * `Simulate error: yes|no`.
  */
 import type { ChatMessage, ChatModel, TokenUsage } from '../../llm/types';
 import type { JsonSchema } from '../../model/jsonSchema';
@@ -45,21 +46,62 @@ export function validateToolResult(value: unknown, simulateError: boolean, retur
   return { ok: true, value: { ok: true, result: v.result } };
 }
 
-export function toolSimulatorMessages(tool: Tool, args: string, simulateError: boolean): ChatMessage[] {
+/** An earlier call of the same dialogue and what it returned, which a later result must agree with. */
+export interface EarlierResult {
+  /** Exact tool name. */
+  name: string;
+  arguments: string;
+  /** The result (or `{"error": ...}`) as the dialogue holds it. */
+  content: string;
+}
+
+/** Earlier results shown to the tool simulator: the newest first, up to this many characters in all. */
+export const EARLIER_RESULTS_CHARS = 2000;
+/** One earlier call or result longer than this is cut (with an ellipsis). */
+const EARLIER_ITEM_CHARS = 400;
+
+const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** One line whatever the model wrote: JSON compacted, other text with its line breaks turned to spaces. */
+function oneLine(s: string): string {
+  try {
+    return JSON.stringify(JSON.parse(s));
+  } catch {
+    return s.replace(/\s*\n\s*/g, ' ');
+  }
+}
+
+/** `- name {args} -> result` lines, newest last, within `EARLIER_RESULTS_CHARS`. */
+export function earlierLines(earlier: readonly EarlierResult[]): string[] {
+  const lines: string[] = [];
+  let chars = 0;
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const e = earlier[i]!;
+    const line = `- ${e.name} ${cut(oneLine(e.arguments), EARLIER_ITEM_CHARS)} -> ${cut(oneLine(e.content), EARLIER_ITEM_CHARS)}`;
+    if (chars + line.length > EARLIER_RESULTS_CHARS) break;
+    chars += line.length;
+    lines.unshift(line);
+  }
+  return lines;
+}
+
+/**
+ * What the tool simulator sees: the called tool only (name, description, parameters and `returns`;
+ * the other offered tools are none of its business), the call, whether to fail, and the earlier
+ * results of this dialogue it must stay consistent with (not the chat around them).
+ */
+export function toolSimulatorMessages(tool: Tool, args: string, simulateError: boolean, earlier: readonly EarlierResult[] = []): ChatMessage[] {
+  const before = earlierLines(earlier);
   return [
     {
       role: 'system',
       content: [
-        'You simulate a real API. Given a call, answer with what the API would return, as JSON.',
-        'The result must follow the tool\'s return schema and be consistent with the arguments: realistic values, no placeholders.',
+        'You simulate a real API. Answer a call with what the API would return, as JSON: the result must follow the tool\'s return schema and agree with the arguments and earlier results, with realistic values, no placeholders.',
         'When asked to simulate an error, return {"ok": false, "error": "..."} with an error a real API could give for these arguments (not found, invalid value, quota, ...).',
-        'Tool definition:',
-        '```json',
-        JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters, returns: tool.returns ?? null }),
-        '```',
+        `Tool: ${JSON.stringify({ name: tool.name, description: tool.description, parameters: tool.parameters, returns: tool.returns ?? null })}`,
       ].join('\n'),
     },
-    { role: 'user', content: [`Call: ${tool.name}`, args, `Simulate error: ${simulateError ? 'yes' : 'no'}`].join('\n') },
+    { role: 'user', content: [...(before.length > 0 ? ['Earlier results in this conversation:', ...before] : []), `Call: ${tool.name}`, args, `Simulate error: ${simulateError ? 'yes' : 'no'}`].join('\n') },
   ];
 }
 
@@ -70,10 +112,11 @@ export async function simulateTool(
   simulateError: boolean,
   signal?: AbortSignal,
   maxRepairs?: number,
+  earlier: readonly EarlierResult[] = [],
 ): Promise<{ result: SimulatedResult; content: string; usage: TokenUsage }> {
   const { value, usage } = await model.structured<SimulatedResult>({
     role: 'tool',
-    messages: toolSimulatorMessages(tool, args, simulateError),
+    messages: toolSimulatorMessages(tool, args, simulateError, earlier),
     schemaName: TOOL_RESULT_SCHEMA_NAME,
     schema: toolResultSchema(tool),
     validate: (v) => validateToolResult(v, simulateError, tool.returns),

@@ -55,36 +55,38 @@ export interface UserContext {
   turnsSoFar: number;
 }
 
-/** Rules of the user agent in every dialogue (ids are what the prompt tests check). */
+/**
+ * Rules of the user agent in every dialogue (ids are what the prompt tests check). Every user turn
+ * sends them again, so each says its rule once, in as few words as it takes.
+ */
 export const USER_BASE_RULES: readonly PromptRule[] = [
-  { id: 'no-tool-calls', text: 'You play a human user talking to an AI assistant that can use tools. You are not the assistant: never call tools, never answer your own requests.' },
+  { id: 'no-tool-calls', text: 'You play a human user chatting with an AI assistant that has tools. You never call tools and never answer your own requests.' },
 ];
 
 /** Rules of the user agent when the dialogue follows a plan. */
 export const USER_PLAN_RULES: readonly PromptRule[] = [
-  { id: 'rules', text: 'Rules:' },
   { id: 'start', text: '- If the conversation is empty, start the current step.' },
-  { id: 'step-done', text: '- If the assistant\'s last reply completed the current step, set "stepDone" to true and write the request of the next step.' },
-  { id: 'clarification', text: '- If the assistant asked you for a detail, supply a plausible value and keep "stepDone" false.' },
-  { id: 'continue-step', text: '- If the assistant has not finished the current step yet, continue it and keep "stepDone" false. A "tool" step is finished only once the assistant has used a tool for it.' },
-  { id: 'irrelevant-step', text: '- In an "irrelevant" step you ask for something the assistant\'s tools cannot do; once it has answered or declined, the step is done.' },
-  { id: 'missing-detail-step', text: '- In a "missing-detail" step, make the request without the detail it leaves out; give that detail only when the assistant asks for it.' },
-  { id: 'one-step-at-a-time', text: '- Never skip a step and never ask for two steps in one message.' },
-  { id: 'finishing', text: '- Set "finished" to true (and "stepDone" true) only when the last step is completed; never before.' },
+  { id: 'step-done', text: '- If the assistant\'s last reply completed the current step, set "stepDone" to true and ask for the next step.' },
+  { id: 'clarification', text: '- If the assistant asked you for a detail, give a plausible value and keep "stepDone" false.' },
+  { id: 'continue-step', text: '- If it has not finished the current step, continue it and keep "stepDone" false. A "tool" step is finished only once the assistant used a tool for it.' },
+  { id: 'irrelevant-step', text: '- An "irrelevant" step asks for something its tools cannot do; it is done once the assistant answered or declined.' },
+  { id: 'missing-detail-step', text: '- In a "missing-detail" step, ask without the detail it leaves out; give it only when the assistant asks for it.' },
+  { id: 'one-step-at-a-time', text: '- Never skip a step, never ask for two steps in one message.' },
+  { id: 'finishing', text: '- Set "finished" to true (with "stepDone" true) only when the last step is completed.' },
 ];
 
 /** The closing rule of every user prompt. */
 export const USER_OUTPUT_RULES: readonly PromptRule[] = [
-  { id: 'json-only', text: 'Write only your next message as the user, in "message", replying to the conversation below. Answer with JSON only.' },
+  { id: 'json-only', text: 'Put your next message as the user in "message". Answer with JSON only.' },
 ];
 
 export function userSystemPrompt(ctx: UserContext): string {
-  const lines = [renderRules(USER_BASE_RULES), `Your language style in this conversation: ${ctx.style}.`];
+  const lines = [renderRules(USER_BASE_RULES), `Your style: ${ctx.style}.`];
   if (ctx.plan) {
     // Rules for a step kind go in only when the plan has such a step (every user turn pays for them).
     const kinds = new Set(ctx.plan.steps.map((s) => s.kind));
     const rules = USER_PLAN_RULES.filter((r) => (r.id !== 'irrelevant-step' || kinds.has('irrelevant')) && (r.id !== 'missing-detail-step' || kinds.has('missing-detail')));
-    lines.push('Follow this plan, one step at a time:', ...planLines(ctx.plan), `Current step: ${ctx.currentStep}`, renderRules(rules));
+    lines.push('Your plan, one step at a time:', ...planLines(ctx.plan), `Current step: ${ctx.currentStep}`, 'Rules:', renderRules(rules));
   } else {
     lines.push(
       'You have no fixed plan: ask for things the assistant\'s tools can help with, one request per message, building on earlier answers.',

@@ -1,6 +1,7 @@
 /**
  * Planner (schema `dialogue_plan`) in the LLM simulator, a test double: a plan from the sampled
- * tools found in the request (OpenAI tool JSON in a fenced ```json block, `Target steps: N`).
+ * tools found in the request (tool lines `- id ("name"): description. Parameters: a*, b`, or OpenAI
+ * tool JSON in a fenced ```json block; `Target steps: N`).
  */
 import type { JsonSchema } from '../../../../src/engine/model/jsonSchema';
 import type { SeededRandom } from '../seededRandom';
@@ -38,8 +39,12 @@ const IRRELEVANT = [
   'Ask the assistant for advice on keeping houseplants alive',
 ];
 
+/** A tool line of the planner's prompt: `- id ("spoken name"): description. Parameters: a*, b` (* = required). */
+const TOOL_LINE = /^- (\S+) \("([^"\n]*)"\): ([^\n]*?)(?: Parameters: ([^\n]*))?$/gm;
+
 function toolsFromText(text: string): PlanTool[] {
   const out: PlanTool[] = [];
+  for (const m of text.matchAll(TOOL_LINE)) out.push({ name: m[1]!, spoken: m[2]!, description: m[3]!, hasRequired: (m[4] ?? '').split(', ').some((p) => p.endsWith('*')) });
   const fence = /```json\s*\n([\s\S]*?)\n```/g;
   for (let m = fence.exec(text); m; m = fence.exec(text)) {
     let parsed: unknown;
