@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readGraphData, type ToolGraphData } from '../../engine/graph';
 import { countsAtThresholdData } from '../../engine/graph/view/thresholdCounts';
+import { orderBySimilarity } from '../../engine/graph/toolEdges';
 import { explainToolData } from '../../engine/graph/view/explainTool';
 import { loadOrComputeLayout } from '../../engine/graph/view/graphLayout';
 import { readToolSet } from '../../engine/import';
@@ -63,9 +64,7 @@ export class GraphSession {
     // tools); the counts, a selected tool's edges and walks come from the whole graph.
     const budget = opts.maxDrawnEdges ?? LOD_MAX_DRAWN_EDGES;
     const perTool = m <= budget ? Infinity : Math.max(1, Math.floor(budget / Math.max(1, names.length)));
-    const order = new Int32Array(m);
-    for (let k = 0; k < m; k++) order[k] = k;
-    order.sort((p, q) => similarity[q]! - similarity[p]! || p - q); // most similar first, ties in file order
+    const order = orderBySimilarity(Float32Array.from(similarity)); // most similar first, ties in file order
     const seen = new Int32Array(names.length);
     const drawn = new Int32Array(m);
     let d = 0;
