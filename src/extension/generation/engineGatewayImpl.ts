@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildToolGraph, GraphFileError, loadGraph, OFFLINE_MODEL, saveGraph, type ToolGraph } from '../../engine/graph';
+import { buildToolGraph, GraphFileError, loadGraph, OFFLINE_MODEL, saveBuiltGraph, type ToolGraph } from '../../engine/graph';
 import { LlmClient } from '../../engine/llm/llmClient';
 import type { LlmConfig } from '../../engine/llm/config';
 import type { LlmRole } from '../../engine/llm/types';
@@ -90,7 +90,7 @@ async function buildAndSave(tools: Tool[], p: Omit<BuildGraphParams, 'toolsFile'
     },
   });
   await mkdir(path.dirname(p.graphFile), { recursive: true });
-  await saveGraph(result.graph, p.graphFile);
+  await saveBuiltGraph(result.built, p.graphFile);
   const s = result.stats;
   return {
     graph: result.graph,
