@@ -80,16 +80,25 @@ async function main(): Promise<void> {
   const cpuStart = process.cpuUsage();
   let cpuAtEmbed: NodeJS.CpuUsage | undefined;
   let cpuAtSimilarity: NodeJS.CpuUsage | undefined;
+  const phaseCpu = new Map<string, number>();
   const onProgress = (e: GraphBuildEvent) => {
-    if (e.type === 'phase' && e.phase === 'embed' && !cpuAtEmbed) cpuAtEmbed = process.cpuUsage();
-    if (e.type === 'phase' && e.phase === 'similarity' && !cpuAtSimilarity) cpuAtSimilarity = process.cpuUsage();
+    if (e.type !== 'phase' || phaseCpu.has(e.phase)) return;
+    const c = process.cpuUsage();
+    phaseCpu.set(e.phase, c.user + c.system);
+    if (e.phase === 'embed') cpuAtEmbed = c;
+    if (e.phase === 'similarity') cpuAtSimilarity = c;
   };
   const built = await buildToolGraph(toolSet.tools, { model: OFFLINE_MODEL, offline: true, cacheDir, onProgress, ...(threads ? { threads } : {}) });
   const w = performance.now();
+  const beforeWrite = process.cpuUsage();
+  phaseCpu.set('write', beforeWrite.user + beforeWrite.system);
   const graphFile = values['graph-out'] ? path.resolve(values['graph-out']) : path.join(work, 'toolbench.graph.json');
   await saveBuiltGraph(built.built, graphFile);
   const writeMs = ms(w);
   const us = (c: NodeJS.CpuUsage) => c.user + c.system;
+  const marks = [...phaseCpu.entries()];
+  const cpuEnd = us(process.cpuUsage());
+  const cpuPerPhase = marks.map(([phase, at], i) => `${phase} ${Math.round(((marks[i + 1]?.[1] ?? cpuEnd) - at) / 1000)} ms`).join(', ');
   const cpuAll = us(process.cpuUsage(cpuStart));
   const cpuEmbed = cpuAtEmbed && cpuAtSimilarity ? us(cpuAtSimilarity) - us(cpuAtEmbed) : 0;
   const afterEmbeddingCpu = Math.round((cpuAll - cpuEmbed) / 1000);
@@ -98,6 +107,7 @@ async function main(): Promise<void> {
   console.log(`default build     ${built.stats.nodes} tools, ${built.stats.edges} edges (${built.edgesBeforeCap} before the degree cap ${String(built.built.attributes.maxDegree)}), ${built.stats.genericFields.length} generic fields left out, ${built.distinctTexts} texts`);
   console.log(`  per phase       texts ${tm.textsMs} ms, embed (warm) ${tm.embedMs} ms, similarity ${tm.similarityMs} ms, edges ${tm.edgesMs} ms, graph ${tm.graphMs} ms, write ${writeMs} ms (${(fs.statSync(graphFile).size / 1e6).toFixed(0)} MB)`);
   console.log(`  after embedding ${afterEmbedding} ms wall (texts + similarity + edges + graph + write), ${afterEmbeddingCpu} ms CPU`);
+  console.log(`  CPU per phase   ${cpuPerPhase} (all threads)`);
   console.log(`  peak RSS        ${rssMB()} MB (process; ${rssBefore} MB before the build)`);
 
   t = performance.now();

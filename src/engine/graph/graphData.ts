@@ -175,7 +175,7 @@ export class EdgeColumnsBuilder {
       c.source[k] = source;
       c.target[k] = target;
       c.sourceField[k] = c.targetField[k] = -1;
-      c.similarity[k] = typeof a.similarity === 'number' ? a.similarity : NaN;
+      c.similarity[k] = typeof a.similarity === 'number' && Number.isFinite(a.similarity) ? a.similarity : 0; // the real value is in `other`
       c.other.set(k, { ...a });
       return;
     }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import Graph from 'graphology';
 import { createEmbedder, type Embedder } from '../../../src/engine/embedding/embedder';
 import { OFFLINE_MODEL } from '../../../src/engine/embedding/modelRegistry';
+import { numberColumnJson } from '../../../src/engine/graph/graphFiles';
 import { buildToolGraph, encodeGraphData, GraphFileError, loadGraph, readGraphData, saveBuiltGraph, saveGraph, ToolGraphData, type BuildToolGraphResult, type ToolGraph } from '../../../src/engine/graph';
 import { countsAtThreshold, countsAtThresholdData } from '../../../src/engine/graph/view/thresholdCounts';
 import { explainTool, explainToolData } from '../../../src/engine/graph/view/explainTool';
@@ -18,7 +19,7 @@ import { importPaths } from '../../../src/engine/import';
 import { walkFromTool } from '../../../src/engine/sampling';
 import { sharedTools, tempDir } from '../../support/graphData';
 
-const encode = (d: ToolGraphData) => [...encodeGraphData(d)].join('');
+const encode = (d: ToolGraphData) => [...encodeGraphData(d)].map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
 
 async function refused(file: string, message: RegExp, hint: RegExp = /rebuild the graph from its tools: `toolflow graph <tools> -o <graph\.json>`/): Promise<GraphFileError> {
   let caught: unknown;
@@ -63,6 +64,23 @@ describe('graph file (format version 2)', () => {
     assert.ok(doc.edges.sourceField.every((f) => typeof f === 'number'), 'field paths are numbers into the table');
     assert.ok(doc.edges.fields.length < graph.size, `${doc.edges.fields.length} distinct field paths for ${graph.size} edges`);
     assert.deepEqual(doc.edges.other, {}, 'every built edge fits the columns');
+  });
+
+  test('numeric columns are written byte by byte exactly as JSON.stringify writes them', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const values = [0, -0, 1, -1, 0.5, 0.1, 0.912345, -0.25, 0.000001, 1e-7, 1 / 3, 123456.789012, 2 ** 31, -(2 ** 31), 1e21, 2.5e-300, 99999999.999999];
+    for (let i = 0; i < 20_000; i++) {
+      const r = rnd();
+      values.push(r < 0.5 ? Math.round((rnd() * 2 - 1) * 1e6) / 1e6 : r < 0.7 ? rnd() * 2 - 1 : r < 0.8 ? Math.round(rnd() * 1e9) : Math.fround(rnd()));
+    }
+    const floats = Float64Array.from(values);
+    assert.equal(numberColumnJson(floats).toString('latin1'), JSON.stringify(Array.from(floats)));
+    const ints = Int32Array.from(values, (v) => Math.trunc(v * 1000) | 0);
+    assert.equal(numberColumnJson(ints).toString('latin1'), JSON.stringify(Array.from(ints)));
+    const bytes = Uint8Array.from(values, (v) => Math.abs(Math.trunc(v * 1000)) % 256);
+    assert.equal(numberColumnJson(bytes).toString('latin1'), JSON.stringify(Array.from(bytes)));
+    assert.equal(numberColumnJson(new Int32Array(0)).toString('latin1'), '[]');
   });
 
   test('attributes that do not fit the columns, custom edge keys and numeric tool names round-trip whole', async () => {
