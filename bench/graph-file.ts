@@ -67,13 +67,15 @@ async function main(): Promise<void> {
     const g1 = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
     g1.import(doc);
     const i1 = ms(t);
+    const v1Size = [g1.order, g1.size];
+    g1.clear(); // the version-2 readers below must not pay for the version-1 graph's garbage
     t = performance.now();
     const d2 = await readGraphData(v2);
     const r2 = ms(t);
     t = performance.now();
     const g2 = d2.toGraphology();
     const i2 = ms(t);
-    if (g1.size !== g2.size || g1.order !== g2.order) throw new Error('the two files do not hold the same graph');
+    if (v1Size[1] !== g2.size || v1Size[0] !== g2.order) throw new Error('the two files do not hold the same graph');
     console.log(`run ${run + 1}`);
     console.log(`  version 1       ${mb(v1)} MB; write ${w1} ms; read + JSON.parse ${p1} ms, graph.import ${i1} ms: graphology graph in ${p1 + i1} ms`);
     console.log(`  version 2       ${mb(v2)} MB; write ${w2} ms; read + check the columns (graph view host) ${r2} ms, + graphology graph (loadGraph) ${i2} ms: ${r2 + i2} ms`);
