@@ -56,8 +56,9 @@ export class ToolEdgeTable {
 
 /**
  * Indices of `sim` in order of decreasing value (ties: index order). An LSD radix sort (two passes
- * of 16 bits, stable) of the float32 bit patterns mapped to an order-preserving unsigned key: the
- * 3.8 M edges of ToolBench in ~0.1 s, where a native sort of packed doubles took 1.3 s.
+ * of 16 bits, stable) of the float32 bit patterns mapped to an order-preserving unsigned key; exact
+ * for any float32 (no quantisation, any size). 3.8 M random similarities: 0.9–2.0 s against 1.2–2.5 s
+ * for the native sort of packed doubles it replaces (measured back to back, load 7).
  */
 export function orderBySimilarity(sim: Float32Array): Int32Array {
   const n = sim.length;
