@@ -19,7 +19,7 @@ import { chromium } from 'playwright-core';
 import { GraphSession } from '../src/extension/graphView/graphSession';
 
 const repoRoot = path.resolve(__dirname, '..');
-const { values } = parseArgs({ options: { graph: { type: 'string' }, runs: { type: 'string' }, chromium: { type: 'string' } } });
+const { values } = parseArgs({ options: { graph: { type: 'string' }, runs: { type: 'string' }, chromium: { type: 'string' }, profile: { type: 'boolean' } } });
 if (!values.graph) {
   console.error('usage: bench/graph-view-render.ts --graph <x.graph.json> (e.g. written by `toolflow graph toolenv_all.jsonl.gz --offline -o tb.graph.json`)');
   process.exit(1);
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   const session = await GraphSession.open(path.resolve(values.graph!));
   const p = session.payload;
   console.log(`host              ${p.nodes} tools, ${p.edges} edges, ${p.communities} communities; graph + layout loaded in ${Math.round(performance.now() - t)} ms (layout ${p.layoutCached ? 'cached' : 'computed and cached'})`);
+  const st = session.timings;
+  console.log(`  host phases     read + check the graph file ${st.readMs} ms, layout ${st.layoutMs} ms, tool set ${st.toolsMs} ms, payload (degrees, level of detail) ${st.payloadMs} ms; graph file ${(fs.statSync(values.graph!).size / 1e6).toFixed(1)} MB`);
   // Binary payload for the page: names as JSON, arrays as raw bytes.
   const arrays = { x: p.x, y: p.y, community: p.community, degree: p.degree, edgeSource: p.edgeSource, edgeTarget: p.edgeTarget, edgeSimilarity: p.edgeSimilarity };
   const meta = { ...p, ...Object.fromEntries(Object.keys(arrays).map((k) => [k, null])) };
@@ -41,18 +43,26 @@ async function main(): Promise<void> {
   const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/graph.css"></head><body><div id="app"></div>
 <script>
   window.__posted = [];
+  // Where the wall time goes: when the load message reaches the page, main-thread long tasks, and
+  // every animation frame until the end of the run (a frame that takes long is raster/compositing).
+  window.__long = [];
+  window.__frames = [];
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ entryTypes: ['longtask'] });
+  window.addEventListener('message', () => { window.__received = performance.now(); }, { once: true });
   window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });
   window.__load = async () => {
     const meta = await (await fetch('/meta.json')).json();
     const types = { x: Float32Array, y: Float32Array, community: Int32Array, degree: Int32Array, edgeSource: Int32Array, edgeTarget: Int32Array, edgeSimilarity: Float32Array };
     for (const [k, T] of Object.entries(types)) meta[k] = new T(await (await fetch('/' + k)).arrayBuffer());
+    const tick = () => { window.__frames.push(Math.round(performance.now())); if (window.__frames.length < 2000) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
     window.__sent = performance.now();
     window.postMessage({ kind: 'notification', method: 'graph/load', params: meta }, '*');
   };
 </script>
 <script type="module" src="/graph.js"></script></body></html>`;
   const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
+    const url = (req.url ?? '/').split('?')[0]!;
     if (url === '/favicon.ico') res.writeHead(204).end();
     else if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(page);
     else if (url === '/graph.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(fs.readFileSync(path.join(repoRoot, 'dist', 'webview', 'graph.js')));
@@ -73,11 +83,43 @@ async function main(): Promise<void> {
       tab.on('pageerror', (e) => (errors.push(e.message), console.error('page error:', e.message)));
       tab.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));
       await tab.goto(`http://127.0.0.1:${port}/`);
+      // --profile: the page's CPU profile of the first run (DevTools protocol), top functions by self time.
+      const cdp = values.profile && run === 0 ? await tab.context().newCDPSession(tab) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+        await cdp.send('Profiler.start');
+      }
       // (page scripts as strings: this file is type-checked without the DOM library)
       await tab.evaluate('window.__load()');
       await tab.waitForFunction("document.getElementById('graph-status')?.dataset.rendered === '1'", undefined, { timeout: 300_000 });
-      const r = (await tab.evaluate("({ ms: Number(document.getElementById('graph-status').dataset.renderMs), graphMs: Number(document.getElementById('graph-status').dataset.graphMs), sigmaMs: Number(document.getElementById('graph-status').dataset.sigmaMs), wall: performance.now() - window.__sent })")) as { ms: number; graphMs: number; sigmaMs: number; wall: number };
+      const r = (await tab.evaluate("({ ms: Number(document.getElementById('graph-status').dataset.renderMs), graphMs: Number(document.getElementById('graph-status').dataset.graphMs), sigmaMs: Number(document.getElementById('graph-status').dataset.sigmaMs), wall: performance.now() - window.__sent, sent: window.__sent, received: window.__received })")) as { ms: number; graphMs: number; sigmaMs: number; wall: number; sent: number; received: number };
       console.log(`first render #${run + 1}   ${r.ms} ms in the page (load message → first frame: graphology ${r.graphMs} ms, sigma set-up ${r.sigmaMs - r.graphMs} ms, first frame ${r.ms - r.sigmaMs} ms), ${Math.round(r.wall)} ms wall incl. message delivery${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+      // Let the page settle, then show where the wall time went after the page's own measurement.
+      await tab.waitForTimeout(3000);
+      const f = (await tab.evaluate('({ frames: window.__frames, long: window.__long })')) as { frames: number[]; long: Array<[number, number]> };
+      if (cdp) {
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] } };
+        const self = new Map<number, number>();
+        profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+        const byName = new Map<string, number>();
+        for (const n of profile.nodes) {
+          const name = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop() ?? ''}:${n.callFrame.lineNumber}`;
+          byName.set(name, (byName.get(name) ?? 0) + (self.get(n.id) ?? 0));
+        }
+        const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 12);
+        console.log(`  page profile    ${top.map(([k, us]) => `${Math.round(us / 1000)} ms ${k}`).join('; ')}`);
+      }
+      const rel = (t: number) => Math.round(t - r.sent);
+      const gaps = f.frames.map((t, i) => [rel(f.frames[i - 1] ?? r.sent), t - (f.frames[i - 1] ?? r.sent)] as const).filter(([, g]) => g > 100);
+      // The page's mark is taken in the animation-frame callback, before that frame is drawn; the
+      // next frame starts once it has been (with software WebGL, after shaders are compiled and the
+      // first frame rasterised on the main thread's GL calls).
+      const mark = r.received - r.sent + r.ms;
+      // presented: the first frame after the mark that follows a pause (the first frame's raster), else the next one
+      const after = f.frames.map(rel).filter((t) => t > mark + 1);
+      const next = after.find((t, i) => i > 0 && t - after[i - 1]! > 100) ?? after[0];
+      console.log(`  timeline        message delivered after ${Math.round(r.received - r.sent)} ms; page's first-frame mark at ${Math.round(mark)} ms; next frame (first frame presented) at ${next ?? '?'} ms; frames > 100 ms apart: ${gaps.map(([at, g]) => `${g} ms from ${at}`).join(', ') || 'none'}; long tasks: ${f.long.map(([at, d]) => `${d} ms at ${rel(at)}`).join(', ') || 'none'}`);
       if (run === 0) {
         const shot = path.join(repoRoot, 'test-artifacts', 'bench', 'graph-view-toolbench.png');
         fs.mkdirSync(path.dirname(shot), { recursive: true });

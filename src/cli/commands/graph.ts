@@ -1,6 +1,6 @@
 /**
  * `toolflow graph <tools...> -o graph.json`: embeds every parameter and return field, links tools
- * whose fields are similar (Eq. 2) and writes the graph (graphology JSON, optional GEXF).
+ * whose fields are similar (Eq. 2) and writes the graph (graph file of columns, format version 2 in docs/graph.md; optional GEXF).
  */
 import path from 'node:path';
 import { buildToolGraph, defaultCacheDir, GENERIC_PARAMS, OFFLINE_MODEL, saveBuiltGraph, saveGexf, type GraphBuildEvent } from '../../engine/graph';
@@ -22,7 +22,7 @@ export function formatBytes(n: number): string {
  * model's files are read from disk.
  */
 const OPTIONS = {
-  output: { type: 'string', short: 'o', value: 'FILE', description: 'where to write the graph (graphology JSON)', default: 'required', example: '-o graph.json' },
+  output: { type: 'string', short: 'o', value: 'FILE', description: 'where to write the graph (JSON columns, format version 2, docs/graph.md)', default: 'required', example: '-o graph.json' },
   model: { type: 'string', short: 'm', value: 'M', description: 'transformers.js embedding model: a Hugging Face id (downloaded once), a local folder, or toolflow-glove-100d', default: 'Xenova/all-MiniLM-L6-v2; with --offline: toolflow-glove-100d', example: '--model Xenova/bge-small-en-v1.5' },
   threshold: { type: 'string', short: 't', value: 'T', description: 'cosine similarity above which two tools are linked (paper Eq. 2)', default: 'the model\'s own: 0.82 for MiniLM, 0.90 for the embedded model', example: '--threshold 0.85' },
   offline: { type: 'boolean', description: 'never touch the network: the embedded offline model (or a model already in the cache)', example: '--offline' },

@@ -14,6 +14,7 @@ import { buildFieldIndex, type FieldIndex, type FieldIndexOptions } from './fiel
 import { findSimilarPairs } from './similarity/findSimilarPairs';
 import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type ToolEdgeTable } from './toolEdges';
 import { statsFromCounts, type GraphStats } from './graphStats';
+import { EDGE_PP, EDGE_RP_BACKWARD, EDGE_RP_FORWARD, EdgeColumnsBuilder, NodeColumnsBuilder, ToolGraphData } from './graphData';
 import { GRAPH_FORMAT, GRAPH_VERSION, type ToolGraph, type ToolGraphAttributes, type ToolEdgeAttributes, type ToolNodeAttributes } from './graphTypes';
 
 export type GraphBuildEvent =
@@ -215,28 +216,24 @@ export class BuiltGraph {
     return this.graph !== undefined;
   }
 
-  /** Exactly the JSON entries `saveGraph(toGraphology())` writes, in the same order. */
-  *jsonEntries(): Generator<string> {
-    const options = { type: 'undirected', multi: false, allowSelfLoops: false };
-    yield `{"options":${JSON.stringify(options)},"attributes":${JSON.stringify(this.attributes)},"nodes":[`;
-    for (let i = 0; i < this.index.tools.length; i++) {
-      const tool = this.index.tools[i]!;
-      yield (i ? ',' : '') + JSON.stringify({ key: tool.name, attributes: nodeAttributes(tool) });
-    }
-    yield '],"edges":[';
-    // Hand-assembled, same bytes as JSON.stringify of the entry objects: names quoted once per
-    // tool, field paths once per (tool, text), no attribute objects per edge.
-    const quoted = this.index.tools.map((t) => JSON.stringify(t.name));
-    const q = JSON.stringify;
-    const fieldJson = new Map<number, string>();
+  /**
+   * The graph's columns, straight from the edge table (what `saveBuiltGraph` writes; equal to
+   * `ToolGraphData.fromGraphology(toGraphology())`, tested): field paths looked up once per
+   * (tool, text), no attribute object per edge.
+   */
+  toData(): ToolGraphData {
+    const tools = this.index.tools;
+    const nodes = new NodeColumnsBuilder(tools.length);
+    for (const tool of tools) nodes.add(tool.name, nodeAttributes(tool));
+    const edges = new EdgeColumnsBuilder(this.edgeCount);
+    const paths = new Map<number, string>();
     const path = (tool: number, text: number, role: 'param' | 'return') => {
       const key = (tool * 2 + (role === 'param' ? 0 : 1)) * 0x1000000 + text;
-      let j = fieldJson.get(key);
-      if (j === undefined) fieldJson.set(key, (j = q(this.index.fieldOf(tool, text, role)?.path ?? '')));
-      return j;
+      let p = paths.get(key);
+      if (p === undefined) paths.set(key, (p = this.index.fieldOf(tool, text, role)?.path ?? ''));
+      return p;
     };
     const { a: ta, b: tb, kind: tk, sim: ts, textA, textB } = this.table;
-    let parts: string[] = [];
     for (let k = 0; k < this.edgeCount; k++) {
       const e = this.kept ? this.kept[k]! : k;
       const a = ta[e]!;
@@ -244,17 +241,11 @@ export class BuiltGraph {
       const kind = tk[e]!;
       const sourceField = path(a, textA[e]!, kind === KIND_RP_A_TO_B ? 'return' : 'param');
       const targetField = path(b, textB[e]!, kind === KIND_RP_B_TO_A ? 'return' : 'param');
+      // float32 similarity, rounded for a compact file (the threshold test was done in float64)
       const similarity = Math.round(ts[e]! * 1e6) / 1e6;
-      const head = `${k ? ',' : ''}{"key":"e${k}","source":${quoted[a]},"target":${quoted[b]},"attributes":{"kind":"${kind === KIND_PP ? 'P-P' : 'R-P'}","similarity":${q(similarity)},`;
-      const dir = kind === KIND_PP ? '' : kind === KIND_RP_A_TO_B ? `"from":${quoted[a]},"to":${quoted[b]},` : `"from":${quoted[b]},"to":${quoted[a]},`;
-      parts.push(`${head}${dir}"sourceField":${sourceField},"targetField":${targetField}}}`);
-      if (parts.length === 4096) {
-        yield parts.join('');
-        parts = [];
-      }
+      edges.addColumns(a, b, kind === KIND_PP ? EDGE_PP : kind === KIND_RP_A_TO_B ? EDGE_RP_FORWARD : EDGE_RP_BACKWARD, similarity, sourceField, targetField);
     }
-    if (parts.length) yield parts.join('');
-    yield ']}';
+    return new ToolGraphData({ type: 'undirected', multi: false, allowSelfLoops: false }, { ...this.attributes }, nodes.cols, edges.cols);
   }
 
   /** Statistics from the typed arrays (equal to `computeGraphStats(toGraphology())`, tested). */

@@ -1,8 +1,9 @@
-/** The tool graph as stored: a graphology graph whose `export()` is the on-disk JSON. */
+/** The tool graph in memory (graphology) and the graph file's format name and version (docs/graph.md). */
 import type Graph from 'graphology';
 
 export const GRAPH_FORMAT = 'toolflow.graph' as const;
-export const GRAPH_VERSION = 1 as const;
+/** Version 2: columns (graphData.ts). Version 1 was graphology's `export()`; readers refuse it with a rebuild hint. */
+export const GRAPH_VERSION = 2 as const;
 
 export interface ToolNodeAttributes {
   label: string;
@@ -29,7 +30,7 @@ export type ToolEdgeAttributes =
 
 export interface ToolGraphAttributes {
   format: typeof GRAPH_FORMAT;
-  version: typeof GRAPH_VERSION;
+  version: number;
   model: string;
   threshold: number;
   dimensions: number;

@@ -3,7 +3,8 @@ export { buildToolGraph, BuiltGraph, findTextPairs, toGraphology, defaultCacheDi
 export { buildFieldIndex, GENERIC_PARAMS, normalizeParamName, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
 export { collectToolEdges, capDegree, ToolEdgeTable, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type CollectEdgesOptions } from './toolEdges';
 export { computeGraphStats, statsFromCounts, type GraphStats } from './graphStats';
-export { saveGraph, saveBuiltGraph, loadGraph, parseGraph, graphToGexf, saveGexf, GraphFileError } from './graphFiles';
+export { saveGraph, saveBuiltGraph, saveGraphData, loadGraph, parseGraph, readGraphData, decodeGraphData, encodeGraphData, graphToGexf, saveGexf, GraphFileError, REBUILD_HINT } from './graphFiles';
+export { ToolGraphData, EDGE_PP, EDGE_RP_FORWARD, EDGE_RP_BACKWARD, type NodeColumns, type EdgeColumns } from './graphData';
 export { calibrateThreshold, type CalibrationOptions, type CalibrationResult } from './calibrate';
 export { findSimilarPairs, type PairSearchOptions, type PairSearchResult } from './similarity/findSimilarPairs';
 export { GRAPH_FORMAT, GRAPH_VERSION, type ToolGraph, type ToolNodeAttributes, type ToolEdgeAttributes, type ToolGraphAttributes } from './graphTypes';

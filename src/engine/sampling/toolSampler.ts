@@ -52,7 +52,14 @@ export interface ToolSampler {
   next(): { tools: string[]; short: boolean; stepCapped: boolean };
 }
 
-function validate(graph: Graph, size: number): void {
+/** What a walk needs of a graph: graphology's `Graph`, or the graph file's columns (`ToolGraphData`). */
+export interface WalkableGraph {
+  readonly order: number;
+  hasNode(node: string): boolean;
+  neighbors(node: string): string[];
+}
+
+function validate(graph: WalkableGraph, size: number): void {
   if (!Number.isInteger(size) || size < 1) throw new SamplingError(`sample size must be a whole number ≥ 1, got ${size}`);
   if (graph.order === 0) throw new SamplingError('the graph has no tools', 'build it from a non-empty tool set');
 }
@@ -197,7 +204,7 @@ export interface WalkStep {
  * step). Same moves as `createWalkSampler` once the start is drawn; ends with fewer than `size`
  * tools when the start's component is smaller.
  */
-export function walkFromTool(graph: Graph, start: string, size: number, seed: number | string, opts: { maxSteps?: number } = {}): { tools: string[]; steps: WalkStep[]; short: boolean } {
+export function walkFromTool(graph: WalkableGraph, start: string, size: number, seed: number | string, opts: { maxSteps?: number } = {}): { tools: string[]; steps: WalkStep[]; short: boolean } {
   validate(graph, size);
   if (!graph.hasNode(start)) throw new SamplingError(`no tool "${start}" in the graph`);
   const steps: WalkStep[] = [];

@@ -63,7 +63,7 @@ export interface RunOutcome {
 
 export interface BuildGraphParams {
   toolsFile: string;
-  /** Where the graph is saved (graphology JSON). */
+  /** Where the graph is saved (graph file, format version 2). */
   graphFile: string;
   threshold: number | undefined;
   embeddingModel: string;

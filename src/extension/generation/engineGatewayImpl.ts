@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildToolGraph, loadGraph, OFFLINE_MODEL, saveGraph, type ToolGraph } from '../../engine/graph';
+import { buildToolGraph, GraphFileError, loadGraph, OFFLINE_MODEL, saveBuiltGraph, type ToolGraph } from '../../engine/graph';
 import { LlmClient } from '../../engine/llm/llmClient';
 import type { LlmConfig } from '../../engine/llm/config';
 import type { LlmRole } from '../../engine/llm/types';
@@ -91,7 +91,7 @@ async function buildAndSave(tools: Tool[], p: Omit<BuildGraphParams, 'toolsFile'
     },
   });
   await mkdir(path.dirname(p.graphFile), { recursive: true });
-  await saveGraph(result.graph, p.graphFile);
+  await saveBuiltGraph(result.built, p.graphFile);
   const s = result.stats;
   return {
     graph: result.graph,
@@ -143,7 +143,7 @@ async function startLocked(p: StartRunParams): Promise<RunOutcome> {
     const beside = graphFileFor(p.toolsFile);
     let graph: ToolGraph;
     if (existsSync(beside)) {
-      graph = await loadGraph(beside);
+      graph = await loadGraphFile(beside);
       graphSource = beside;
     } else {
       graphSource = path.join(p.runDir, 'graph.json');
@@ -208,6 +208,16 @@ function resume(p: ResumeRunParams): Promise<RunOutcome> {
   return withRunLock(p.runDir, () => resumeLocked(p));
 }
 
+/** A graph file this version cannot read (older format, truncated) is bad input whose hint says to rebuild it. */
+async function loadGraphFile(file: string): Promise<ToolGraph> {
+  try {
+    return await loadGraph(file);
+  } catch (e) {
+    if (e instanceof GraphFileError) throw new EngineInputError(e.message, e.hint ?? 'Rebuild the tool graph.');
+    throw e;
+  }
+}
+
 async function resumeLocked(p: ResumeRunParams): Promise<RunOutcome> {
   const manifest = await readManifest(p.runDir);
   const tools = await readRunTools(p.runDir);
@@ -216,7 +226,7 @@ async function resumeLocked(p: ResumeRunParams): Promise<RunOutcome> {
     if (!manifest.graphSource || !existsSync(manifest.graphSource)) {
       throw new EngineInputError(`${path.join(p.runDir, 'manifest.json')}: the run walked the tool graph ${manifest.graphSource ?? '(unknown)'}, which is gone`, 'Restore the graph file to resume this run.');
     }
-    sampler = graphWalkSampler(await loadGraph(manifest.graphSource), tools);
+    sampler = graphWalkSampler(await loadGraphFile(manifest.graphSource), tools);
   }
   const model = llmClient(p.llm, p.log);
   const result = await resumeRun(p.runDir, { model, sampler }, { signal: p.signal, onEvent: p.onEvent });

@@ -1,13 +1,15 @@
 /**
- * The graph behind one graph view (no `vscode` import; unit-tested): the engine loads the graph
- * file, its cached layout and the tool set beside it, and answers the webview's questions with the
- * engine's own functions (counts at a threshold, why a tool is linked, Algorithm 1 from a tool).
+ * The graph behind one graph view (no `vscode` import; unit-tested): the engine reads the graph
+ * file's columns (no graphology graph: on all of ToolBench that would cost seconds), its cached
+ * layout and the tool set beside it, and answers the webview's questions with the engine's own
+ * functions on those columns (counts at a threshold, why a tool is linked, Algorithm 1 from a tool).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadGraph, type ToolGraph } from '../../engine/graph';
-import { countsAtThreshold } from '../../engine/graph/view/thresholdCounts';
-import { explainTool } from '../../engine/graph/view/explainTool';
+import { readGraphData, type ToolGraphData } from '../../engine/graph';
+import { countsAtThresholdData } from '../../engine/graph/view/thresholdCounts';
+import { orderBySimilarity } from '../../engine/graph/toolEdges';
+import { explainToolData } from '../../engine/graph/view/explainTool';
 import { loadOrComputeLayout } from '../../engine/graph/view/graphLayout';
 import { readToolSet } from '../../engine/import';
 import type { Tool } from '../../engine/model/tool';
@@ -26,15 +28,20 @@ export const LOD_MAX_DRAWN_EDGES = 100_000;
 export class GraphSession {
   private constructor(
     readonly file: string,
-    readonly graph: ToolGraph,
+    /** The graph file's columns: no graphology graph is built unless the layout must be computed. */
+    readonly graph: ToolGraphData,
     private readonly tools: Map<string, Tool>,
     readonly payload: GraphPayload,
+    /** Where the host's load went (ms): reading + checking the file, layout, tool set, payload. */
+    readonly timings: { readMs: number; layoutMs: number; toolsMs: number; payloadMs: number },
   ) {}
 
   static async open(file: string, toolsFile?: string, opts: { maxDrawnEdges?: number } = {}): Promise<GraphSession> {
     const started = performance.now();
-    const graph = await loadGraph(file);
+    const graph = await readGraphData(file);
+    const t1 = performance.now();
     const { layout, cached } = await loadOrComputeLayout(file, graph);
+    const t2 = performance.now();
     const tools = new Map<string, Tool>();
     const tf = toolsFile ?? toolsFileForGraph(file);
     if (existsSync(tf)) {
@@ -44,46 +51,50 @@ export class GraphSession {
         // details then show what the graph file holds (description, counts)
       }
     }
-    const names = graph.nodes();
-    const index = new Map(names.map((n, i) => [n, i] as const));
+    const t3 = performance.now();
+    const names = graph.nodes.key;
+    const { source, target, similarity } = graph.edges;
+    const m = graph.size;
     const degree = new Int32Array(names.length);
-    const all: Array<[number, number, number]> = [];
-    graph.forEachEdge((_e, a, s, t) => all.push([index.get(s)!, index.get(t)!, a.similarity]));
-    all.sort((p, q) => q[2] - p[2]);
+    for (let k = 0; k < m; k++) {
+      degree[source[k]!]!++;
+      degree[target[k]!]!++;
+    }
     // Level of detail: a big graph draws each tool's `perTool` most similar edges (the union over
     // tools); the counts, a selected tool's edges and walks come from the whole graph.
     const budget = opts.maxDrawnEdges ?? LOD_MAX_DRAWN_EDGES;
-    const perTool = all.length <= budget ? Infinity : Math.max(1, Math.floor(budget / Math.max(1, names.length)));
+    const perTool = m <= budget ? Infinity : Math.max(1, Math.floor(budget / Math.max(1, names.length)));
+    const order = orderBySimilarity(Float32Array.from(similarity)); // most similar first, ties in file order
     const seen = new Int32Array(names.length);
-    const edges: Array<[number, number, number]> = [];
-    for (const e of all) {
-      if (seen[e[0]]! < perTool || seen[e[1]]! < perTool) edges.push(e);
-      seen[e[0]]!++;
-      seen[e[1]]!++;
+    const drawn = new Int32Array(m);
+    let d = 0;
+    for (const k of order) {
+      const s = source[k]!;
+      const t = target[k]!;
+      if (seen[s]! < perTool || seen[t]! < perTool) drawn[d++] = k;
+      seen[s]!++;
+      seen[t]!++;
     }
-    edges.reverse(); // least similar first: the strongest are drawn last, on top
-    const edgeSource = new Int32Array(edges.length);
-    const edgeTarget = new Int32Array(edges.length);
-    const edgeSimilarity = new Float32Array(edges.length);
-    edges.forEach(([s, t, w], k) => {
-      edgeSource[k] = s;
-      edgeTarget[k] = t;
-      edgeSimilarity[k] = w;
-    });
-    for (const [s, t] of all) {
-      degree[s]!++;
-      degree[t]!++;
+    // least similar first: the strongest are drawn last, on top
+    const edgeSource = new Int32Array(d);
+    const edgeTarget = new Int32Array(d);
+    const edgeSimilarity = new Float32Array(d);
+    for (let j = 0; j < d; j++) {
+      const k = drawn[d - 1 - j]!;
+      edgeSource[j] = source[k]!;
+      edgeTarget[j] = target[k]!;
+      edgeSimilarity[j] = similarity[k]!;
     }
-    const built = Number(graph.getAttribute('threshold'));
-    const counts = countsAtThreshold(graph, -Infinity);
-    const maxDegree = graph.getAttribute('maxDegree');
+    const attrs = graph.attributes;
+    const built = Number(attrs.threshold);
+    const counts = countsAtThresholdData(graph, -Infinity);
     const payload: GraphPayload = {
       file,
-      model: String(graph.getAttribute('model') ?? ''),
+      model: String(attrs.model ?? ''),
       builtThreshold: Number.isFinite(built) ? built : 0,
-      maxDegree: typeof maxDegree === 'number' ? maxDegree : null,
+      maxDegree: typeof attrs.maxDegree === 'number' ? attrs.maxDegree : null,
       nodes: graph.order,
-      edges: graph.size,
+      edges: m,
       components: counts.components,
       names,
       x: layout.x,
@@ -98,20 +109,27 @@ export class GraphSession {
       loadMs: Math.round(performance.now() - started),
       layoutCached: cached,
     };
-    return new GraphSession(file, graph, tools, payload);
+    const timings = { readMs: Math.round(t1 - started), layoutMs: Math.round(t2 - t1), toolsMs: Math.round(t3 - t2), payloadMs: Math.round(performance.now() - t3) };
+    return new GraphSession(file, graph, tools, payload, timings);
   }
 
   counts(threshold: number): ThresholdCounts {
-    return countsAtThreshold(this.graph, threshold);
+    return countsAtThresholdData(this.graph, threshold);
   }
 
   details(name: string, threshold: number): ToolDetails | null {
-    return explainTool(this.graph, name, threshold, this.tools.get(name));
+    return explainToolData(this.graph, name, threshold, this.tools.get(name));
   }
 
   walk(start: string, size: number, seed: number): WalkView {
     const r = walkFromTool(this.graph, start, size, seed);
-    const sim = (a: string, b: string) => this.graph.getEdgeAttribute(this.graph.edge(a, b)!, 'similarity');
+    const g = this.graph;
+    const sim = (a: string, b: string) => {
+      const i = g.indexOf(a);
+      const j = g.indexOf(b);
+      for (const k of g.incidentEdges(i)) if (g.opposite(k, i) === j) return g.edges.similarity[k]!;
+      return NaN;
+    };
     return { start, size, seed, steps: r.steps.map(({ from, to, added }) => ({ from, to, added, similarity: sim(from, to) })), tools: r.tools, short: r.short };
   }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../common/errors';
+import { GraphFileError } from '../../engine/graph';
 import type { Log } from '../common/log';
 import { graphFileFor } from '../graph/graphLocation';
 import { readDialogueRecord, readRunSummary, type RunSummary } from '../runsView/runFolder';
@@ -59,8 +60,10 @@ export function registerGraphViewCommands(deps: GraphViewDeps): vscode.Disposabl
     try {
       await GraphViewPanel.show(deps.extensionUri, deps.log, hooks, file, open, highlight);
     } catch (e) {
-      deps.log.error(`Opening the tool graph ${file} failed: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(`ToolFlow: cannot open the tool graph: ${errorMessage(e)}`);
+      // A graph file this version cannot read (older format, truncated) says what to do: rebuild it.
+      const message = `${errorMessage(e)}${e instanceof GraphFileError && e.hint ? `; ${e.hint}` : ''}`;
+      deps.log.error(`Opening the tool graph ${file} failed: ${message}`);
+      void vscode.window.showErrorMessage(`ToolFlow: cannot open the tool graph: ${message}`);
     }
   };
 

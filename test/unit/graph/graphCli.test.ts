@@ -1,13 +1,14 @@
 /**
  * `toolflow graph` and `toolflow sample` through the CLI entry point: --json shapes, files on
- * disk (graphology JSON, GEXF), embedding cache counts, and exit code 1 with a one-line message
+ * disk (graph file, GEXF), embedding cache counts, and exit code 1 with a one-line message
  * for bad input.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadGraph } from '../../../src/engine/graph';
+import Graph from 'graphology';
+import { loadGraph, saveGraph, type ToolGraph } from '../../../src/engine/graph';
 import { sharedTools, tempDir } from '../../support/graphData';
 import { runCli } from '../../support/cliRun';
 
@@ -102,12 +103,23 @@ describe('toolflow graph / sample', () => {
     ['a threshold out of range', ['graph', tools, '-o', 'x.json', '--threshold', '1.5', '--offline'], /--threshold must be a number/],
     ['a hub model not downloaded, offline', ['graph', tools, '-o', 'x.json', '--offline', '--model', 'Xenova/all-MiniLM-L6-v2', '--cache-dir', 'empty-cache'], /missing .*config\.json/],
     ['sample without --size', ['sample', 'g.json'], /missing --size/],
-    ['sample of a non-graph file', ['sample', 'bad.json', '--size', '2'], /bad\.json#\/nodes: missing "nodes" array/],
+    ['sample of a non-graph file', ['sample', 'bad.json', '--size', '2'], /bad\.json#\/format: not a ToolFlow graph file/],
+    ['sample of a graph file of format version 1', ['sample', 'old.json', '--size', '2'], /old\.json#\/attributes\/version: graph format version 1 .*older ToolFlow.*\n.*rebuild the graph from its tools: `toolflow graph <tools> -o <graph\.json>`/],
+    ['sample of a truncated graph file', ['sample', 'cut.json', '--size', '2'], /cut\.json: not valid JSON, the file is truncated or corrupt.*\n.*rebuild the graph/],
     ['sample larger than any component', ['sample', 'g.json', '--size', '100000'], /no connected group of 100000 tools/],
     ['an unknown strategy', ['sample', 'g.json', '--size', '2', '--strategy', 'bfs'], /unknown --strategy "bfs"/],
   ] as Array<[string, string[], RegExp]>) {
     test(`exit 1 with a one-line message for ${what}`, async () => {
       fs.writeFileSync(path.join(dir, 'bad.json'), '{"edges": []}');
+      // graphology's export, as ToolFlow wrote graph files before format version 2
+      fs.writeFileSync(path.join(dir, 'old.json'), JSON.stringify({ options: { type: 'undirected' }, attributes: { format: 'toolflow.graph', version: 1 }, nodes: [{ key: 'a' }, { key: 'b' }], edges: [{ key: 'e0', source: 'a', target: 'b' }] }));
+      const small: ToolGraph = new Graph({ type: 'undirected' });
+      small.addNode('a', { label: 'a', description: '', source: 's', format: 'f', parameters: 1, hasReturns: false });
+      small.addNode('b', { label: 'b', description: '', source: 's', format: 'f', parameters: 1, hasReturns: false });
+      small.addEdge('a', 'b', { kind: 'P-P', similarity: 0.95, sourceField: 'x', targetField: 'y' });
+      await saveGraph(small, path.join(dir, 'whole.json'));
+      const whole = fs.readFileSync(path.join(dir, 'whole.json'), 'utf8');
+      fs.writeFileSync(path.join(dir, 'cut.json'), whole.slice(0, Math.floor(whole.length / 2)));
       const r = await run(args, dir);
       assert.equal(r.code, 1, r.err);
       const firstLine = r.err.trim().split('\n').pop()!;

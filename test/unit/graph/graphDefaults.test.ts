@@ -40,11 +40,15 @@ describe('generic fields from the data', () => {
   });
 });
 
-test('bySimilarity (packed native sort) equals the comparator order, ties by edge number', () => {
-  const n = 5000;
+test('bySimilarity (radix sort of float32 keys) equals the comparator order, ties by edge number, negative τ too', () => {
+  const n = 200_000;
   let seed = 3;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const sim = new Float32Array(n).map(() => (rnd() < 0.3 ? 1 : rnd() < 0.5 ? 0.91 : 0.3 + rnd() * 0.7));
+  const pick = () => {
+    const r = rnd();
+    return r < 0.2 ? 1 : r < 0.3 ? 0.91 : r < 0.35 ? 0 : r < 0.4 ? -0 : r < 0.45 ? -0.25 : r < 0.7 ? 0.3 + rnd() * 0.7 : -rnd();
+  };
+  const sim = new Float32Array(n).map(pick);
   const zeros = () => new Int32Array(n);
   const table = ToolEdgeTable.fromChunks([{ a: zeros(), b: zeros(), sim, kind: new Uint8Array(n), textA: zeros(), textB: zeros() }]);
   const expected = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => sim[y]! - sim[x]! || x - y);

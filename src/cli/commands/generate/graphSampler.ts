@@ -4,7 +4,7 @@
  * run folder as `graph.json` so that `--resume` walks the same graph.
  */
 import path from 'node:path';
-import { buildToolGraph, defaultCacheDir, GraphFileError, loadGraph, OFFLINE_MODEL, saveGraph, type ToolGraph } from '../../../engine/graph';
+import { buildToolGraph, defaultCacheDir, GraphFileError, loadGraph, OFFLINE_MODEL, saveBuiltGraph, type ToolGraph } from '../../../engine/graph';
 import type { Tool } from '../../../engine/model/tool';
 import { graphWalkSampler, type ToolSampler } from '../../../engine/pipeline/sampler';
 import { SamplingError } from '../../../engine/sampling';
@@ -52,7 +52,7 @@ export async function graphSampler(tools: Tool[], opts: GraphSamplerOptions): Pr
       });
       graph = result.graph;
       graphFile = path.join(opts.outDir, 'graph.json');
-      await saveGraph(graph, graphFile);
+      await saveBuiltGraph(result.built, graphFile); // from the edge table: same bytes as saveGraph(graph)
       opts.log(`graph: ${result.stats.nodes} tools, ${result.stats.edges} edges (model ${result.model}, threshold ${result.threshold}) → ${graphFile}`);
     }
     return { sampler: graphWalkSampler(graph, tools), graphFile };

@@ -7,7 +7,8 @@ import type { EdgeExplanation, FieldView, ToolDetails } from '../../../shared/gr
 import type { JsonSchema } from '../../model/jsonSchema';
 import { schemaDescription, schemaTypeName } from '../../model/schemaLabels';
 import type { Tool } from '../../model/tool';
-import type { ToolGraph } from '../graphTypes';
+import type { ToolGraphData } from '../graphData';
+import type { ToolEdgeAttributes, ToolGraph, ToolNodeAttributes } from '../graphTypes';
 
 /** The protocol's types (src/shared/graphView.ts) are the shapes this module returns: declared once there. */
 export type ToolField = FieldView;
@@ -76,17 +77,40 @@ export function toolFields(tool: Tool): { parameters: ToolField[]; returns: Tool
 /** The tool's node, its fields (when the tool set is known) and its edges with similarity > threshold. */
 export function explainTool(graph: ToolGraph, name: string, threshold: number, tool?: Tool): ToolExplanation | null {
   if (!graph.hasNode(name)) return null;
-  const node = graph.getNodeAttributes(name);
   const edges: ToolEdgeExplanation[] = [];
   graph.forEachEdge(name, (_e, a, source, target) => {
-    if (!(a.similarity > threshold)) return;
-    const neighbour = source === name ? target : source;
-    // sourceField is on the edge's source tool, targetField on its target.
-    const field = source === name ? a.sourceField : a.targetField;
-    const neighbourField = source === name ? a.targetField : a.sourceField;
-    const direction = a.kind === 'P-P' ? 'none' : a.from === name ? 'out' : 'in';
-    edges.push({ neighbour, kind: a.kind, direction, field, neighbourField, similarity: a.similarity });
+    const x = explainEdge(name, a, source, target, threshold);
+    if (x) edges.push(x);
   });
+  return explanation(name, graph.getNodeAttributes(name), edges, tool);
+}
+
+/** `explainTool` on the graph file's columns (the graph view: no graphology graph needed). */
+export function explainToolData(data: ToolGraphData, name: string, threshold: number, tool?: Tool): ToolExplanation | null {
+  const i = data.indexOf(name);
+  if (i < 0) return null;
+  const edges: ToolEdgeExplanation[] = [];
+  const { source, target, similarity } = data.edges;
+  const keys = data.nodes.key;
+  for (const k of data.incidentEdges(i)) {
+    if (!(similarity[k]! > threshold)) continue;
+    const x = explainEdge(name, data.edgeAttributes(k), keys[source[k]!]!, keys[target[k]!]!, threshold);
+    if (x) edges.push(x);
+  }
+  return explanation(name, data.nodeAttributes(i), edges, tool);
+}
+
+function explainEdge(name: string, a: ToolEdgeAttributes, source: string, target: string, threshold: number): ToolEdgeExplanation | undefined {
+  if (!(a.similarity > threshold)) return undefined;
+  const neighbour = source === name ? target : source;
+  // sourceField is on the edge's source tool, targetField on its target.
+  const field = source === name ? a.sourceField : a.targetField;
+  const neighbourField = source === name ? a.targetField : a.sourceField;
+  const direction = a.kind === 'P-P' ? 'none' : a.from === name ? 'out' : 'in';
+  return { neighbour, kind: a.kind, direction, field, neighbourField, similarity: a.similarity };
+}
+
+function explanation(name: string, node: ToolNodeAttributes, edges: ToolEdgeExplanation[], tool: Tool | undefined): ToolExplanation {
   edges.sort((x, y) => y.similarity - x.similarity || (x.neighbour < y.neighbour ? -1 : 1));
   const fields = tool ? toolFields(tool) : null;
   return {

@@ -13,6 +13,7 @@ import { promises as fs } from 'node:fs';
 import louvain from 'graphology-communities-louvain';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import { createRandom } from '../../sampling/seededRandom';
+import { ToolGraphData } from '../graphData';
 import type { ToolGraph } from '../graphTypes';
 
 export const LAYOUT_VERSION = 1;
@@ -117,8 +118,11 @@ function fromB64<T extends Float32Array | Int32Array>(s: string, make: (b: Array
   return make(copy);
 }
 
-/** The cached layout when it matches this graph file, else computes and caches it (best effort). */
-export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph, opts: LayoutOptions = {}): Promise<{ layout: GraphLayout; cached: boolean }> {
+/**
+ * The cached layout when it matches this graph file, else computes and caches it (best effort).
+ * Given the file's columns, a graphology graph is built only when the layout must be computed.
+ */
+export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | ToolGraphData, opts: LayoutOptions = {}): Promise<{ layout: GraphLayout; cached: boolean }> {
   const stat = await fs.stat(graphFile);
   const key = `${stat.size}:${Math.round(stat.mtimeMs)}:${graph.order}:${graph.size}`;
   const file = layoutFileFor(graphFile);
@@ -138,7 +142,7 @@ export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph, o
   } catch {
     // missing or unreadable: compute
   }
-  const layout = computeLayout(graph, opts);
+  const layout = computeLayout(graph instanceof ToolGraphData ? graph.toGraphology() : graph, opts);
   const doc: LayoutFile = { version: LAYOUT_VERSION, key, communities: layout.communities, iterations: layout.iterations, ms: layout.ms, x: b64(layout.x), y: b64(layout.y), community: b64(layout.community) };
   try {
     const tmp = `${file}.tmp-${process.pid}`;

@@ -4,6 +4,7 @@
  * engine's, computed on the graph file itself (union-find over the kept edges).
  */
 import type { ThresholdCounts } from '../../../shared/graphView';
+import type { ToolGraphData } from '../graphData';
 import type { ToolGraph } from '../graphTypes';
 
 /** The protocol's type (src/shared/graphView.ts), declared once there. */
@@ -39,6 +40,41 @@ export function countsAtThreshold(graph: ToolGraph, threshold: number): Threshol
       components--;
     }
   });
+  let isolated = 0;
+  for (const d of degree) if (d === 0) isolated++;
+  return { threshold, edges, components, isolated };
+}
+
+/** `countsAtThreshold` on the graph file's columns (the graph view: no graphology graph needed). */
+export function countsAtThresholdData(data: ToolGraphData, threshold: number): ThresholdCountsResult {
+  const n = data.order;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  const degree = new Int32Array(n);
+  const { source, target, similarity } = data.edges;
+  let edges = 0;
+  let components = n;
+  for (let k = 0; k < source.length; k++) {
+    if (!(similarity[k]! > threshold)) continue;
+    edges++;
+    const a = source[k]!;
+    const b = target[k]!;
+    degree[a]!++;
+    degree[b]!++;
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) {
+      parent[ra] = rb;
+      components--;
+    }
+  }
   let isolated = 0;
   for (const d of degree) if (d === 0) isolated++;
   return { threshold, edges, components, isolated };
