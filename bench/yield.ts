@@ -241,6 +241,9 @@ async function once(rate: number, careless: number, tools: Awaited<ReturnType<ty
     console.log(`rejection reasons (dialogues per code): ${JSON.stringify(run.counts.byReason)}; tokens spent on rejected dialogues: ${rejectedTokens} (${((100 * rejectedTokens) / Math.max(1, tokens)).toFixed(1)} %, ${Math.round(rejectedTokens / Math.max(1, records.length - accepted.length))} per rejected dialogue)`);
     for (const [k, n] of [...messages].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${String(n).padStart(3)} × ${k}`);
     const keeping = accepted.filter((r) => !breaksPlan(r)).length;
+    const withCall = accepted.filter((r) => r.messages.some((m) => m.role === 'assistant' && (m.tool_calls ?? []).length > 0)).length;
+    const withToolStep = accepted.filter((r) => (r.plan?.steps ?? []).some((s) => s.kind === 'tool')).length;
+    console.log(`accepted dialogues with a tool call: ${withCall}; whose plan has a tool step: ${withToolStep}`);
     console.log(`accepted dialogues that break their plan (independent check): ${accepted.length - keeping}; tokens per accepted dialogue that keeps its plan: ${keeping > 0 ? Math.round(tokens / keeping) : '∞'}`);
     const bill = tokenBreakdown(sim.stats.log);
     const per = (n: number) => (keeping > 0 ? Math.round(n / keeping) : Infinity);
