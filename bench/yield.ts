@@ -6,6 +6,7 @@
  * 0 % and at 20 % faults.
  *
  *   node --import tsx bench/yield.ts [--dialogues 100] [--rates 0,0.2] [--careless 0.3] [--concurrency 16] [--seed 1] [--irrelevance-rate P]
+ *     [--faults careless|issue] [--careless-agents user,tool|all] [--careless-only] [--tools bfcl|api-bank] [--max-retries 4]
  *
  * At rate P each request gets a fault with probability P, its kind drawn evenly from those that fit
  * the request: transport faults for every request (429, 500, hang, truncated body) and the
@@ -14,7 +15,22 @@
  * (unknown tool, missing required argument, wrong argument type, non-JSON arguments), tool simulator
  * (arbitrary schema-valid JSON, schema violation, malformed JSON). A last run repeats the highest
  * rate with a careless model on top: `--careless C` of user turns and tool results are arbitrary
- * schema-valid JSON (issue 9's server; 0 skips that run).
+ * schema-valid JSON (0 skips that run; `--careless-only` runs only it).
+ *
+ * Issue 9's own server, as the issue describes it ("answers structured requests with arbitrary
+ * schema-valid JSON and injects 20 % faults (429, 5xx, hangs, truncated JSON, unknown tools, wrong
+ * argument types), on API-Bank tools", 24 dialogues):
+ *
+ *   node --import tsx bench/yield.ts --tools api-bank --faults issue --rates 0.2 --careless 1 --careless-agents all --max-retries 8 --dialogues 24
+ *
+ * `--faults issue` draws only the issue's fault kinds (429, 500, 503, hang, truncated body for every
+ * request; unknown tool and wrong argument types for assistant requests) and tries them before the
+ * careless rule, so with `--careless 1` every structured answer that gets no fault (re-asks included)
+ * is arbitrary schema-valid JSON. `--careless-agents all` includes the planner (the issue says
+ * "structured requests", and the plan is one); `user,tool` leaves the planner sane. `--tools api-bank`
+ * is test/fixtures/import/api-bank.json, the repo's only API-Bank file (two tools). `--max-retries 8`:
+ * since the run stops when an endpoint keeps failing after every retry (endpointFailure.ts), 4 retries
+ * at 20 % transport faults stop a 100-dialogue run now and then. docs/agents.md has the figures.
  *
  * Prints per rate: accepted share; tokens (prompt + completion, as the simulator reports them) spent
  * on the whole run per accepted dialogue; repairs per dialogue (the LLM client's JSON/schema re-asks,
@@ -42,13 +58,22 @@ const { values } = parseArgs({
     dialogues: { type: 'string', default: '100' },
     rates: { type: 'string', default: '0,0.2' },
     careless: { type: 'string', default: '0.3' },
+    'careless-agents': { type: 'string', default: 'user,tool' },
+    'careless-only': { type: 'boolean', default: false },
+    faults: { type: 'string', default: 'careless' },
+    tools: { type: 'string', default: 'bfcl' },
     'irrelevance-rate': { type: 'string' },
     concurrency: { type: 'string', default: '16' },
+    'max-retries': { type: 'string', default: '4' },
     seed: { type: 'string', default: '1' },
   },
 });
 const count = Number(values.dialogues);
 const concurrency = Number(values.concurrency);
+if (values.faults !== 'careless' && values.faults !== 'issue') throw new Error(`--faults ${values.faults}: use careless or issue`);
+if (values.tools !== 'bfcl' && values.tools !== 'api-bank') throw new Error(`--tools ${values.tools}: use bfcl or api-bank`);
+/** Agents whose structured answers the careless model replaces; `all` is every structured request (planner, user, tool simulator, judge, ...). */
+const carelessAgents: Array<string | undefined> = values['careless-agents'] === 'all' ? [undefined] : values['careless-agents']!.split(',').map((s) => s.trim());
 
 const TRANSPORT: FaultKind[] = ['rate-limit', 'server-error', 'hang', 'truncated-body'];
 const CARELESS: Record<string, FaultKind[]> = {
@@ -59,13 +84,45 @@ const CARELESS: Record<string, FaultKind[]> = {
 };
 
 /**
- * Rules giving each request of an agent a fault with probability `rate`, the kind evenly drawn; with
- * `careless` > 0, first that share of user turns and tool results are arbitrary schema-valid JSON (the
- * careless model of issue 9, whose user agent says `finished: true` on its first turn).
+ * The faults issue 9's server injected, for every request: 429, 5xx (500 and 503), hangs, truncated
+ * JSON bodies; and for assistant requests also unknown tools and wrong argument types.
  */
-export function faultMix(rate: number, careless = 0): FaultRule[] {
+const ISSUE_TRANSPORT: FaultKind[] = ['rate-limit', 'server-error', 'unavailable', 'hang', 'truncated-body'];
+const ISSUE_ASSISTANT: FaultKind[] = ['unknown-tool', 'wrong-argument-types'];
+
+/** Rules giving each request a fault with probability `rate`, the kind evenly drawn from `kinds`. Rules are tried in order. */
+function evenly(rate: number, kinds: FaultKind[], target: string | undefined): FaultRule[] {
+  const share = rate / kinds.length;
+  // Rule i fires with share / (1 - i·share) among requests left by the earlier ones.
+  return kinds.map((fault, i) => ({ fault, ...(target ? { target } : {}), rate: share / (1 - i * share), retryAfterSeconds: 0 }));
+}
+
+/**
+ * Issue 9's server (`--faults issue`): each request gets one of the issue's faults with probability
+ * `rate` (assistant requests: transport or unknown tool or wrong argument types; others: transport);
+ * then `careless` of the structured requests left of the `agents` (undefined: every structured
+ * request) are answered with arbitrary schema-valid JSON. Faults come first, so `--careless 1` still
+ * leaves `rate` of the structured requests their faults.
+ */
+export function issueMix(rate: number, careless: number, agents: ReadonlyArray<string | undefined>): FaultRule[] {
   const rules: FaultRule[] = [];
-  if (careless > 0) for (const target of ['user', 'tool']) rules.push({ fault: 'arbitrary-json', target, rate: careless });
+  if (rate > 0) {
+    rules.push(...evenly(rate, [...ISSUE_TRANSPORT, ...ISSUE_ASSISTANT], 'assistant'));
+    rules.push(...evenly(rate, ISSUE_TRANSPORT, undefined));
+  }
+  if (careless > 0) for (const target of agents) rules.push({ fault: 'arbitrary-json', ...(target ? { target } : {}), rate: careless });
+  return rules;
+}
+
+/**
+ * Rules giving each request of an agent a fault with probability `rate`, the kind evenly drawn; with
+ * `careless` > 0, first that share of the `agents`' answers (user turns and tool results by default) are
+ * arbitrary schema-valid JSON (the careless model of issue 9, whose user agent says `finished: true`
+ * on its first turn). The careless rules come first: with `careless` 1 those agents get no other fault.
+ */
+export function faultMix(rate: number, careless = 0, agents: ReadonlyArray<string | undefined> = ['user', 'tool']): FaultRule[] {
+  const rules: FaultRule[] = [];
+  if (careless > 0) for (const target of agents) rules.push({ fault: 'arbitrary-json', ...(target ? { target } : {}), rate: careless });
   if (rate <= 0) return rules;
   for (const [target, careless] of Object.entries(CARELESS)) {
     const kinds = [...TRANSPORT, ...careless];
@@ -76,8 +133,14 @@ export function faultMix(rate: number, careless = 0): FaultRule[] {
   return rules;
 }
 
-/** BFCL multi-turn API functions (they come with `response` schemas), cut into a temporary JSONL file. */
+/**
+ * `--tools api-bank`: the repo's only API-Bank file, test/fixtures/import/api-bank.json (two of
+ * API-Bank's APIs, QueryMeeting and Calculator, in its format: Python-style types, output_parameters
+ * imported as `returns`); ../shared/data holds no API-Bank tool set. Otherwise BFCL multi-turn API
+ * functions (they come with `response` schemas), cut into a temporary JSONL file.
+ */
 async function loadTools() {
+  if (values.tools === 'api-bank') return (await importPaths([path.join(repoRoot, 'test', 'fixtures', 'import', 'api-bank.json')])).toolSet.tools;
   const source = path.resolve(repoRoot, '..', 'shared', 'data', 'tools', 'bfcl', 'bfcl_functions.jsonl');
   const lines = fs.readFileSync(source, 'utf8').split('\n').filter((l) => l.includes('multi_turn_func_doc'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-yield-tools-'));
@@ -143,11 +206,12 @@ function tokensOf(r: DialogueRecord): number {
 }
 
 async function once(rate: number, careless: number, tools: Awaited<ReturnType<typeof loadTools>>): Promise<void> {
-  const sim = await startLlmSimulator({ seed: `yield-${values.seed}`, faults: faultMix(rate, careless), countPromptTokens: o200kPromptTokens });
+  const faults = values.faults === 'issue' ? issueMix(rate, careless, carelessAgents) : faultMix(rate, careless, carelessAgents);
+  const sim = await startLlmSimulator({ seed: `yield-${values.seed}`, faults, countPromptTokens: o200kPromptTokens });
   let clientRepairs = 0;
   let retries = 0;
   const model = new LlmClient(
-    singleEndpointConfig({ baseURL: sim.url, apiKey: '', model: 'toolflow-simulator' }, { concurrency, requestTimeoutMs: 2000, maxRetries: 4, backoffBaseMs: 5, backoffMaxMs: 50 }),
+    singleEndpointConfig({ baseURL: sim.url, apiKey: '', model: 'toolflow-simulator' }, { concurrency, requestTimeoutMs: 2000, maxRetries: Number(values['max-retries']), backoffBaseMs: 5, backoffMaxMs: 50 }),
     { hooks: { onRepair: () => void clientRepairs++, onRetry: () => void retries++ } },
   );
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-yield-')), 'run');
@@ -168,7 +232,8 @@ async function once(rate: number, careless: number, tools: Awaited<ReturnType<ty
       const key = `${x.code}: ${x.message.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N').slice(0, 90)}`;
       messages.set(key, (messages.get(key) ?? 0) + 1);
     }
-    console.log(`\n== ${Math.round(rate * 100)} % faults${careless > 0 ? `, careless model (${Math.round(careless * 100)} % of user turns and tool results arbitrary schema-valid JSON)` : ''}: ${records.length} dialogues in ${wallS.toFixed(1)} s; simulator ${sim.stats.requests} requests, faults ${JSON.stringify(sim.stats.faults)}`);
+    const who = carelessAgents.includes(undefined) ? 'every structured answer (planner, user, tool simulator, ...)' : `the answers of ${carelessAgents.join(', ')}`;
+    console.log(`\n== ${Math.round(rate * 100)} % faults (${values.faults === 'issue' ? "issue 9's kinds" : 'careless-model kinds'})${careless > 0 ? `, careless model (${Math.round(careless * 100)} % of ${who} arbitrary schema-valid JSON)` : ''}: ${records.length} dialogues in ${wallS.toFixed(1)} s; simulator ${sim.stats.requests} requests, faults ${JSON.stringify(sim.stats.faults)}`);
     console.log(`accepted: ${accepted.length}/${records.length} = ${((100 * accepted.length) / Math.max(1, records.length)).toFixed(1)} %`);
     console.log(`tokens: ${tokens} in all (meter ${result.tokens}); per accepted dialogue: ${accepted.length > 0 ? Math.round(tokens / accepted.length) : '∞'}; per dialogue ${Math.round(tokens / Math.max(1, records.length))}`);
     console.log(`repairs per dialogue: pipeline ${(pipelineRepairs / Math.max(1, records.length)).toFixed(2)} ${JSON.stringify(repairsByRole)}; LLM client JSON/schema re-asks ${(clientRepairs / Math.max(1, records.length)).toFixed(2)}; transport retries ${(retries / Math.max(1, records.length)).toFixed(2)}`);
@@ -176,10 +241,13 @@ async function once(rate: number, careless: number, tools: Awaited<ReturnType<ty
     console.log(`rejection reasons (dialogues per code): ${JSON.stringify(run.counts.byReason)}; tokens spent on rejected dialogues: ${rejectedTokens} (${((100 * rejectedTokens) / Math.max(1, tokens)).toFixed(1)} %, ${Math.round(rejectedTokens / Math.max(1, records.length - accepted.length))} per rejected dialogue)`);
     for (const [k, n] of [...messages].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${String(n).padStart(3)} × ${k}`);
     const keeping = accepted.filter((r) => !breaksPlan(r)).length;
+    const withCall = accepted.filter((r) => r.messages.some((m) => m.role === 'assistant' && (m.tool_calls ?? []).length > 0)).length;
+    const withToolStep = accepted.filter((r) => (r.plan?.steps ?? []).some((s) => s.kind === 'tool')).length;
+    console.log(`accepted dialogues with a tool call: ${withCall}; whose plan has a tool step: ${withToolStep}`);
     console.log(`accepted dialogues that break their plan (independent check): ${accepted.length - keeping}; tokens per accepted dialogue that keeps its plan: ${keeping > 0 ? Math.round(tokens / keeping) : '∞'}`);
     const bill = tokenBreakdown(sim.stats.log);
     const per = (n: number) => (keeping > 0 ? Math.round(n / keeping) : Infinity);
-    console.log(`server bill (simulator log: every answer built, re-asks and failed requests included): ${bill.delivered + bill.lost} tokens = ${per(bill.delivered + bill.lost)} per plan-keeping accepted dialogue (${per(bill.delivered)} delivered + ${per(bill.lost)} lost in transit)`);
+    console.log(`server bill (simulator log: every answer built, re-asks and failed requests included): ${bill.delivered + bill.lost} tokens = ${accepted.length > 0 ? Math.round((bill.delivered + bill.lost) / accepted.length) : '∞'} per accepted dialogue, ${per(bill.delivered + bill.lost)} per plan-keeping accepted dialogue (${per(bill.delivered)} delivered + ${per(bill.lost)} lost in transit)`);
     console.log(`  of which the offered tools' JSON in assistant requests (the training data's tools, as imported): ${per(bill.offeredTools)}`);
     console.log(`  the same bill with prompts counted by o200k_base (gpt-tokenizer, OpenAI's chat-message estimate; completions as above): ${per(bill.o200k)} per plan-keeping accepted dialogue`);
     console.log('  per plan-keeping accepted dialogue, by agent:   requests   prompt  completion   total  (o200k prompt)');
@@ -194,9 +262,9 @@ async function once(rate: number, careless: number, tools: Awaited<ReturnType<ty
 
 async function main(): Promise<void> {
   const tools = await loadTools();
-  console.log(`yield benchmark: ${count} dialogues per rate, ${tools.length} BFCL multi-turn tools (${tools.filter((t) => t.returns).length} with returns), LLM simulator in-process, concurrency ${concurrency}, seed ${values.seed}, default run options${values['irrelevance-rate'] !== undefined ? ` but irrelevanceRate ${values['irrelevance-rate']}` : ''}`);
+  console.log(`yield benchmark: ${count} dialogues per rate, ${tools.length} ${values.tools === 'api-bank' ? 'API-Bank' : 'BFCL multi-turn'} tools (${tools.filter((t) => t.returns).length} with returns), LLM simulator in-process, concurrency ${concurrency}, seed ${values.seed}, default run options${values['irrelevance-rate'] !== undefined ? ` but irrelevanceRate ${values['irrelevance-rate']}` : ''}`);
   const rates = values.rates!.split(',').map(Number);
-  for (const rate of rates) await once(rate, 0, tools);
+  if (!values['careless-only']) for (const rate of rates) await once(rate, 0, tools);
   const careless = Number(values.careless);
   if (careless > 0) await once(rates[rates.length - 1]!, careless, tools);
 }

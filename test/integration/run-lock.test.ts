@@ -22,7 +22,7 @@ let work: string;
 let toolsFile: string;
 
 before(async () => {
-  // Slow enough that the first process is still writing when the second starts.
+  // Some latency so a writer is mid-run when a test acts; the lock test does not depend on it (it holds the simulator's answers).
   sim = await startLlmSimulator({ seed: 'lock', latencyMs: 60 });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'toolflow-lock-'));
   toolsFile = path.join(work, 'a.tools.json');
@@ -64,20 +64,30 @@ test('two processes on one run folder: the second is refused naming the holder; 
   const first = spawnCli(startArgs(out));
   const lockFile = path.join(out, 'run.lock');
   await waitFor(() => fs.existsSync(lockFile) && records(out).length >= 1, 'the first process to write', first.child);
-  const holder = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as RunLockHolder;
-  assert.equal(holder.pid, first.child.pid);
-  assert.equal(holder.owner, 'toolflow generate');
+  // The first process cannot finish while the simulator holds its answers, however long the others take to start under load.
+  const release = sim.hold();
+  try {
+    const holder = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as RunLockHolder;
+    assert.equal(holder.pid, first.child.pid);
+    assert.equal(holder.owner, 'toolflow generate');
+    assert.equal(first.child.exitCode, null, 'the first process is still running');
+    assert.ok(records(out).length < N, 'the first process has dialogues left to write');
 
-  // Another process resuming the same folder (Resume pressed twice, CLI and extension at once)...
-  const second = await spawnCli(['generate', '--out', out, '--resume']).done;
-  assert.equal(second.code, 1);
-  const line = second.stderr.trim();
-  assert.equal(line.split('\n').length, 1, line);
-  assert.match(line, new RegExp(`is being written by toolflow generate \\(pid ${first.child.pid} on ${os.hostname().replace(/[.]/g, '\\.')}, since ${holder.startedAt.replace(/[.]/g, '\\.')}\\)`));
-  // ...and one starting a new run there: refused the same way, nothing written.
-  const third = await runCli(startArgs(out), { cwd: work, env: env() });
-  assert.equal(third.code, 1);
-  assert.match(third.err, new RegExp(`pid ${first.child.pid}`));
+    // Another process resuming the same folder (Resume pressed twice, CLI and extension at once)...
+    const second = await spawnCli(['generate', '--out', out, '--resume']).done;
+    assert.equal(second.code, 1);
+    const line = second.stderr.trim();
+    assert.equal(line.split('\n').length, 1, line);
+    assert.match(line, new RegExp(`is being written by toolflow generate \\(pid ${first.child.pid} on ${os.hostname().replace(/[.]/g, '\\.')}, since ${holder.startedAt.replace(/[.]/g, '\\.')}\\)`));
+    // ...and one starting a new run there: refused the same way, nothing written.
+    const third = await runCli(startArgs(out), { cwd: work, env: env() });
+    assert.equal(third.code, 1);
+    assert.match(third.err, new RegExp(`pid ${first.child.pid}`));
+    assert.equal(first.child.exitCode, null, 'the first process was still running while both were refused');
+    assert.ok(fs.existsSync(lockFile), 'and still held the lock');
+  } finally {
+    release();
+  }
 
   const r = await first.done;
   assert.equal(r.code, 0, r.stderr);

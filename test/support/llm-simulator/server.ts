@@ -97,6 +97,11 @@ export interface LlmSimulator {
   port: number;
   readonly stats: SimulatorStats;
   setFaults(rules: FaultRule[]): void;
+  /**
+   * Holds every answer (requests already received and new ones) until the returned function is
+   * called: a client cannot finish its work meanwhile, whatever the machine's load.
+   */
+  hold(): () => void;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -183,6 +188,8 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
   const modelId = options.model ?? 'toolflow-simulator';
   let rules: FaultRule[] = options.faults ?? [];
   let stats = emptyStats();
+  /** While held: resolves when released. */
+  let held: Promise<void> | undefined;
   const seen = new Map<string, number>();
   const started = Date.now();
   let ids = 0;
@@ -347,6 +354,8 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     }
 
     if (!(await waitOrGone(latencyMs, res))) return;
+    while (held) await held;
+    if (res.destroyed) return;
 
     if (fault === 'rate-limit') {
       const secs = rule?.retryAfterSeconds ?? 1;
@@ -431,6 +440,15 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     },
     setFaults(next: FaultRule[]) {
       rules = next;
+    },
+    hold() {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      held = gate;
+      return () => {
+        if (held === gate) held = undefined;
+        release();
+      };
     },
     resetStats() {
       stats = emptyStats();

@@ -289,3 +289,24 @@ test('rate faults hit about the given share of requests, only for their target, 
     await sim.close();
   }
 });
+
+test('hold(): answers wait until released, then every held request is answered', async () => {
+  const sim = await startLlmSimulator({ seed: 'hold' });
+  try {
+    const ask = () =>
+      fetch(`${sim.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'toolflow-simulator', messages: [{ role: 'user', content: 'hi' }] }) });
+    const release = sim.hold();
+    let answered = 0;
+    const pending = [ask(), ask()].map((p) => p.then((r) => (answered++, r)));
+    // The requests reach the server and stay there while held.
+    while (sim.stats.requests < 2) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(answered, 0, 'no answer while held');
+    release();
+    const statuses = (await Promise.all(pending)).map((r) => r.status);
+    assert.deepEqual(statuses, [200, 200]);
+    assert.equal((await ask()).status, 200, 'answers flow again after release');
+  } finally {
+    await sim.close();
+  }
+});
