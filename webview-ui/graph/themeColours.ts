@@ -12,7 +12,7 @@
 
 export type Rgb = readonly [number, number, number];
 
-/** Parses `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, `rgb(r, g, b)` and `rgba(r, g, b, a)`; alpha is ignored. Undefined for anything else. */
+/** Parses `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, `rgb(r, g, b)` and `rgba(r, g, b, a)`; alpha is ignored, but a fully transparent `rgba` (what an unstyled page reports) is no colour. Undefined for anything else. */
 export function parseColour(css: string): Rgb | undefined {
   const s = css.trim().toLowerCase();
   const hex = /^#([0-9a-f]{3,8})$/.exec(s)?.[1];
@@ -21,7 +21,8 @@ export function parseColour(css: string): Rgb | undefined {
     if (hex.length === 6 || hex.length === 8) return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)) as unknown as Rgb;
     return undefined;
   }
-  const fn = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+[\d.]+%?)?\s*\)$/.exec(s);
+  const fn = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+)%?)?\s*\)$/.exec(s);
+  if (fn && fn[4] !== undefined && Number(fn[4]) === 0) return undefined; // transparent: no colour to mix with
   if (fn) return [fn[1], fn[2], fn[3]].map((v) => Math.max(0, Math.min(255, Math.round(Number(v))))) as unknown as Rgb;
   return undefined;
 }

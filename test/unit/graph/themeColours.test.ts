@@ -19,6 +19,7 @@ describe('graph view colours', () => {
     assert.deepEqual(parseColour('rgb(12, 34, 56)'), [12, 34, 56]);
     assert.deepEqual(parseColour('rgba(12,34,56,0.5)'), [12, 34, 56]);
     assert.equal(parseColour('transparent'), undefined);
+    assert.equal(parseColour('rgba(0, 0, 0, 0)'), undefined, 'an unstyled page’s transparent background is no colour to mix with');
     assert.equal(parseColour('#12345'), undefined);
   });
 
