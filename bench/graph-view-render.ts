@@ -9,6 +9,9 @@
  * Prints: host load (graph file + layout, cached or not), the payload size, and per run the time from
  * the `graph/load` message to the first frame on screen (graphology graph + sigma + first WebGL
  * frame), read from the page's own status line. Goal for all of ToolBench: under 3 s.
+ * Then a walk of three steps over the first drawn edges (as "Sample from here" plays it: each step
+ * is a full redraw, reducers over every node and edge and the walk's edges on their own program):
+ * the slowest of its redraws, from the page's data-redraw-ms.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -120,6 +123,28 @@ async function main(): Promise<void> {
       const after = f.frames.map(rel).filter((t) => t > mark + 1);
       const next = after.find((t, i) => i > 0 && t - after[i - 1]! > 100) ?? after[0];
       console.log(`  timeline        message delivered after ${Math.round(r.received - r.sent)} ms; page's first-frame mark at ${Math.round(mark)} ms; next frame (first frame presented) at ${next ?? '?'} ms; frames > 100 ms apart: ${gaps.map(([at, g]) => `${g} ms from ${at}`).join(', ') || 'none'}; long tasks: ${f.long.map(([at, d]) => `${d} ms at ${rel(at)}`).join(', ') || 'none'}`);
+      // A walk as the host sends it: three steps along drawn edges of one tool.
+      const names = p.names;
+      // (the first tool that is the source of three drawn edges)
+      const outDegree = new Map<number, number>();
+      let first = p.edgeSource[0]!;
+      for (const src of p.edgeSource) {
+        const d = (outDegree.get(src) ?? 0) + 1;
+        outDegree.set(src, d);
+        if (d === 3) {
+          first = src;
+          break;
+        }
+      }
+      const steps = [];
+      for (let k = 0; k < p.edgeSource.length && steps.length < 3; k++) {
+        if (p.edgeSource[k] === first) steps.push({ from: names[first]!, to: names[p.edgeTarget[k]!]!, added: true, similarity: p.edgeSimilarity[k]! });
+      }
+      const walk = { start: names[first]!, size: steps.length + 1, seed: 1, short: false, steps };
+      await tab.evaluate(`(() => { window.__redraws = []; new MutationObserver(() => window.__redraws.push(Number(document.getElementById('graph-status').dataset.redrawMs))).observe(document.getElementById('graph-status'), { attributes: true, attributeFilter: ['data-redraw-ms'] }); window.postMessage({ kind: 'notification', method: 'graph/walk', params: ${JSON.stringify(walk)} }, '*'); })()`);
+      await tab.waitForFunction("document.getElementById('graph-walk')?.dataset.done === 'true'", undefined, { timeout: 300_000 });
+      const redraws = (await tab.evaluate('window.__redraws')) as number[];
+      console.log(`walk redraw #${run + 1}    ${Math.max(...redraws)} ms slowest of ${redraws.length} redraws (${redraws.join(', ')} ms) for a walk of ${steps.length} steps`);
       if (run === 0) {
         const shot = path.join(repoRoot, 'test-artifacts', 'bench', 'graph-view-toolbench.png');
         fs.mkdirSync(path.dirname(shot), { recursive: true });

@@ -122,7 +122,9 @@ export interface GraphTestHook {
   /** Where `name` is drawn and its radius; null when it is not drawn. */
   nodeViewport(name: string): { x: number; y: number; radius: number } | null;
   /** The walk drawn: its nodes and its edges with their display data. */
-  drawnWalk(): { nodes: Array<{ name: string; color: string }>; edges: Array<{ source: string; target: string; hidden: boolean; color: string }> };
+  drawnWalk(): { nodes: Array<{ name: string; color: string }>; edges: Array<{ source: string; target: string; hidden: boolean; color: string; type: string; size: number }> };
+  /** The opaque colours the view draws with, mixed with the theme's editor background. */
+  colours(): { background: string; dim: string; edge: string; selectedEdge: string; label: string };
 }
 
 /** What the webview keeps with `setState`: the graph file is reopened from it after a reload. */

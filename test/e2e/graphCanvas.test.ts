@@ -29,6 +29,35 @@ const HIGHLIGHT = '#ffd400';
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 type Hooked = Window & { __toolflowGraph: GraphTestHook };
+type Rgb = [number, number, number];
+type Spot = [string, { x: number; y: number; radius: number } | null];
+
+const hexRgb = (hex: string): Rgb => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as Rgb;
+/** Largest difference of one channel. */
+const channelDiff = (a: Rgb, b: Rgb) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+
+/**
+ * The pixels on screen (a real screenshot of the window, CSS pixels) of a rectangle of the page,
+ * decoded by the browser itself: what the user sees of sigma's WebGL canvas, after compositing.
+ */
+async function screenPixels(s: E2ESession, clip: { x: number; y: number; width: number; height: number }): Promise<{ at(x: number, y: number): Rgb; clip: typeof clip }> {
+  const r = { x: Math.round(clip.x), y: Math.round(clip.y), width: Math.round(clip.width), height: Math.round(clip.height) };
+  const png = await s.page.screenshot({ clip: r, scale: 'css' });
+  const data = await s.page.evaluate(async ({ b64, w, h }) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const ctx = new OffscreenCanvas(w, h).getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0, w, h);
+    return Array.from(ctx.getImageData(0, 0, w, h).data);
+  }, { b64: png.toString('base64'), w: r.width, h: r.height });
+  return {
+    clip: r,
+    at(x, y) {
+      const i = (Math.round(y - r.y) * r.width + Math.round(x - r.x)) * 4;
+      return [data[i]!, data[i + 1]!, data[i + 2]!];
+    },
+  };
+}
 
 async function status(frame: Frame): Promise<Record<string, string>> {
   return frame.locator('#graph-status').evaluate((e) => ({ ...(e as HTMLElement).dataset }) as Record<string, string>);
@@ -94,7 +123,6 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
     await wb.dismissNotifications();
     const canvas = frame.locator('#graph-canvas');
     // Where sigma draws each tool; wait until nothing moves (the panel settling, a resize).
-    type Spot = [string, { x: number; y: number; radius: number } | null];
     const names = graph.nodes();
     const read = () => frame.evaluate((ns) => ns.map((n): Spot => [n, (window as unknown as Hooked).__toolflowGraph.nodeViewport(n)]), names);
     let spots: Spot[] = [];
@@ -189,6 +217,101 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
     assert.deepEqual(atTop.edges.filter((e) => e.hidden || e.color !== HIGHLIGHT), [], 'the walk stays drawn above every edge’s similarity');
     assert.deepEqual(atTop.nodes.map((n) => n.name), engine.tools);
     await s.workbench.screenshot('walk-above-every-edge');
+
+    // What the user sees (pixels of the screen): dimmed tools close to the background, the walk thick.
+    const colours = await frame.evaluate(() => (window as unknown as Hooked).__toolflowGraph.colours());
+    const box = (await frame.locator('#graph-canvas').boundingBox())!;
+    /** Where sigma draws each tool, in page coordinates. */
+    const readDiscs = async () => {
+      const spots = await frame.evaluate((ns) => ns.map((n): Spot => [n, (window as unknown as Hooked).__toolflowGraph.nodeViewport(n)]), graph.nodes());
+      return spots.filter((x): x is [string, { x: number; y: number; radius: number }] => x[1] !== null).map(([name, p]) => ({ name, x: box.x + p.x, y: box.y + p.y, r: p.radius }));
+    };
+    let discs = await readDiscs();
+    const walkTools = new Set(engine.tools);
+    // Labels (only the walk's tools and the selected one keep theirs) are drawn to the right of their disc.
+    const underLabel = (x: number, y: number, margin: number) => discs.filter((n) => walkTools.has(n.name) || n.name === clicked).some((n) => x > n.x - margin && x < n.x + n.r + 8 * n.name.length + 20 + margin && Math.abs(y - n.y) < 14 + margin);
+    const clearOfDiscs = (x: number, y: number, margin: number, except?: string) => discs.every((n) => n.name === except || Math.hypot(x - n.x, y - n.y) > n.r + margin);
+    let px = await screenPixels(s, box);
+    const inside = (x: number, y: number, margin: number) => x > box.x + margin && y > box.y + margin && x < box.x + box.width - margin && y < box.y + box.height - margin;
+    // The background: a spot of the canvas far from every tool and label.
+    let bgSpot: { x: number; y: number } | undefined;
+    for (let y = box.y + 20; y < box.y + box.height - 20 && !bgSpot; y += 10) for (let x = box.x + 20; x < box.x + box.width - 20 && !bgSpot; x += 10) if (clearOfDiscs(x, y, 20) && !underLabel(x, y, 20)) bgSpot = { x, y };
+    assert.ok(bgSpot, 'an empty spot of the canvas');
+    const bg = px.at(bgSpot.x, bgSpot.y);
+    assert.ok(channelDiff(bg, hexRgb(colours.background)) <= 4, `the canvas shows the theme's editor background ${colours.background}: ${bg}`);
+    // A dimmed tool (neither the walk's, nor the selected one, nor its neighbour), drawn clear of the others.
+    const neighbours = new Set(graph.neighbors(clicked));
+    const dimmed = discs.filter((n) => !walkTools.has(n.name) && n.name !== clicked && !neighbours.has(n.name) && n.r >= 3 && inside(n.x, n.y, 5) && clearOfDiscs(n.x, n.y, n.r + 1, n.name) && !underLabel(n.x, n.y, n.r));
+    assert.ok(dimmed.length > 0, 'a dimmed tool drawn clear of the others');
+    // As rgba(136,136,136,0.3) is meant to look over the background: 30 % of the way to the grey.
+    const expectDim = bg.map((v) => v + 0.3 * (136 - v)) as Rgb;
+    const dimPixels = dimmed.slice(0, 5).map((n) => ({ name: n.name, rgb: px.at(n.x, n.y) }));
+    for (const d of dimPixels) assert.ok(channelDiff(d.rgb, expectDim) <= 10, `dimmed tool ${d.name} drawn ${d.rgb}, expected near ${expectDim.map(Math.round)} over the background ${bg} (translucent colours drawn too bright?)`);
+    const walkPixel = discs.filter((n) => walkTools.has(n.name)).map((n) => px.at(n.x, n.y));
+    assert.ok(walkPixel.some((c) => channelDiff(c, hexRgb(HIGHLIGHT)) <= 10), `a walk tool drawn in the highlight colour: ${JSON.stringify(walkPixel)}`);
+    // Walk edges' thickness where they show (dimmed discs and labels drawn over an edge hide parts of
+    // it): at each pixel along an edge that shows the highlight, clear of every disc and label, the
+    // ink across the edge: the share of the way from the background to the highlight colour, summed
+    // across it. Sigma's 1-pixel lines give about 1 at any angle.
+    const hl = hexRgb(HIGHLIGHT);
+    const span = hl.reduce((n, v, i) => n + (v - bg[i]!) ** 2, 0);
+    const share = (c: Rgb) => Math.max(0, Math.min(1, c.reduce((n, v, i) => n + (v - bg[i]!) * (hl[i]! - bg[i]!), 0) / span));
+    const reach = 4;
+    const measure = (): number[] => {
+      const thickness: number[] = [];
+      for (const e of atTop.edges) {
+      const a = discs.find((n) => n.name === e.source);
+      const b = discs.find((n) => n.name === e.target);
+      if (!a || !b) continue;
+      const length = Math.hypot(b.x - a.x, b.y - a.y);
+      const [nx, ny] = [-(b.y - a.y) / length, (b.x - a.x) / length];
+      for (let d = 0; d <= length; d += 1) {
+        const x = a.x + ((b.x - a.x) * d) / length;
+        const y = a.y + ((b.y - a.y) * d) / length;
+        if (!inside(x, y, reach + 2) || share(px.at(x, y)) < 0.8) continue;
+        const across = Array.from({ length: 8 * reach + 1 }, (_, i) => [x + (i / 4 - reach) * nx, y + (i / 4 - reach) * ny] as const);
+        if (!across.every(([qx, qy]) => clearOfDiscs(qx, qy, 2) && !underLabel(qx, qy, 2))) continue;
+        const ink = across.reduce((n, [qx, qy]) => n + 0.25 * share(px.at(qx, qy)), 0);
+        thickness.push(Math.round(ink * 100) / 100);
+      }
+    }
+    return thickness;
+    };
+    let thickness = measure();
+    if (thickness.length < 3) {
+      // The walk's edges run under other tools' discs and labels here: zoom in (the mouse wheel) on the
+      // middle of its longest edge, which spreads the discs apart, and look again.
+      const ends = atTop.edges.map((e) => [discs.find((n) => n.name === e.source)!, discs.find((n) => n.name === e.target)!] as const);
+      const [a, b] = ends.sort(([a1, b1], [a2, b2]) => Math.hypot(b2.x - a2.x, b2.y - a2.y) - Math.hypot(b1.x - a1.x, b1.y - a1.y))[0]!;
+      await s.page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2);
+      for (let i = 0; i < 4; i++) await s.page.mouse.wheel(0, -300);
+      let prev = '';
+      await waitUntil('the zoom to settle', async () => {
+        const now = JSON.stringify(await readDiscs());
+        const settled = now === prev;
+        prev = now;
+        await frame.page().waitForTimeout(300);
+        return settled;
+      });
+      discs = await readDiscs();
+      px = await screenPixels(s, box);
+      thickness = measure();
+      await s.workbench.screenshot('walk-zoomed-in');
+    }
+    // Colours across the middle of each walk edge, kept with the screenshots.
+    const profiles = atTop.edges.map((e) => {
+      const a = discs.find((n) => n.name === e.source)!;
+      const b = discs.find((n) => n.name === e.target)!;
+      const length = Math.hypot(b.x - a.x, b.y - a.y);
+      const [x, y, nx, ny] = [(a.x + b.x) / 2, (a.y + b.y) / 2, -(b.y - a.y) / length, (b.x - a.x) / length];
+      return { edge: `${e.source} — ${e.target}`, at: [x, y], across: Array.from({ length: 2 * reach + 1 }, (_, i) => px.at(x + (i - reach) * nx, y + (i - reach) * ny)) };
+    });
+    fs.writeFileSync(path.join(s.workbench.artifactDir, 'walk-pixels.json'), JSON.stringify({ background: bg, expectDim, dimPixels, walkPixel, walkEdgeThickness: thickness, profiles }));
+    assert.ok(thickness.length >= 3, `a walk edge shows clear of discs and labels in at least 3 places: ${thickness.length}`);
+    const median = [...thickness].sort((x, y) => x - y)[Math.floor(thickness.length / 2)]!;
+    // (size 3 with sigma's antialiased rectangles: about 2 pixels of ink; a 1-pixel line: at most about 1.1)
+    assert.ok(median >= 1.5, `walk edges drawn thick (size 3), not as sigma's 1-pixel lines: median ${median} pixels of ink across, of ${thickness.join(', ')}`);
+    assert.ok(atTop.edges.every((e) => e.type === 'thick' && e.size === 3), `walk edges on the program that honours their size: ${JSON.stringify(atTop.edges)}`);
   });
 
   step('the τ slider below the built threshold offers a rebuild; the rebuilt graph has the engine’s counts at that τ', async () => {

@@ -8,7 +8,7 @@
  * DOM hooks for tests: `#graph-status` carries data-nodes, data-edges, data-components,
  * data-threshold, data-built-threshold, data-counts-threshold (the τ of the engine's edge and
  * component counts shown: they arrive after the slider moves), data-highlighted, data-selected,
- * data-walk, data-render-ms;
+ * data-walk, data-render-ms, data-redraw-ms (the last full redraw: a selection, a walk step, τ);
  * `#graph-walk` carries data-start, data-size, data-seed, data-step and data-done of the walk drawn.
  * Test hook: `window.__toolflowGraph` (type `GraphTestHook`) tells where sigma draws a tool (so a
  * test can click it with the mouse) and what it draws of the walk (read back from sigma's display
@@ -16,17 +16,31 @@
  */
 import Graph from 'graphology';
 import Sigma from 'sigma';
-import { EdgeLineProgram } from 'sigma/rendering';
+import { EdgeLineProgram, EdgeRectangleProgram } from 'sigma/rendering';
 import type { FromGraphWebview, GraphPayload, GraphRequest, GraphTestHook, GraphWebviewState, HighlightView, ThresholdCounts, ToGraphWebview, ToolDetails, WalkView } from '../../src/shared/graphView';
 import { clear, el } from '../shared/dom';
 import { getVsCodeApi } from '../shared/vscodeApi';
+import { graphColours, type GraphColours } from './themeColours';
 
 const vscode = getVsCodeApi<GraphWebviewState, FromGraphWebview>();
 const saved = vscode.getState();
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#86bcb6', '#d37295', '#8cd17d', '#b6992d', '#499894', '#f1ce63', '#a0cbe8'];
-const DIM = 'rgba(136,136,136,0.3)';
 const HIGHLIGHT = '#ffd400';
+/**
+ * Edge programs: sigma's 1-pixel lines for the many edges at rest (the cheapest to fill and draw on
+ * all of ToolBench), rectangles, which honour `size`, for the few drawn thicker (a walk's, the
+ * selected tool's): the edge reducer switches those to `thick`.
+ */
+const EDGE_PROGRAMS = { line: EdgeLineProgram, thick: EdgeRectangleProgram };
+
+/** Opaque colours mixed with the theme's background (see themeColours.ts for why nothing is translucent). */
+function themeColours(): GraphColours {
+  const css = getComputedStyle(document.documentElement);
+  const body = getComputedStyle(document.body);
+  return graphColours(css.getPropertyValue('--vscode-editor-background') || body.backgroundColor, css.getPropertyValue('--vscode-editor-foreground') || body.color);
+}
+let colours = themeColours();
 
 const app = document.getElementById('app')!;
 const search = el('input', { attrs: { id: 'graph-search', type: 'search', placeholder: 'Search a tool…', 'aria-label': 'Search a tool', list: 'graph-matches' } });
@@ -177,7 +191,7 @@ function load(p: GraphPayload): void {
   status.dataset.graphMs = String(Math.round(performance.now() - started));
   renderer = new Sigma(g, canvas, {
     defaultEdgeType: 'line',
-    edgeProgramClasses: { line: EdgeLineProgram },
+    edgeProgramClasses: EDGE_PROGRAMS,
     hideEdgesOnMove: true,
     hideLabelsOnMove: true,
     enableEdgeEvents: false,
@@ -185,8 +199,8 @@ function load(p: GraphPayload): void {
     labelDensity: small ? 1 : 0.07,
     labelGridCellSize: 60,
     labelRenderedSizeThreshold: small ? 4 : 8,
-    labelColor: { color: getComputedStyle(document.body).getPropertyValue('--vscode-editor-foreground').trim() || '#ccc' },
-    defaultEdgeColor: 'rgba(136,136,136,0.35)',
+    labelColor: { color: colours.label },
+    defaultEdgeColor: colours.edge,
     zIndex: small, // sorting 46k nodes by zIndex on every refresh costs more than it shows
     nodeReducer: (node, data) => {
       const focus = state.highlight.size > 0 || state.walk.size > 0 || state.selected !== null;
@@ -203,7 +217,7 @@ function load(p: GraphPayload): void {
       } else if (state.neighbours.has(node)) {
         res.zIndex = 1;
       } else if (focus) {
-        res.color = DIM;
+        res.color = colours.dim;
         res.label = '';
         res.zIndex = 0;
       }
@@ -212,10 +226,11 @@ function load(p: GraphPayload): void {
     edgeReducer: (edge, data) => {
       const above = (data.similarity as number) > state.threshold;
       if (above && state.selected === null && state.walkEdges.size === 0) return data;
-      const res = { ...data } as typeof data & { hidden?: boolean; zIndex?: number };
+      const res = { ...data } as typeof data & { hidden?: boolean; zIndex?: number; type?: keyof typeof EDGE_PROGRAMS };
       if (state.walkEdges.has(edge)) {
         // A walk runs on the graph as built (as generation walks it): its steps stay drawn at any τ.
         res.color = HIGHLIGHT;
+        res.type = 'thick';
         res.size = 3;
         res.zIndex = 2;
         return res;
@@ -227,7 +242,8 @@ function load(p: GraphPayload): void {
       if (state.selected !== null) {
         const [s, t] = g.extremities(edge);
         if (s === state.selected || t === state.selected) {
-          res.color = 'rgba(255,255,255,0.6)';
+          res.color = colours.selectedEdge;
+          res.type = 'thick';
           res.size = 1.5;
           res.zIndex = 1;
         } else if (!small) res.hidden = true;
@@ -262,12 +278,15 @@ const testHook: GraphTestHook = {
     const v = renderer.framedGraphToViewport({ x: d.x, y: d.y });
     return { x: v.x, y: v.y, radius: renderer.scaleSize(d.size) };
   },
+  colours() {
+    return { ...colours };
+  },
   drawnWalk() {
     const nodes = [...state.walk].map((name) => ({ name, color: renderer?.getNodeDisplayData(name)?.color ?? '' }));
     const edges = [...state.walkEdges].flatMap((key) => {
       const d = renderer?.getEdgeDisplayData(key);
       if (!graph?.hasEdge(key) || !d) return [];
-      return [{ source: graph.source(key), target: graph.target(key), hidden: d.hidden, color: d.color }];
+      return [{ source: graph.source(key), target: graph.target(key), hidden: d.hidden, color: d.color, type: d.type, size: d.size }];
     });
     return { nodes, edges };
   },
@@ -275,8 +294,25 @@ const testHook: GraphTestHook = {
 (window as unknown as { __toolflowGraph: GraphTestHook }).__toolflowGraph = testHook;
 
 function redraw(): void {
-  renderer?.refresh({ skipIndexation: true });
+  if (!renderer) return;
+  const t = performance.now();
+  renderer.refresh({ skipIndexation: true });
+  // Reducers over every node and edge, program buffers refilled, one frame drawn (bench/graph-view-render.ts reads it).
+  status.dataset.redrawMs = String(Math.round(performance.now() - t));
 }
+
+// VS Code sets its theme's variables on <html> and a theme class on <body> when the theme changes: mix again.
+function onThemeChange(): void {
+  const next = themeColours();
+  if (JSON.stringify(next) === JSON.stringify(colours)) return;
+  colours = next;
+  if (!renderer) return;
+  renderer.setSetting('labelColor', { color: colours.label });
+  renderer.setSetting('defaultEdgeColor', colours.edge); // (a setting change redraws, through the reducers)
+}
+const themeObserver = new MutationObserver(onThemeChange);
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 /** Puts the camera on a tool. */
 function focusOn(node: string): void {
