@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startLlmSimulator, type LlmSimulator } from '../support/llm-simulator/server';
+import { readGraphData } from '../../src/engine/graph/graphFiles';
 import { E2ESession, sharedToolsDir } from './support';
 import { generateFromPalette, liveFrame, paletteCommand, readLiveDom, readRecords, waitUntil } from './support/toolflowSteps';
 
@@ -99,10 +100,11 @@ test('Build Tool Graph embeds the imported tools with the embedded model and sav
     const m = /(\d+) tools, (\d+) edges/.exec(text);
     assert.ok(m, text);
     const graphFile = path.join(s.workspaceDir, '.toolflow', 'tools', toolSetLabel.replace(/\.tools\.json$/, '.graph.json'));
-    const graph = JSON.parse(fs.readFileSync(graphFile, 'utf8')) as { nodes: unknown[]; edges: unknown[] };
-    assert.equal(graph.nodes.length, Number(m[1]), 'the notification counts the saved nodes');
-    assert.equal(graph.edges.length, Number(m[2]), 'the notification counts the saved edges');
-    assert.ok(graph.edges.length > 0, 'related MCP tools are linked');
+    // read with the engine's own reader (graph file version 2: columns)
+    const graph = await readGraphData(graphFile);
+    assert.equal(graph.order, Number(m[1]), 'the notification counts the saved nodes');
+    assert.equal(graph.size, Number(m[2]), 'the notification counts the saved edges');
+    assert.ok(graph.size > 0, 'related MCP tools are linked');
     await wb.screenshot('graph-built');
     await wb.dismissNotifications();
   } catch (e) {
