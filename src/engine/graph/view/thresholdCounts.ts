@@ -10,12 +10,13 @@ import type { ToolGraph } from '../graphTypes';
 /** The protocol's type (src/shared/graphView.ts), declared once there. */
 export type ThresholdCountsResult = ThresholdCounts;
 
-/** Edges with similarity > `threshold` (strictly, as the build's test), and the components they make. */
-export function countsAtThreshold(graph: ToolGraph, threshold: number): ThresholdCountsResult {
-  const index = new Map<string, number>();
-  graph.forEachNode((n) => index.set(n, index.size));
-  const parent = new Int32Array(index.size);
-  for (let i = 0; i < parent.length; i++) parent[i] = i;
+/** Visits every edge as (node number, node number, similarity). */
+type EdgeVisitor = (visit: (a: number, b: number, similarity: number) => void) => void;
+
+/** Edges with similarity > `threshold` (strictly, as the build's test) among `n` nodes, and the components they make (union-find). */
+function countKept(n: number, forEachEdge: EdgeVisitor, threshold: number): ThresholdCountsResult {
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
   const find = (x: number): number => {
     while (parent[x] !== x) {
       parent[x] = parent[parent[x]!]!;
@@ -23,14 +24,12 @@ export function countsAtThreshold(graph: ToolGraph, threshold: number): Threshol
     }
     return x;
   };
-  const degree = new Int32Array(index.size);
+  const degree = new Int32Array(n);
   let edges = 0;
-  let components = index.size;
-  graph.forEachEdge((_e, attrs, source, target) => {
-    if (!(attrs.similarity > threshold)) return;
+  let components = n;
+  forEachEdge((a, b, similarity) => {
+    if (!(similarity > threshold)) return;
     edges++;
-    const a = index.get(source)!;
-    const b = index.get(target)!;
     degree[a]!++;
     degree[b]!++;
     const ra = find(a);
@@ -45,37 +44,21 @@ export function countsAtThreshold(graph: ToolGraph, threshold: number): Threshol
   return { threshold, edges, components, isolated };
 }
 
+/** Edges with similarity > `threshold` (strictly, as the build's test), and the components they make. */
+export function countsAtThreshold(graph: ToolGraph, threshold: number): ThresholdCountsResult {
+  const index = new Map<string, number>();
+  graph.forEachNode((n) => index.set(n, index.size));
+  return countKept(index.size, (visit) => graph.forEachEdge((_e, attrs, source, target) => visit(index.get(source)!, index.get(target)!, attrs.similarity)), threshold);
+}
+
 /** `countsAtThreshold` on the graph file's columns (the graph view: no graphology graph needed). */
 export function countsAtThresholdData(data: ToolGraphData, threshold: number): ThresholdCountsResult {
-  const n = data.order;
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]!]!;
-      x = parent[x]!;
-    }
-    return x;
-  };
-  const degree = new Int32Array(n);
   const { source, target, similarity } = data.edges;
-  let edges = 0;
-  let components = n;
-  for (let k = 0; k < source.length; k++) {
-    if (!(similarity[k]! > threshold)) continue;
-    edges++;
-    const a = source[k]!;
-    const b = target[k]!;
-    degree[a]!++;
-    degree[b]!++;
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) {
-      parent[ra] = rb;
-      components--;
-    }
-  }
-  let isolated = 0;
-  for (const d of degree) if (d === 0) isolated++;
-  return { threshold, edges, components, isolated };
+  return countKept(
+    data.order,
+    (visit) => {
+      for (let k = 0; k < source.length; k++) visit(source[k]!, target[k]!, similarity[k]!);
+    },
+    threshold,
+  );
 }
