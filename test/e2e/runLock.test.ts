@@ -7,7 +7,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startLlmSimulator, type LlmSimulator } from '../support/llm-simulator/server';
@@ -15,20 +14,13 @@ import { flightTool, weatherTool } from '../support/pipeline/builders';
 import { runCli } from '../support/cliRun';
 import { E2ESession } from './support';
 import { paletteCommand, readRecords, waitUntil } from './support/toolflowSteps';
+import { deadPort } from '../support/deadPort';
 
 let sim: LlmSimulator;
 let s: E2ESession;
 let holder: ChildProcess | undefined;
 let deadUrl: string;
 let failed = false;
-
-async function deadPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 before(async () => {
   sim = await startLlmSimulator({ latencyMs: 20, seed: 'e2e-lock' });

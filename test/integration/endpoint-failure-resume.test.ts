@@ -7,13 +7,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startLlmSimulator, type LlmSimulator } from '../support/llm-simulator/server';
 import { flightTool, weatherTool } from '../support/pipeline/builders';
 import { runCli } from '../support/cliRun';
 import type { DialogueRecord, RunManifest } from '../../src/engine/pipeline/types';
+import { deadPort } from '../support/deadPort';
 
 const KEY = 'sk-right-KEY-5678';
 let sim: LlmSimulator;
@@ -29,15 +29,6 @@ before(async () => {
 after(async () => {
   await sim.close();
 });
-
-/** A port with nothing listening: bound, then closed. */
-async function deadPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const N = 4;
 const records = (dir: string): DialogueRecord[] => {

@@ -1,19 +1,16 @@
 /** classifyFailure: connection failures no retry can fix are `unreachable` (not retried); others stay retryable. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { APIConnectionError } from 'openai';
 import { classifyFailure } from '../../../src/engine/llm/errorMapping';
+import { deadPort } from '../../support/deadPort';
 
 /** A Node system error as `net` / `dns` raise it. */
 const sysError = (code: string, props: Record<string, unknown>): Error => Object.assign(new Error(`${code} test`), { code, ...props });
 const classify = (cause: unknown) => classifyFailure(new APIConnectionError({ cause: cause as Error }), false, false);
 
 test('a refused connection (real fetch to a closed port) is unreachable, with the address', async () => {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const port = await deadPort();
   const thrown = await fetch(`http://127.0.0.1:${port}/v1`).then(() => undefined, (e: unknown) => e);
   assert.deepEqual(classify(thrown), { code: 'unreachable', message: `connection refused (nothing listens at that address), ECONNREFUSED 127.0.0.1:${port}` });
 });
