@@ -6,9 +6,16 @@
  *
  *   node esbuild.js && node --import tsx bench/graph-view-render.ts --graph path/to/x.graph.json [--runs 3]
  *
- * Prints: host load (graph file + layout, cached or not), the payload size, and per run the time from
- * the `graph/load` message to the first frame on screen (graphology graph + sigma + first WebGL
- * frame), read from the page's own status line. Goal for all of ToolBench: under 3 s.
+ * As in VS Code, the page opens at once and the host reads the graph meanwhile: the page's
+ * `graph/ready` is answered with the `graph/load` message once the host's measured load time has
+ * passed since the page opened (or at once, if the page was readier later). The page builds and
+ * warms up its renderer while it waits (webview-ui/graph/main.ts).
+ *
+ * Prints: host load (graph file + layout, cached or not), the payload size, and per run: the time
+ * from opening the panel to the first frame presented (the headline: what a user waits; goal for all
+ * of ToolBench under 3 s), the time from the `graph/load` message to it, and the page's own split
+ * (graphology graph, sigma indexing and drawing), read from its status line; then a timeline of
+ * frames and long tasks (where the time went).
  * Then a walk of three steps over the first drawn edges (as "Sample from here" plays it: each step
  * is a full redraw, reducers over every node and edge and the walk's edges on their own program):
  * the slowest of its redraws, from the page's data-redraw-ms.
@@ -43,25 +50,53 @@ async function main(): Promise<void> {
   const meta = { ...p, ...Object.fromEntries(Object.keys(arrays).map((k) => [k, null])) };
   const bytes = Object.values(arrays).reduce((n, a) => n + a.byteLength, 0) + JSON.stringify(meta).length;
   console.log(`payload           ${(bytes / 1e6).toFixed(1)} MB (typed arrays + names)`);
+  // One blob of the arrays (each at a 4-byte-aligned offset) and the rest as JSON.
+  const offsets: Record<string, [number, number]> = {};
+  const blobs: Buffer[] = [];
+  let at = 0;
+  for (const [k, a] of Object.entries(arrays)) {
+    offsets[k] = [at, a.length];
+    blobs.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    at += a.byteLength; // 4-byte elements: offsets stay aligned
+  }
+  const blob = Buffer.concat(blobs);
+  const metaJson = JSON.stringify({ ...meta, __offsets: offsets });
+  const hostMs = Math.round(performance.now() - t);
   const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/graph.css"></head><body><div id="app"></div>
 <script>
-  window.__posted = [];
   // Where the wall time goes: when the load message reaches the page, main-thread long tasks, and
-  // every animation frame until the end of the run (a frame that takes long is raster/compositing).
+  // every animation frame (a frame that takes long is raster/compositing). Times are
+  // performance.now(): milliseconds since the page (the panel) opened.
+  window.__posted = [];
   window.__long = [];
   window.__frames = [];
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ entryTypes: ['longtask'] });
   window.addEventListener('message', () => { window.__received = performance.now(); }, { once: true });
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });
-  window.__load = async () => {
-    const meta = await (await fetch('/meta.json')).json();
+  const tick = () => { window.__frames.push(Math.round(performance.now())); if (window.__frames.length < 3000) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  // The host's side: the payload (fetched at once from this bench's server, standing in for the
+  // extension host's memory), posted in reply to graph/ready once the host's load time has passed
+  // since the panel opened. A message that arrives while the page is busy waits, as in VS Code.
+  const payload = Promise.all([fetch('/meta.json').then((r) => r.json()), fetch('/arrays.bin').then((r) => r.arrayBuffer())]).then(([meta, buf]) => {
     const types = { x: Float32Array, y: Float32Array, community: Int32Array, degree: Int32Array, edgeSource: Int32Array, edgeTarget: Int32Array, edgeSimilarity: Float32Array };
-    for (const [k, T] of Object.entries(types)) meta[k] = new T(await (await fetch('/' + k)).arrayBuffer());
-    const tick = () => { window.__frames.push(Math.round(performance.now())); if (window.__frames.length < 2000) requestAnimationFrame(tick); };
-    requestAnimationFrame(tick);
-    window.__sent = performance.now();
-    window.postMessage({ kind: 'notification', method: 'graph/load', params: meta }, '*');
-  };
+    for (const [k, T] of Object.entries(types)) meta[k] = new T(buf, meta.__offsets[k][0], meta.__offsets[k][1]);
+    delete meta.__offsets;
+    return meta;
+  });
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => {
+      window.__posted.push(m);
+      if (m.method !== 'graph/ready' || window.__ready !== undefined) return;
+      window.__ready = performance.now();
+      window.__due = Math.max(window.__ready, ${hostMs});
+      void payload.then((meta) => setTimeout(() => {
+        window.__sent = performance.now();
+        window.postMessage({ kind: 'notification', method: 'graph/load', params: meta }, '*');
+      }, Math.max(0, window.__due - performance.now())));
+    },
+    getState: () => undefined,
+    setState: () => {},
+  });
 </script>
 <script type="module" src="/graph.js"></script></body></html>`;
   const server = http.createServer((req, res) => {
@@ -70,11 +105,9 @@ async function main(): Promise<void> {
     else if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(page);
     else if (url === '/graph.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(fs.readFileSync(path.join(repoRoot, 'dist', 'webview', 'graph.js')));
     else if (url === '/graph.css') res.writeHead(200, { 'content-type': 'text/css' }).end(fs.readFileSync(path.join(repoRoot, 'media', 'graph.css')));
-    else if (url === '/meta.json') res.end(JSON.stringify(meta));
-    else if (url.slice(1) in arrays) {
-      const a = arrays[url.slice(1) as keyof typeof arrays];
-      res.end(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-    } else res.writeHead(404).end();
+    else if (url === '/meta.json') res.writeHead(200, { 'content-type': 'application/json' }).end(metaJson);
+    else if (url === '/arrays.bin') res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(blob);
+    else res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
@@ -85,7 +118,6 @@ async function main(): Promise<void> {
       const errors: string[] = [];
       tab.on('pageerror', (e) => (errors.push(e.message), console.error('page error:', e.message)));
       tab.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));
-      await tab.goto(`http://127.0.0.1:${port}/`);
       // --profile: the page's CPU profile of the first run (DevTools protocol), top functions by self time.
       const cdp = values.profile && run === 0 ? await tab.context().newCDPSession(tab) : undefined;
       if (cdp) {
@@ -93,11 +125,9 @@ async function main(): Promise<void> {
         await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
         await cdp.send('Profiler.start');
       }
-      // (page scripts as strings: this file is type-checked without the DOM library)
-      await tab.evaluate('window.__load()');
+      await tab.goto(`http://127.0.0.1:${port}/`);
       await tab.waitForFunction("document.getElementById('graph-status')?.dataset.rendered === '1'", undefined, { timeout: 300_000 });
-      const r = (await tab.evaluate("({ ms: Number(document.getElementById('graph-status').dataset.renderMs), graphMs: Number(document.getElementById('graph-status').dataset.graphMs), sigmaMs: Number(document.getElementById('graph-status').dataset.sigmaMs), wall: performance.now() - window.__sent, sent: window.__sent, received: window.__received })")) as { ms: number; graphMs: number; sigmaMs: number; wall: number; sent: number; received: number };
-      console.log(`first render #${run + 1}   ${r.ms} ms in the page (load message → first frame: graphology ${r.graphMs} ms, sigma set-up ${r.sigmaMs - r.graphMs} ms, first frame ${r.ms - r.sigmaMs} ms), ${Math.round(r.wall)} ms wall incl. message delivery${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+      const r = (await tab.evaluate("({ ms: Number(document.getElementById('graph-status').dataset.renderMs), graphMs: Number(document.getElementById('graph-status').dataset.graphMs), sigmaMs: Number(document.getElementById('graph-status').dataset.sigmaMs), sent: window.__sent, received: window.__received, ready: window.__ready, due: window.__due })")) as { ms: number; graphMs: number; sigmaMs: number; sent: number; received: number; ready: number; due: number };
       // Let the page settle, then show where the wall time went after the page's own measurement.
       await tab.waitForTimeout(3000);
       const f = (await tab.evaluate('({ frames: window.__frames, long: window.__long })')) as { frames: number[]; long: Array<[number, number]> };
@@ -114,15 +144,16 @@ async function main(): Promise<void> {
         console.log(`  page profile    ${top.map(([k, us]) => `${Math.round(us / 1000)} ms ${k}`).join('; ')}`);
       }
       const rel = (t: number) => Math.round(t - r.sent);
-      const gaps = f.frames.map((t, i) => [rel(f.frames[i - 1] ?? r.sent), t - (f.frames[i - 1] ?? r.sent)] as const).filter(([, g]) => g > 100);
+      const gaps = f.frames.map((t, i) => [rel(f.frames[i - 1] ?? r.sent), t - (f.frames[i - 1] ?? r.sent)] as const).filter(([at, g]) => g > 100 && at >= -100);
       // The page's mark is taken in the animation-frame callback, before that frame is drawn; the
-      // next frame starts once it has been (with software WebGL, after shaders are compiled and the
-      // first frame rasterised on the main thread's GL calls).
-      const mark = r.received - r.sent + r.ms;
+      // next frame starts once it has been (with software WebGL, after the frame is rasterised on the
+      // main thread's GL calls).
+      const mark = r.received + r.ms;
       // presented: the first frame after the mark that follows a pause (the first frame's raster), else the next one
-      const after = f.frames.map(rel).filter((t) => t > mark + 1);
-      const next = after.find((t, i) => i > 0 && t - after[i - 1]! > 100) ?? after[0];
-      console.log(`  timeline        message delivered after ${Math.round(r.received - r.sent)} ms; page's first-frame mark at ${Math.round(mark)} ms; next frame (first frame presented) at ${next ?? '?'} ms; frames > 100 ms apart: ${gaps.map(([at, g]) => `${g} ms from ${at}`).join(', ') || 'none'}; long tasks: ${f.long.map(([at, d]) => `${d} ms at ${rel(at)}`).join(', ') || 'none'}`);
+      const after = f.frames.filter((t) => t > mark + 1);
+      const presented = after.find((t, i) => i > 0 && t - after[i - 1]! > 100) ?? after[0] ?? NaN;
+      console.log(`first render #${run + 1}   ${Math.round(presented)} ms from opening the panel to the first frame presented (goal < 3000); ${Math.round(presented - r.sent)} ms from the load message (page ready at ${Math.round(r.ready)} ms, host's load ${hostMs} ms, message due at ${Math.round(r.due)} ms, posted at ${Math.round(r.sent)} ms); in the page: graphology ${r.graphMs} ms, sigma index + draw ${r.sigmaMs - r.graphMs} ms, mark ${r.ms} ms after the message${errors.length ? `; page errors: ${errors.join('; ')}` : ''}`);
+      console.log(`  timeline        (ms from the load message) delivered after ${Math.round(r.received - r.sent)}; page's first-frame mark at ${Math.round(mark - r.sent)}; first frame presented at ${Math.round(presented - r.sent)}; frames > 100 ms apart: ${gaps.map(([at, g]) => `${g} ms from ${at}`).join(', ') || 'none'}; long tasks: ${f.long.map(([at, d]) => `${d} ms at ${rel(at)}`).join(', ') || 'none'}`);
       // A walk as the host sends it: three steps along drawn edges of one tool.
       const names = p.names;
       // (the first tool that is the source of three drawn edges)

@@ -16,7 +16,7 @@
  */
 import Graph from 'graphology';
 import Sigma from 'sigma';
-import { EdgeLineProgram, EdgeRectangleProgram } from 'sigma/rendering';
+import { EdgeLineProgram, EdgeRectangleProgram, NodePointProgram } from 'sigma/rendering';
 import type { FromGraphWebview, GraphPayload, GraphRequest, GraphTestHook, GraphWebviewState, HighlightView, ThresholdCounts, ToGraphWebview, ToolDetails, WalkView } from '../../src/shared/graphView';
 import { clear, el } from '../shared/dom';
 import { getVsCodeApi } from '../shared/vscodeApi';
@@ -33,6 +33,12 @@ const HIGHLIGHT = '#ffd400';
  * selected tool's): the edge reducer switches those to `thick`.
  */
 const EDGE_PROGRAMS = { line: EdgeLineProgram, thick: EdgeRectangleProgram };
+/**
+ * Nodes as WebGL points: one vertex per tool, one draw call. Sigma's default circle program draws
+ * each node as an instance, which software WebGL (SwiftShader, no GPU) runs as one draw per node:
+ * all of ToolBench's 46k tools took ~3 s to raster that way (bench/graph-view-render.ts).
+ */
+const NODE_PROGRAMS = { point: NodePointProgram };
 
 /** Opaque colours mixed with the theme's background (see themeColours.ts for why nothing is translucent). */
 function themeColours(): GraphColours {
@@ -71,7 +77,6 @@ interface State {
 }
 const state: State = { payload: null, threshold: saved?.threshold ?? 0, selected: saved?.selected ?? null, neighbours: new Set(), highlight: new Set(), walk: new Set(), walkEdges: new Set(), counts: null };
 let graph: Graph | null = null;
-let renderer: Sigma | null = null;
 let renderMs = 0;
 let walkTimer: ReturnType<typeof setTimeout> | undefined;
 /** Edges added on demand (a selected tool's or a walk's, not drawn at this level of detail). */
@@ -160,48 +165,40 @@ function colourOf(community: number): string {
   return community < PALETTE.length ? PALETTE[community]! : '#999';
 }
 
-function load(p: GraphPayload): void {
-  const started = performance.now();
-  state.payload = p;
-  // A new graph (or the same file rebuilt): the counts, a walk and a highlight were the previous
-  // graph's (walk edges are keys of its edge list), and the banner that clears them is hidden below.
-  state.counts = null;
-  if (walkTimer) clearTimeout(walkTimer);
-  state.walk.clear();
-  state.walkEdges.clear();
-  state.highlight.clear();
-  if (!(state.threshold >= p.builtThreshold - 0.1 && state.threshold <= 1) || saved?.file !== p.file) state.threshold = p.builtThreshold;
-  tauInput.min = String(Math.max(-1, Math.round((p.builtThreshold - 0.1) * 1000) / 1000));
-  tauInput.max = '1';
-  tauInput.value = String(state.threshold);
-  renderer?.kill();
-  extraEdges.clear();
-  const g = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
-  const maxDeg = p.degree.reduce((m, d) => Math.max(m, d), 1);
-  const small = p.nodes < 5000;
-  for (let i = 0; i < p.names.length; i++) {
-    const d = p.degree[i]!;
-    g.addNode(p.names[i]!, { x: p.x[i]!, y: p.y[i]!, size: (small ? 3 : 1.5) + (small ? 8 : 6) * Math.sqrt(d / maxDeg), color: colourOf(p.community[i]!), label: p.names[i]!, community: p.community[i]! });
-  }
-  const names = p.names;
-  for (let k = 0; k < p.edgeSource.length; k++) {
-    g.addEdgeWithKey(`e${k}`, names[p.edgeSource[k]!]!, names[p.edgeTarget[k]!]!, { similarity: p.edgeSimilarity[k]!, size: small ? 1 : 0.5 });
-  }
-  graph = g;
-  status.dataset.graphMs = String(Math.round(performance.now() - started));
-  renderer = new Sigma(g, canvas, {
+/** Settings that depend on the graph's size (labels and z-order cost more than they show on big graphs). */
+function sizeSettings(small: boolean): { labelDensity: number; labelRenderedSizeThreshold: number; zIndex: boolean } {
+  return { labelDensity: small ? 1 : 0.07, labelRenderedSizeThreshold: small ? 4 : 8, zIndex: small };
+}
+let smallGraph = true;
+
+/**
+ * The page's one renderer, made as the page opens, while the host is still reading the graph file.
+ * With software WebGL (no GPU) the first draw of each program costs ~1 s of shader compilation and
+ * context set-up whatever the graph's size; a warm-up graph drawn now (three tools and an edge of
+ * each program, in the background colour: nothing shows) pays it before the graph arrives
+ * (bench/graph-view-render.ts measures both). `load` swaps the real graph in with `setGraph`.
+ */
+function createRenderer(): Sigma {
+  const warm = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  const hidden = { size: 1, color: colours.background, label: '' };
+  warm.addNode('warm-a', { ...hidden, x: 0, y: 0 });
+  warm.addNode('warm-b', { ...hidden, x: 1, y: 1 });
+  warm.addNode('warm-c', { ...hidden, x: 1, y: 0 });
+  warm.addEdge('warm-a', 'warm-b', { similarity: 1, size: 0.5, color: colours.background });
+  warm.addEdge('warm-b', 'warm-c', { similarity: 1, size: 1, color: colours.background, type: 'thick' });
+  const r = new Sigma(warm, canvas, {
+    defaultNodeType: 'point',
+    nodeProgramClasses: NODE_PROGRAMS,
     defaultEdgeType: 'line',
     edgeProgramClasses: EDGE_PROGRAMS,
     hideEdgesOnMove: true,
     hideLabelsOnMove: true,
     enableEdgeEvents: false,
     renderEdgeLabels: false,
-    labelDensity: small ? 1 : 0.07,
+    ...sizeSettings(true),
     labelGridCellSize: 60,
-    labelRenderedSizeThreshold: small ? 4 : 8,
     labelColor: { color: colours.label },
     defaultEdgeColor: colours.edge,
-    zIndex: small, // sorting 46k nodes by zIndex on every refresh costs more than it shows
     nodeReducer: (node, data) => {
       const focus = state.highlight.size > 0 || state.walk.size > 0 || state.selected !== null;
       if (!focus) return data; // the common case costs nothing (46k nodes per refresh)
@@ -240,19 +237,58 @@ function load(p: GraphPayload): void {
         return res;
       }
       if (state.selected !== null) {
-        const [s, t] = g.extremities(edge);
+        const [s, t] = r.getGraph().extremities(edge);
         if (s === state.selected || t === state.selected) {
           res.color = colours.selectedEdge;
           res.type = 'thick';
           res.size = 1.5;
           res.zIndex = 1;
-        } else if (!small) res.hidden = true;
+        } else if (!smallGraph) res.hidden = true;
       }
       return res;
     },
   });
-  renderer.on('clickNode', ({ node }) => void select(node, false));
-  renderer.on('clickStage', () => void select(null, false));
+  r.on('clickNode', ({ node }) => void select(node, false));
+  r.on('clickStage', () => void select(null, false));
+  return r;
+}
+const renderer = createRenderer();
+
+function load(p: GraphPayload): void {
+  const started = performance.now();
+  state.payload = p;
+  // A new graph (or the same file rebuilt): the counts, a walk and a highlight were the previous
+  // graph's (walk edges are keys of its edge list), and the banner that clears them is hidden below.
+  state.counts = null;
+  if (walkTimer) clearTimeout(walkTimer);
+  state.walk.clear();
+  state.walkEdges.clear();
+  state.highlight.clear();
+  if (!(state.threshold >= p.builtThreshold - 0.1 && state.threshold <= 1) || saved?.file !== p.file) state.threshold = p.builtThreshold;
+  tauInput.min = String(Math.max(-1, Math.round((p.builtThreshold - 0.1) * 1000) / 1000));
+  tauInput.max = '1';
+  tauInput.value = String(state.threshold);
+  extraEdges.clear();
+  const g = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  const maxDeg = p.degree.reduce((m, d) => Math.max(m, d), 1);
+  const small = p.nodes < 5000;
+  for (let i = 0; i < p.names.length; i++) {
+    const d = p.degree[i]!;
+    g.addNode(p.names[i]!, { x: p.x[i]!, y: p.y[i]!, size: (small ? 3 : 1.5) + (small ? 8 : 6) * Math.sqrt(d / maxDeg), color: colourOf(p.community[i]!), label: p.names[i]!, community: p.community[i]! });
+  }
+  const names = p.names;
+  for (let k = 0; k < p.edgeSource.length; k++) {
+    g.addEdgeWithKey(`e${k}`, names[p.edgeSource[k]!]!, names[p.edgeTarget[k]!]!, { similarity: p.edgeSimilarity[k]!, size: small ? 1 : 0.5 });
+  }
+  graph = g;
+  status.dataset.graphMs = String(Math.round(performance.now() - started));
+  // The renderer made (and warmed up) when the page opened: its WebGL contexts and shader programs
+  // are ready. A settings change re-indexes the graph it holds, so it is made only when the size
+  // class changes (the warm-up graph is tiny); setGraph indexes the new graph and draws it once.
+  if (small !== smallGraph) renderer.setSettings(sizeSettings(small));
+  smallGraph = small;
+  renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  renderer.setGraph(g);
   renderMs = Math.round(performance.now() - started);
   status.dataset.sigmaMs = String(renderMs);
   // The frame is on screen after the next animation frame.
