@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startLlmSimulator, type LlmSimulator } from '../support/llm-simulator/server';
 import type { Tool } from '../../src/engine/model/tool';
 import type { CompletionReview } from '../../src/engine/pipeline/completion/completionReviewFile';
+import { readRunLock } from '../../src/engine/pipeline/runLock';
 import { E2ESession } from './support';
 import { mcpToolSetText } from './support/toolSetFixture';
 import { generateFromPalette, readRecords, toggleQuickPickRow, waitUntil } from './support/toolflowSteps';
@@ -118,6 +119,27 @@ test('the completion diff opens with both sides; accepting one tool only, the ru
     }
     assert.ok(offeredChosen > 0, 'the accepted tool was offered');
     await wb.screenshot('completion-run-finished');
+  } catch (e) {
+    failed = true;
+    throw e;
+  }
+});
+
+test('Escape on the completion review stops the run: nothing generated, no decisions written, the run folder unlocked', async () => {
+  try {
+    const wb = s.workbench;
+    await generateFromPalette(wb, { toolSet: 'undocumented.tools.json', count: 3, concurrency: 2, noGraph: true, runName: 'run-escape' });
+    await wb.quickInput.locator('.quick-input-title', { hasText: 'completion review of run-escape' }).waitFor({ state: 'visible', timeout: 120_000 });
+    const runDir = path.join(s.workspaceDir, 'runs', 'run-escape');
+    await wb.quickInputBox.focus();
+    await wb.page.keyboard.press('Escape');
+    await wb.waitForNotification(/completion review of run-escape closed; nothing was generated/, 30_000);
+    await wb.screenshot('completion-review-escaped');
+    // the run ended: its lock is released, and no dialogue or decision was written
+    await waitUntil('the run folder unlocked', async () => (readRunLock(runDir) === undefined ? true : undefined), 30_000);
+    const records = fs.existsSync(path.join(runDir, 'dialogues.jsonl')) ? readRecords(runDir) : [];
+    assert.equal(records.length, 0, 'no dialogue generated after Escape');
+    assert.ok(!fs.existsSync(path.join(runDir, 'completion-review.json')), 'no decisions written after Escape');
   } catch (e) {
     failed = true;
     throw e;
