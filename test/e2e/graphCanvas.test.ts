@@ -314,6 +314,45 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
     assert.ok(atTop.edges.every((e) => e.type === 'thick' && e.size === 3), `walk edges on the program that honours their size: ${JSON.stringify(atTop.edges)}`);
   });
 
+  step('a colour theme change mixes the view\'s colours again: the canvas and a dimmed tool follow the new background', async () => {
+    const before = await frame.evaluate(() => (window as unknown as Hooked).__toolflowGraph.colours());
+    await s.workbench.runCommand('Preferences: Color Theme');
+    await s.workbench.pickQuickItem(/^Light Modern/);
+    const after = await waitUntil('the view\'s colours mixed for the light theme', async () => {
+      const c = await frame.evaluate(() => (window as unknown as Hooked).__toolflowGraph.colours());
+      return c.background !== before.background ? c : undefined;
+    }, 30_000);
+    const bgTheme = hexRgb(after.background);
+    assert.ok(bgTheme.every((v) => v > 200), `a light background: ${after.background} (was ${before.background})`);
+    // The walk still shows (τ at its top): every other tool is dimmed. Pixels of the screen once the redraw is on it.
+    const box = (await frame.locator('#graph-canvas').boundingBox())!;
+    const spots = await frame.evaluate((ns) => ns.map((n): Spot => [n, (window as unknown as Hooked).__toolflowGraph.nodeViewport(n)]), graph.nodes());
+    const discs = spots.filter((x): x is [string, { x: number; y: number; radius: number }] => x[1] !== null).map(([name, p]) => ({ name, x: box.x + p.x, y: box.y + p.y, r: p.radius }));
+    const walk = new Set((await frame.evaluate(() => (window as unknown as Hooked).__toolflowGraph.drawnWalk())).nodes.map((n) => n.name));
+    const neighbours = new Set(graph.neighbors(clicked));
+    const clear = (x: number, y: number, margin: number, except?: string) => discs.every((n) => n.name === except || Math.hypot(x - n.x, y - n.y) > n.r + margin);
+    const labelled = discs.filter((n) => walk.has(n.name) || n.name === clicked);
+    const underLabel = (x: number, y: number, margin: number) => labelled.some((n) => x > n.x - margin && x < n.x + n.r + 8 * n.name.length + 20 + margin && Math.abs(y - n.y) < 14 + margin);
+    const inside = (x: number, y: number, margin: number) => x > box.x + margin && y > box.y + margin && x < box.x + box.width - margin && y < box.y + box.height - margin;
+    const dimmed = discs.filter((n) => !walk.has(n.name) && n.name !== clicked && !neighbours.has(n.name) && n.r >= 3 && inside(n.x, n.y, 5) && clear(n.x, n.y, n.r + 1, n.name) && !underLabel(n.x, n.y, n.r));
+    assert.ok(dimmed.length > 0, 'a dimmed tool drawn clear of the others');
+    let bgSpot: { x: number; y: number } | undefined;
+    for (let y = box.y + 20; y < box.y + box.height - 20 && !bgSpot; y += 10) for (let x = box.x + 20; x < box.x + box.width - 20 && !bgSpot; x += 10) if (clear(x, y, 20) && !underLabel(x, y, 20)) bgSpot = { x, y };
+    assert.ok(bgSpot, 'an empty spot of the canvas');
+    const expectDim = bgTheme.map((v) => v + 0.3 * (136 - v)) as Rgb;
+    const seen = await waitUntil('the canvas redrawn in the light theme\'s colours', async () => {
+      const px = await screenPixels(s, box);
+      const bg = px.at(bgSpot.x, bgSpot.y);
+      const dims = dimmed.slice(0, 5).map((n) => ({ name: n.name, rgb: px.at(n.x, n.y) }));
+      return channelDiff(bg, bgTheme) <= 4 && dims.every((d) => channelDiff(d.rgb, expectDim) <= 10) ? { bg, dims } : undefined;
+    }, 15_000).catch(async (e: unknown) => {
+      const px = await screenPixels(s, box);
+      throw new Error(`${String(e)}: background ${px.at(bgSpot.x, bgSpot.y)} (theme ${bgTheme}), dimmed ${JSON.stringify(dimmed.slice(0, 5).map((n) => px.at(n.x, n.y)))} (expected near ${expectDim.map(Math.round)})`);
+    });
+    fs.writeFileSync(path.join(s.workbench.artifactDir, 'light-theme-pixels.json'), JSON.stringify({ before, after, ...seen, expectDim }));
+    await s.workbench.screenshot('light-theme');
+  });
+
   step('the τ slider below the built threshold offers a rebuild; the rebuilt graph has the engine’s counts at that τ', async () => {
     await moveSlider(frame, rebuildTau);
     const button = frame.locator('#graph-rebuild:not([hidden])');
