@@ -5,7 +5,7 @@
 //   3. build all bundles and the embedded offline embedding model
 //   4. unit and integration tests: every test/**/*.test.ts outside test/e2e, on node's test runner
 //   5. end-to-end tests in a real VS Code (code-server + Chromium): test/e2e/*.test.ts
-// Options: --only unit|e2e, --skip-checks (no typecheck/lint), --pattern <substring>.
+// Options: --only unit|e2e, --skip-checks (no typecheck/lint), --pattern <substring>[,<substring>...].
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,7 +41,8 @@ function findTests(dir, exclude) {
     }
   };
   walk(dir);
-  return out.filter((f) => !pattern || f.includes(pattern)).sort();
+  // --pattern a,b: files whose path contains any of the substrings
+  return out.filter((f) => !pattern || pattern.split(',').some((p) => f.includes(p))).sort();
 }
 
 const npx = (bin) => path.join(root, 'node_modules', '.bin', bin);

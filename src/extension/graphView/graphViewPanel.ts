@@ -6,10 +6,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable } from '../common/disposable';
 import { errorMessage } from '../common/errors';
 import type { Log } from '../common/log';
-import { createNonce, webviewHtml } from '../webview/webviewHtml';
+import { WebviewPanelHost, webviewPanelOptions } from '../webview/webviewPanelHost';
 import { GRAPH_VIEW_TYPE, type FromGraphWebview, type GraphWebviewState, type HighlightView, type ToGraphWebview } from '../../shared/graphView';
 import type { GraphSession } from './graphSession';
 
@@ -21,33 +20,20 @@ export interface GraphViewHooks {
   rebuild(graphFile: string, threshold: number, model: string | undefined): Promise<void>;
 }
 
-export class GraphViewPanel extends Disposable {
+export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
   private static current: GraphViewPanel | undefined;
   private session: Promise<GraphSession> | undefined;
   private file: string | undefined;
-  private ready = false;
   private pendingHighlight: HighlightView | undefined;
   private loadedAt = 0;
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
     private readonly log: Log,
     private readonly hooks: GraphViewHooks,
   ) {
-    super();
-    panel.webview.options = GraphViewPanel.webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'toolflow.svg');
-    panel.webview.html = this.html();
-    this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
-    this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(panel.onDidChangeViewState((e) => {
-      if (!e.webviewPanel.visible) this.ready = false;
-    }));
-  }
-
-  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-    return { enableScripts: true, enableCommandUris: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] };
+    super(panel, extensionUri, { title: 'ToolFlow: Tool Graph', script: 'graph.js', style: 'graph.css' });
   }
 
   static get instance(): GraphViewPanel | undefined {
@@ -58,7 +44,7 @@ export class GraphViewPanel extends Disposable {
   static async show(extensionUri: vscode.Uri, log: Log, hooks: GraphViewHooks, file: string, open: (file: string) => Promise<GraphSession>, highlight?: (s: GraphSession) => HighlightView): Promise<GraphViewPanel> {
     let view = GraphViewPanel.current;
     if (!view) {
-      const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `Tool Graph: ${path.basename(file)}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, GraphViewPanel.webviewOptions(extensionUri));
+      const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `Tool Graph: ${path.basename(file)}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewPanelOptions(extensionUri));
       view = GraphViewPanel.current = new GraphViewPanel(panel, extensionUri, log, hooks);
     } else {
       view.panel.reveal(undefined, false);
@@ -99,11 +85,7 @@ export class GraphViewPanel extends Disposable {
     }
   }
 
-  private post(message: ToGraphWebview): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  private async onMessage(raw: unknown): Promise<void> {
+  protected override async onMessage(raw: unknown): Promise<void> {
     // Messages from a webview are untrusted input: check their shape.
     if (typeof raw !== 'object' || raw === null) return;
     const m = raw as FromGraphWebview;
@@ -143,15 +125,8 @@ export class GraphViewPanel extends Disposable {
     await this.load(this.file, open);
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
-    return webviewHtml({ cspSource: webview.cspSource, nonce: createNonce(), title: 'ToolFlow: Tool Graph', scriptUri: asUri('dist', 'webview', 'graph.js'), styleUri: asUri('media', 'graph.css') });
-  }
-
   override dispose(): void {
     if (GraphViewPanel.current === this) GraphViewPanel.current = undefined;
     super.dispose();
-    this.panel.dispose();
   }
 }

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../common/disposable';
 import type { Log } from '../common/log';
-import { createNonce, webviewHtml } from '../webview/webviewHtml';
+import { WebviewPanelHost, webviewPanelOptions } from '../webview/webviewPanelHost';
 import { LIVE_VIEW_TYPE, type FromLiveWebview, type LiveSnapshot, type ToLiveWebview } from '../../shared/liveTranscripts';
 import type { StoreChange, TranscriptStore } from './transcriptStore';
 
@@ -12,7 +11,7 @@ const UPDATE_INTERVAL_MS = 100;
  * WebviewPanelSerializer. Updates are coalesced (at most one batch per 100 ms) so thousands of
  * events per second do not flood the webview.
  */
-export class LivePanel extends Disposable {
+export class LivePanel extends WebviewPanelHost<ToLiveWebview> {
   private static current: LivePanel | undefined;
   /**
    * Loads a finished dialogue from its run folder into the store, for dialogues the webview still
@@ -22,32 +21,14 @@ export class LivePanel extends Disposable {
   private selectedKey: string | null = null;
   private pending: { run: boolean; list: boolean; selected: boolean } = { run: false, list: false, selected: false };
   private timer: NodeJS.Timeout | undefined;
-  private ready = false;
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
     private readonly store: TranscriptStore,
     private readonly log: Log,
   ) {
-    super();
-    panel.webview.options = LivePanel.webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'toolflow.svg');
-    panel.webview.html = this.html();
-    this._register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
-    this._register(panel.onDidDispose(() => this.dispose()));
-    // Without retainContextWhenHidden the page is destroyed when hidden; it says `ready` again when shown.
-    this._register(panel.onDidChangeViewState((e) => {
-      if (!e.webviewPanel.visible) this.ready = false;
-    }));
-  }
-
-  static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
+    super(panel, extensionUri, { title: 'ToolFlow: Live Transcripts', script: 'live.js', style: 'live.css' });
   }
 
   static get instance(): LivePanel | undefined {
@@ -58,7 +39,7 @@ export class LivePanel extends Disposable {
   static show(extensionUri: vscode.Uri, store: TranscriptStore, log: Log, selectKey?: string): LivePanel {
     let live = LivePanel.current;
     if (!live) {
-      const panel = vscode.window.createWebviewPanel(LIVE_VIEW_TYPE, 'ToolFlow: Live Transcripts', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, LivePanel.webviewOptions(extensionUri));
+      const panel = vscode.window.createWebviewPanel(LIVE_VIEW_TYPE, 'ToolFlow: Live Transcripts', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewPanelOptions(extensionUri));
       live = LivePanel.current = new LivePanel(panel, extensionUri, store, log);
     } else {
       live.panel.reveal(undefined, false);
@@ -122,11 +103,7 @@ export class LivePanel extends Disposable {
     };
   }
 
-  private post(message: ToLiveWebview): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  private onMessage(raw: unknown): void {
+  protected override onMessage(raw: unknown): void {
     // Messages from a webview are untrusted input: check their shape.
     if (typeof raw !== 'object' || raw === null) return;
     const m = raw as Partial<FromLiveWebview>;
@@ -148,23 +125,10 @@ export class LivePanel extends Disposable {
     }
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
-    return webviewHtml({
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      title: 'ToolFlow: Live Transcripts',
-      scriptUri: asUri('dist', 'webview', 'live.js'),
-      styleUri: asUri('media', 'live.css'),
-    });
-  }
-
   override dispose(): void {
     if (LivePanel.current === this) LivePanel.current = undefined;
     if (this.timer) clearTimeout(this.timer);
     super.dispose();
-    this.panel.dispose();
   }
 }
 

@@ -5,16 +5,15 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable } from '../common/disposable';
 import { errorMessage } from '../common/errors';
 import type { Log } from '../common/log';
-import { createNonce, webviewHtml } from '../webview/webviewHtml';
+import { WebviewPanelHost, webviewPanelOptions } from '../webview/webviewPanelHost';
 import type { QualityReport, ReportFromWebview, ReportToWebview } from '../../shared/qualityReport';
 import { computeQualityReport } from './computeReport';
 
 export const QUALITY_VIEW_TYPE = 'toolflow.qualityReport';
 
-export class QualityReportPanel extends Disposable {
+export class QualityReportPanel extends WebviewPanelHost<ReportToWebview> {
   private static readonly open = new Map<string, QualityReportPanel>();
   private readonly controller = new AbortController();
   private computing = false;
@@ -22,17 +21,13 @@ export class QualityReportPanel extends Disposable {
   private report: QualityReport | undefined;
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
     private readonly runDir: string,
     private readonly settings: { embeddingModel: string; cacheDir: string },
     private readonly log: Log,
   ) {
-    super();
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'toolflow.svg');
-    panel.webview.html = this.html();
-    this._register(panel.webview.onDidReceiveMessage((m: ReportFromWebview) => this.onMessage(m)));
-    this._register(panel.onDidDispose(() => this.dispose()));
+    super(panel, extensionUri, { title: `Quality: ${path.basename(runDir)}`, script: 'report.js' });
   }
 
   static show(extensionUri: vscode.Uri, runDir: string, settings: { embeddingModel: string; cacheDir: string }, log: Log): void {
@@ -41,20 +36,14 @@ export class QualityReportPanel extends Disposable {
       existing.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(QUALITY_VIEW_TYPE, `Quality: ${path.basename(runDir)}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(QUALITY_VIEW_TYPE, `Quality: ${path.basename(runDir)}`, vscode.ViewColumn.Active, webviewPanelOptions(extensionUri));
     QualityReportPanel.open.set(runDir, new QualityReportPanel(panel, extensionUri, runDir, settings, log));
   }
 
-  private post(m: ReportToWebview): void {
-    void this.panel.webview.postMessage(m);
-  }
-
-  private onMessage(m: ReportFromWebview): void {
-    if (m?.type !== 'report/ready' || this.computing) return;
+  protected override onMessage(raw: unknown): void {
+    // Messages from a webview are untrusted input: check their shape.
+    const m = raw as Partial<ReportFromWebview> | null;
+    if (typeof m !== 'object' || m === null || m.type !== 'report/ready' || this.computing) return;
     if (this.report) {
       this.post({ type: 'report/data', report: this.report });
       return;
@@ -73,16 +62,6 @@ export class QualityReportPanel extends Disposable {
         this.post({ type: 'report/error', message: errorMessage(e) });
       },
     ).finally(() => (this.computing = false));
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    return webviewHtml({
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      title: `Quality: ${path.basename(this.runDir)}`,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'report.js')).toString(),
-    });
   }
 
   override dispose(): void {

@@ -7,10 +7,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Disposable } from '../common/disposable';
 import { errorMessage } from '../common/errors';
 import type { Log } from '../common/log';
-import { createNonce, webviewHtml } from '../webview/webviewHtml';
+import { WebviewPanelHost } from '../webview/webviewPanelHost';
 import type { Tool } from '../../engine/model/tool';
 import { SCHEMA_PREVIEW_VIEW_TYPE, type DiagnosticView, type FromSchemaPreview, type SchemaPreviewState, type ToSchemaPreview } from '../../shared/schemaPreview';
 
@@ -21,30 +20,19 @@ export function isToolSourceDocument(doc: vscode.TextDocument): boolean {
   return doc.uri.scheme !== 'output' && /\.(json|jsonl|ya?ml)$/i.test(doc.fileName);
 }
 
-export class SchemaPreviewPanel extends Disposable {
+export class SchemaPreviewPanel extends WebviewPanelHost<ToSchemaPreview> {
   private static current: SchemaPreviewPanel | undefined;
   private source: vscode.TextDocument | undefined;
   private rendered: { uri: string; version: number; tools: Tool[] } | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private ready = false;
   private renderSeq = 0;
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly log: Log,
   ) {
-    super();
-    panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] };
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'toolflow.svg');
-    const webview = panel.webview;
-    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-    webview.html = webviewHtml({ cspSource: webview.cspSource, nonce: createNonce(), title: 'ToolFlow: Tool Schema Preview', scriptUri: asUri('dist', 'webview', 'schemaPreview.js'), styleUri: asUri('media', 'schemaPreview.css') });
-    this._register(webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
-    this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(panel.onDidChangeViewState((e) => {
-      if (!e.webviewPanel.visible) this.ready = false;
-    }));
+    super(panel, extensionUri, { title: 'ToolFlow: Tool Schema Preview', script: 'schemaPreview.js', style: 'schemaPreview.css' });
     this._register(vscode.window.onDidChangeActiveTextEditor((editor) => {
       if (editor && isToolSourceDocument(editor.document) && editor.document !== this.source) this.follow(editor.document);
     }));
@@ -130,11 +118,7 @@ export class SchemaPreviewPanel extends Disposable {
     }
   }
 
-  private post(m: ToSchemaPreview): void {
-    void this.panel.webview.postMessage(m);
-  }
-
-  private async onMessage(raw: unknown): Promise<void> {
+  protected override async onMessage(raw: unknown): Promise<void> {
     // Messages from a webview are untrusted input: check their shape.
     if (typeof raw !== 'object' || raw === null) return;
     const m = raw as FromSchemaPreview;
@@ -164,7 +148,6 @@ export class SchemaPreviewPanel extends Disposable {
     if (SchemaPreviewPanel.current === this) SchemaPreviewPanel.current = undefined;
     if (this.timer) clearTimeout(this.timer);
     super.dispose();
-    this.panel.dispose();
   }
 }
 
