@@ -74,15 +74,20 @@ async function main(): Promise<void> {
   window.addEventListener('message', () => { window.__received = performance.now(); }, { once: true });
   const tick = () => { window.__frames.push(Math.round(performance.now())); if (window.__frames.length < 3000) requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
-  // The host's side: the payload (fetched at once from this bench's server, standing in for the
-  // extension host's memory), posted in reply to graph/ready once the host's load time has passed
-  // since the panel opened. A message that arrives while the page is busy waits, as in VS Code.
-  const payload = Promise.all([fetch('/meta.json').then((r) => r.json()), fetch('/arrays.bin').then((r) => r.arrayBuffer())]).then(([meta, buf]) => {
-    const types = { x: Float32Array, y: Float32Array, community: Int32Array, degree: Int32Array, edgeSource: Int32Array, edgeTarget: Int32Array, edgeSimilarity: Float32Array };
-    for (const [k, T] of Object.entries(types)) meta[k] = new T(buf, meta.__offsets[k][0], meta.__offsets[k][1]);
-    delete meta.__offsets;
-    return meta;
-  });
+  // The host's side: the payload, fetched and decoded by a worker (standing in for the extension
+  // host, which holds it in memory) and handed to the page by structured clone, as VS Code hands a
+  // webview its messages; posted in reply to graph/ready once the host's load time has passed since
+  // the panel opened. A message that arrives while the page is busy waits, as in VS Code.
+  const host = new Worker(URL.createObjectURL(new Blob([\`
+    onmessage = async ({ data: origin }) => {
+      const [meta, buf] = await Promise.all([fetch(origin + '/meta.json').then((r) => r.json()), fetch(origin + '/arrays.bin').then((r) => r.arrayBuffer())]);
+      const types = { x: Float32Array, y: Float32Array, community: Int32Array, degree: Int32Array, edgeSource: Int32Array, edgeTarget: Int32Array, edgeSimilarity: Float32Array };
+      for (const [k, T] of Object.entries(types)) meta[k] = new T(buf, meta.__offsets[k][0], meta.__offsets[k][1]);
+      delete meta.__offsets;
+      postMessage(meta, [buf]);
+    };\`], { type: 'text/javascript' })));
+  const payload = new Promise((resolve) => { host.onmessage = (e) => resolve(e.data); });
+  host.postMessage(location.origin);
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => {
       window.__posted.push(m);
