@@ -11,7 +11,9 @@ import { EmbeddingCache, type CacheStats } from '../embedding/embeddingCache';
 import { DEFAULT_MODEL, modelDefaults, modelFingerprint, resolveModel } from '../embedding/modelRegistry';
 import type { Tool, ToolSet } from '../model/tool';
 import { buildFieldIndex, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
-import { findSimilarPairs } from './similarity/findSimilarPairs';
+import { prepareRows, searchPairs } from './similarity/findSimilarPairs';
+import { computeProjection } from './similarity/projection';
+import { WorkerPool } from './parallel/workerJobs';
 import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type ToolEdgeTable } from './toolEdges';
 import { statsFromCounts, type GraphStats } from './graphStats';
 import { EDGE_PP, EDGE_RP_BACKWARD, EDGE_RP_FORWARD, EdgeColumnsBuilder, NodeColumnsBuilder, ToolGraphData } from './graphData';
@@ -96,9 +98,9 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
-/** Copies the rows `ids` of a row-major matrix. */
+/** Copies the rows `ids` of a row-major matrix (into shared memory: worker threads read it). */
 function gatherRows(x: Float32Array, dims: number, ids: Int32Array): Float32Array {
-  const out = new Float32Array(ids.length * dims);
+  const out = new Float32Array(new SharedArrayBuffer(ids.length * dims * 4));
   ids.forEach((id, r) => out.set(x.subarray(id * dims, (id + 1) * dims), r * dims));
   return out;
 }
@@ -113,28 +115,47 @@ function toTextPairs(pairs: Int32Array, sims: Float32Array, rowsA: Int32Array, r
   return { pairs: out, sims };
 }
 
-/** Text pairs above tau for a field index and its embeddings (P-P within, R-P across). */
+/** Worker threads of a build: `threads`, else available parallelism (at most 8). */
+function threadCount(threads: number | undefined): number {
+  return Math.max(1, Math.min(threads ?? Math.min(8, os.availableParallelism()), 64));
+}
+
+/**
+ * Text pairs above tau for a field index and its embeddings (P-P within, R-P across). The
+ * parameter texts are projected once (the principal axes of P serve both searches) and copied into
+ * the kernel's layout once; both searches run on one set of threads (`pool`, or one of its own).
+ */
 export async function findTextPairs(
   index: FieldIndex,
   vectors: Float32Array,
   dims: number,
   threshold: number,
-  opts: { threads?: number; signal?: AbortSignal; onProgress?: (e: GraphBuildEvent) => void } = {},
+  opts: { threads?: number; pool?: WorkerPool; signal?: AbortSignal; onProgress?: (e: GraphBuildEvent) => void } = {},
 ): Promise<{ pp: TextPairs; rp: TextPairs }> {
-  const pVecs = gatherRows(vectors, dims, index.paramTexts);
-  const searchOpts = { ...(opts.threads ? { threads: opts.threads } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
-  const ppRaw = await findSimilarPairs(pVecs, undefined, dims, threshold, {
-    ...searchOpts,
-    onProgress: (done, total) => opts.onProgress?.({ type: 'similarity', done, total }),
-  });
-  const pp = toTextPairs(ppRaw.pairs, ppRaw.sims, index.paramTexts, index.paramTexts);
-  let rp: TextPairs = { pairs: new Int32Array(0), sims: new Float32Array(0) };
-  if (index.returnTexts.length > 0 && index.paramTexts.length > 0) {
-    const rVecs = gatherRows(vectors, dims, index.returnTexts);
-    const rpRaw = await findSimilarPairs(rVecs, pVecs, dims, threshold, searchOpts);
-    rp = toTextPairs(rpRaw.pairs, rpRaw.sims, index.returnTexts, index.paramTexts);
+  const empty: TextPairs = { pairs: new Int32Array(0), sims: new Float32Array(0) };
+  if (index.paramTexts.length === 0) return { pp: empty, rp: empty };
+  const threads = opts.pool?.threads ?? threadCount(opts.threads);
+  const pool = opts.pool ?? (threads > 1 ? new WorkerPool(threads) : undefined);
+  try {
+    const searchOpts = { threads, ...(pool ? { pool } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    const pVecs = gatherRows(vectors, dims, index.paramTexts);
+    const proj = computeProjection(pVecs, dims);
+    const pRows = await prepareRows(pVecs, proj, searchOpts);
+    const ppRaw = await searchPairs(pRows, undefined, threshold, {
+      ...searchOpts,
+      onProgress: (done, total) => opts.onProgress?.({ type: 'similarity', done, total }),
+    });
+    const pp = toTextPairs(ppRaw.pairs, ppRaw.sims, index.paramTexts, index.paramTexts);
+    let rp = empty;
+    if (index.returnTexts.length > 0) {
+      const rRows = await prepareRows(gatherRows(vectors, dims, index.returnTexts), proj, searchOpts);
+      const rpRaw = await searchPairs(rRows, pRows, threshold, searchOpts);
+      rp = toTextPairs(rpRaw.pairs, rpRaw.sims, index.returnTexts, index.paramTexts);
+    }
+    return { pp, rp };
+  } finally {
+    if (pool && !opts.pool) await pool.close();
   }
-  return { pp, rp };
 }
 
 function nodeAttributes(tool: Tool): ToolNodeAttributes {
@@ -345,16 +366,28 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
   const t2 = performance.now();
   throwIfAborted(signal);
 
-  progress?.({ type: 'phase', phase: 'similarity' });
-  const { pp, rp } = await findTextPairs(index, embedded.vectors, dims, threshold, {
-    ...(opts.threads ? { threads: opts.threads } : {}),
-    ...(signal ? { signal } : {}),
-    ...(progress ? { onProgress: progress } : {}),
-  });
-  const t3 = performance.now();
+  // One set of worker threads for the similarity searches and the edge expansion (started on first use).
+  const threads = threadCount(opts.threads);
+  const pool = threads > 1 ? new WorkerPool(threads) : undefined;
+  let pp: TextPairs;
+  let rp: TextPairs;
+  let table: ToolEdgeTable;
+  let t3: number;
+  try {
+    progress?.({ type: 'phase', phase: 'similarity' });
+    ({ pp, rp } = await findTextPairs(index, embedded.vectors, dims, threshold, {
+      threads,
+      ...(pool ? { pool } : {}),
+      ...(signal ? { signal } : {}),
+      ...(progress ? { onProgress: progress } : {}),
+    }));
+    t3 = performance.now();
 
-  progress?.({ type: 'phase', phase: 'edges' });
-  const table = await collectToolEdges(index, pp, rp, { ...(opts.threads ? { threads: opts.threads } : {}), ...(signal ? { signal } : {}) });
+    progress?.({ type: 'phase', phase: 'edges' });
+    table = await collectToolEdges(index, pp, rp, { threads, ...(pool ? { pool } : {}), ...(signal ? { signal } : {}) });
+  } finally {
+    await pool?.close();
+  }
   const maxDegree = opts.maxDegree ?? DEFAULT_MAX_DEGREE;
   const edgesBeforeCap = table.count;
   const kept = maxDegree > 0 ? capDegree(table, index.tools.length, maxDegree) : undefined;

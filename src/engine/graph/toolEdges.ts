@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import type { FieldIndex } from './fieldIndex';
-import { rangeJobs, runOnWorkers, shared, WORKER_PRELUDE } from './parallel/workerJobs';
+import { rangeJobs, shared, WorkerPool } from './parallel/workerJobs';
 
 /** Edge kinds: P-P, or R-P with the return on tool `a` (A_TO_B) or on tool `b` (B_TO_A). */
 export const KIND_PP = 0;
@@ -299,17 +299,16 @@ export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): 
   return { a: oa.slice(0, count), b: ob.slice(0, count), sim: os.slice(0, count), kind: ok.slice(0, count), textA: ota.slice(0, count), textB: otb.slice(0, count) };
 }
 
-const EDGE_WORKER_SOURCE = `${WORKER_PRELUDE}
-const expandEdgeRange = (${expandEdgeRange.toString()});
-parentPort.on('message', (job) => {
-  const r = expandEdgeRange(workerData, job.start, job.end);
-  parentPort.postMessage({ id: job.id, ...r }, [r.a.buffer, r.b.buffer, r.sim.buffer, r.kind.buffer, r.textA.buffer, r.textB.buffer]);
-});
-`;
+const EDGE_TASK = `(inputs) => {
+  const expandEdgeRange = (${expandEdgeRange.toString()});
+  return (job) => expandEdgeRange(inputs, job.start, job.end);
+}`;
 
 export interface CollectEdgesOptions {
   /** Worker threads (default: available parallelism, at most 8); 1 = this thread. */
   threads?: number;
+  /** Run on these threads (kept for later runs) instead of starting `threads` new ones. */
+  pool?: WorkerPool;
   /** Below this many tools the expansion stays in this thread (default 5,000). */
   minParallelTools?: number;
   signal?: AbortSignal;
@@ -323,7 +322,7 @@ export interface CollectEdgesOptions {
 export async function collectToolEdges(index: FieldIndex, pp: TextPairs, rp: TextPairs, opts: CollectEdgesOptions = {}): Promise<ToolEdgeTable> {
   const inputs = prepareEdgeInputs(index, pp, rp);
   const n = inputs.nTools;
-  const threads = Math.max(1, Math.min(opts.threads ?? Math.min(8, os.availableParallelism()), 64));
+  const threads = Math.max(1, Math.min(opts.pool?.threads ?? opts.threads ?? Math.min(8, os.availableParallelism()), 64));
   let chunks: EdgeChunk[];
   if (threads === 1 || n < (opts.minParallelTools ?? 5000)) {
     chunks = [];
@@ -334,7 +333,12 @@ export async function collectToolEdges(index: FieldIndex, pp: TextPairs, rp: Tex
   } else {
     const sharedInputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, typeof v === 'number' ? v : shared(v as Int32Array)]));
     // Small ranges at the start, where each tool has the most partners (b > a), keep both busy.
-    chunks = await runOnWorkers<EdgeChunk>(EDGE_WORKER_SOURCE, sharedInputs, rangeJobs(n, 512), threads, opts.signal ? { signal: opts.signal } : {});
+    const pool = opts.pool ?? new WorkerPool(threads);
+    try {
+      chunks = await pool.run<EdgeChunk>(EDGE_TASK, sharedInputs, rangeJobs(n, 512), opts.signal ? { signal: opts.signal } : {});
+    } finally {
+      if (!opts.pool) await pool.close();
+    }
   }
   return ToolEdgeTable.fromChunks(chunks);
 }

@@ -38,15 +38,29 @@ export function wasmKernelModule(): WasmModule | null {
   return compiled;
 }
 
-export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p: ScanParams): BlockScanner {
-  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const dims = p.dims;
+/**
+ * One side's rows in the kernel's memory layout (byte offsets within `data`, 16-byte aligned):
+ * [zT (only `transposed`: the B side)], z (rows x 32), tail8, tail16, tail32, c, x (rows x dimsP),
+ * rows padded to a multiple of 4 (padding rows have c = -1e30, so they never pass). Built once per
+ * side on the calling thread, in shared memory; each worker copies it into its module's memory.
+ */
+export interface WasmSide {
+  data: Float32Array;
+  rows: number;
+  dims: number;
+  zT: number;
+  z: number;
+  t8: number;
+  t16: number;
+  t32: number;
+  c: number;
+  x: number;
+}
+
+export function wasmSide(side: ScanSide, dims: number, transposed: boolean): WasmSide {
   const dimsP = Math.ceil(dims / 4) * 4;
-  const symmetric = p.symmetric;
-  const rowsA = a.rows;
-  const rowsB = b.rows;
-  const rowsBP = Math.ceil(rowsB / 4) * 4;
-  const tile = Math.max(4, Math.floor(p.tile / 4) * 4);
+  const rows = side.rows;
+  const rowsP = Math.ceil(rows / 4) * 4;
   const align = (n: number) => Math.ceil(n / 16) * 16;
   let at = 0;
   const alloc = (bytes: number) => {
@@ -54,21 +68,49 @@ export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p:
     at += align(bytes);
     return start;
   };
-  const bZT = alloc((rowsBP / 4) * 256);
-  const bZ = alloc(rowsBP * 128);
-  const bT8 = alloc(rowsBP * 4);
-  const bT16 = alloc(rowsBP * 4);
-  const bT32 = alloc(rowsBP * 4);
-  const bC = alloc(rowsBP * 4);
-  const bX = alloc(rowsBP * dimsP * 4);
-  const aZ = symmetric ? bZ : alloc(rowsA * 128);
-  const aT8 = symmetric ? bT8 : alloc(rowsA * 4);
-  const aT16 = symmetric ? bT16 : alloc(rowsA * 4);
-  const aT32 = symmetric ? bT32 : alloc(rowsA * 4);
-  const aC = symmetric ? bC : alloc(rowsA * 4);
-  const aX = symmetric ? bX : alloc(rowsA * dimsP * 4);
-  const out = alloc(2 * tile * 12 + 64); // scanRow2 writes up to two rows of a tile
-  const memory = new api.Memory({ initial: Math.ceil(at / 65536) + 1 });
+  const zT = transposed ? alloc((rowsP / 4) * 256) : -1;
+  const z = alloc(rowsP * 128);
+  const t8 = alloc(rowsP * 4);
+  const t16 = alloc(rowsP * 4);
+  const t32 = alloc(rowsP * 4);
+  const c = alloc(rowsP * 4);
+  const x = alloc(rowsP * dimsP * 4);
+  const f32 = new Float32Array(new SharedArrayBuffer(at));
+  f32.set(side.z.subarray(0, rows * 32), z / 4);
+  f32.set(side.tail8.subarray(0, rows), t8 / 4);
+  f32.set(side.tail16.subarray(0, rows), t16 / 4);
+  f32.set(side.tail32.subarray(0, rows), t32 / 4);
+  f32.set(side.c.subarray(0, rows), c / 4);
+  for (let r = rows; r < rowsP; r++) f32[c / 4 + r] = -1e30;
+  if (dimsP === dims) f32.set(side.x.subarray(0, rows * dims), x / 4);
+  else for (let r = 0; r < rows; r++) f32.set(side.x.subarray(r * dims, (r + 1) * dims), x / 4 + r * dimsP);
+  if (transposed) {
+    const zs = side.z;
+    for (let r = 0; r < rows; r++) {
+      const to = zT / 4 + (r >> 2) * 64 + (r & 3);
+      for (let d = 0; d < 16; d++) f32[to + d * 4] = zs[r * 32 + d]!;
+    }
+  }
+  return { data: f32, rows, dims, zT, z, t8, t16, t32, c, x };
+}
+
+/**
+ * A block scanner over rows of `a` against `b` (the same object when symmetric), each prepared by
+ * `wasmSide` (`b` transposed). The exact float64 check reads the original vectors from the copy
+ * in the module's memory.
+ */
+export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p: ScanParams): BlockScanner {
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const dims = p.dims;
+  const dimsP = Math.ceil(dims / 4) * 4;
+  const symmetric = p.symmetric;
+  const rowsBP = Math.ceil(b.rows / 4) * 4;
+  const tile = Math.max(4, Math.floor(p.tile / 4) * 4);
+  const bBase = 0;
+  const aBase = symmetric ? bBase : b.data.byteLength;
+  const out = symmetric ? b.data.byteLength : aBase + a.data.byteLength;
+  const end = out + 2 * tile * 12 + 64; // scanRow2 writes up to two rows of a tile
+  const memory = new api.Memory({ initial: Math.ceil(end / 65536) + 1 });
   const instance = new api.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as {
     setup: (...args: number[]) => void;
@@ -78,24 +120,12 @@ export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p:
   const twoRows = p.rowsPerCall !== 1;
   const f32 = new Float32Array(memory.buffer);
   const i32 = new Int32Array(memory.buffer);
-  const fill = (side: ScanSide, rows: number, z: number, t8: number, t16: number, t32: number, c: number, x: number, zT: number) => {
-    for (let r = 0; r < rows; r++) {
-      for (let d = 0; d < 32; d++) f32[z / 4 + r * 32 + d] = side.z[r * 32 + d]!;
-      f32[t8 / 4 + r] = side.tail8[r]!;
-      f32[t16 / 4 + r] = side.tail16[r]!;
-      f32[t32 / 4 + r] = side.tail32[r]!;
-      f32[c / 4 + r] = side.c[r]!;
-      for (let d = 0; d < dims; d++) f32[x / 4 + r * dimsP + d] = side.x[r * dims + d]!;
-      if (zT >= 0) for (let d = 0; d < 16; d++) f32[zT / 4 + (r >> 2) * 64 + d * 4 + (r & 3)] = side.z[r * 32 + d]!;
-    }
-  };
-  fill(b, rowsB, bZ, bT8, bT16, bT32, bC, bX, bZT);
-  for (let r = rowsB; r < rowsBP; r++) f32[bC / 4 + r] = -1e30; // padding rows never pass
-  if (!symmetric) fill(a, rowsA, aZ, aT8, aT16, aT32, aC, aX, -1);
-  exports.setup(aZ, aT8, aT16, aT32, aC, aX, bZT, bZ, bT8, bT16, bT32, bC, bX, dimsP, p.tau - p.margin, p.tau - 1e-5);
+  f32.set(b.data, bBase / 4);
+  if (!symmetric) f32.set(a.data, aBase / 4);
+  exports.setup(aBase + a.z, aBase + a.t8, aBase + a.t16, aBase + a.t32, aBase + a.c, aBase + a.x, bBase + b.zT, bBase + b.z, bBase + b.t8, bBase + b.t16, bBase + b.t32, bBase + b.c, bBase + b.x, dimsP, p.tau - p.margin, p.tau - 1e-5);
 
-  const ax = a.x;
-  const bx = b.x;
+  const ax = (aBase + a.x) / 4;
+  const bx = (bBase + b.x) / 4;
   const tau = p.tau;
   return (iStart, iEnd) => {
     let pairs = new Int32Array(1024);
@@ -117,7 +147,9 @@ export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p:
           const row = i32[out / 4 + 3 * k]!;
           const j = i32[out / 4 + 3 * k + 1]!;
           let exact = 0;
-          for (let d = 0; d < dims; d++) exact += ax[row * dims + d]! * bx[j * dims + d]!;
+          const xr = ax + row * dimsP;
+          const xj = bx + j * dimsP;
+          for (let d = 0; d < dims; d++) exact += f32[xr + d]! * f32[xj + d]!;
           if (!(exact > tau)) continue;
           if (count === sims.length) {
             const grownPairs = new Int32Array(pairs.length * 2);
