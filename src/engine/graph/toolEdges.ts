@@ -55,14 +55,47 @@ export class ToolEdgeTable {
 }
 
 /**
- * Indices of `sim` in order of decreasing value (ties: index order). An LSD radix sort (two passes
- * of 16 bits, stable) of the float32 bit patterns mapped to an order-preserving unsigned key; exact
- * for any float32 (no quantisation, any size). 3.8 M random similarities: 0.9–2.0 s against 1.2–2.5 s
- * for the native sort of packed doubles it replaces (measured back to back, load 7).
+ * Indices of `sim` in order of decreasing value (ties: index order), by stable counting sorts of
+ * the float32 bit patterns: exact for any float32 (no quantisation, any size).
+ *
+ * Similarities of a built graph are all above tau, so when tau >= 0 their bit patterns (which
+ * order non-negative floats like their values) span a narrow range, (0.9, 1] about 1.7 M patterns:
+ * one counting pass over that range (ToolBench's 3.8 M edges: ~2x faster than two radix passes).
+ * Otherwise an LSD radix sort (two passes of 16 bits) of an order-preserving unsigned key.
  */
 export function orderBySimilarity(sim: Float32Array): Int32Array {
   const n = sim.length;
   const bits = new Uint32Array(sim.buffer, sim.byteOffset, n);
+  let lo = 0x7fffffff;
+  let hi = 0;
+  let nonNegative = true;
+  for (let i = 0; i < n; i++) {
+    const b = bits[i]!;
+    if (b >= 0x80000000) {
+      nonNegative = false; // negative, or -0 (which must sort with +0)
+      break;
+    }
+    if (b < lo) lo = b;
+    if (b > hi) hi = b;
+  }
+  const range = hi - lo + 1;
+  if (n > 0 && nonNegative && range <= (1 << 22) && range <= 2 * n + 65536) return orderByNarrowKey(bits, hi, range);
+  return orderByRadix(bits);
+}
+
+/** One stable counting pass on `hi - bits` (descending bit patterns, all within `range`). */
+function orderByNarrowKey(bits: Uint32Array, hi: number, range: number): Int32Array {
+  const n = bits.length;
+  const count = new Int32Array(range + 1);
+  for (let i = 0; i < n; i++) count[hi - bits[i]! + 1]!++;
+  for (let d = 0; d < range; d++) count[d + 1]! += count[d]!;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[count[hi - bits[i]!]!++] = i;
+  return order;
+}
+
+function orderByRadix(bits: Uint32Array): Int32Array {
+  const n = bits.length;
   const key = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     let b = bits[i]!;

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createEmbedder, type Embedder } from '../../../src/engine/embedding/embedder';
 import { OFFLINE_MODEL } from '../../../src/engine/embedding/modelRegistry';
-import { buildToolGraph, computeGraphStats, ToolEdgeTable, DEFAULT_MAX_DEGREE, detectGenericFields, saveBuiltGraph, saveGraph, type ToolGraph } from '../../../src/engine/graph';
+import { buildToolGraph, capDegree, computeGraphStats, ToolEdgeTable, DEFAULT_MAX_DEGREE, detectGenericFields, saveBuiltGraph, saveGraph, type ToolGraph } from '../../../src/engine/graph';
 import { countsAtThreshold } from '../../../src/engine/graph/view/thresholdCounts';
 import { explainTool } from '../../../src/engine/graph/view/explainTool';
 import { computeLayout, layoutFileFor, loadOrComputeLayout } from '../../../src/engine/graph/view/graphLayout';
@@ -53,6 +53,52 @@ test('bySimilarity (radix sort of float32 keys) equals the comparator order, tie
   const table = ToolEdgeTable.fromChunks([{ a: zeros(), b: zeros(), sim, kind: new Uint8Array(n), textA: zeros(), textB: zeros() }]);
   const expected = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => sim[y]! - sim[x]! || x - y);
   assert.deepEqual(table.bySimilarity(), expected);
+});
+
+test('bySimilarity of similarities above a positive τ (one counting pass over a narrow range) equals the comparator order, ties by edge number', () => {
+  const n = 300_000;
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  // As a built graph has them: all above τ (0.99 here, so that the range is narrow for this n), many exactly 1.
+  const sim = new Float32Array(n).map(() => (rnd() < 0.3 ? 1 : rnd() < 0.3 ? 0.995 : 0.99 + rnd() * 0.01));
+  sim[0] = 0.9900001;
+  sim[n - 1] = 1;
+  const zeros = () => new Int32Array(n);
+  const table = ToolEdgeTable.fromChunks([{ a: zeros(), b: zeros(), sim, kind: new Uint8Array(n), textA: zeros(), textB: zeros() }]);
+  const expected = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => sim[y]! - sim[x]! || x - y);
+  assert.deepEqual(table.bySimilarity(), expected);
+  // A single edge, and all-equal similarities (range of one pattern).
+  const one = (v: number) => ToolEdgeTable.fromChunks([{ a: new Int32Array(3), b: new Int32Array(3), sim: new Float32Array(3).fill(v), kind: new Uint8Array(3), textA: new Int32Array(3), textB: new Int32Array(3) }]);
+  assert.deepEqual(one(1).bySimilarity(), Int32Array.of(0, 1, 2));
+  assert.deepEqual(one(0).bySimilarity(), Int32Array.of(0, 1, 2));
+});
+
+test('capDegree keeps exactly what the greedy walk over the comparator order keeps', () => {
+  const n = 60_000;
+  const tools = 800;
+  let seed = 5;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const a = new Int32Array(n);
+  const b = new Int32Array(n);
+  for (let e = 0; e < n; e++) {
+    const x = Math.floor(rnd() * (tools - 1));
+    a[e] = x;
+    b[e] = x + 1 + Math.floor(rnd() * (tools - 1 - x));
+  }
+  const sim = new Float32Array(n).map(() => (rnd() < 0.4 ? 1 : 0.8 + Math.floor(rnd() * 50) / 250));
+  const table = ToolEdgeTable.fromChunks([{ a, b, sim, kind: new Uint8Array(n), textA: new Int32Array(n), textB: new Int32Array(n) }]);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => sim[y]! - sim[x]! || x - y);
+  const degree = new Int32Array(tools);
+  const expected: number[] = [];
+  for (const e of order) {
+    if (degree[a[e]!]! < 7 && degree[b[e]!]! < 7) {
+      degree[a[e]!]!++;
+      degree[b[e]!]!++;
+      expected.push(e);
+    }
+  }
+  expected.sort((x, y) => x - y);
+  assert.deepEqual(Array.from(capDegree(table, tools, 7)), expected);
 });
 
 describe('default build', () => {
