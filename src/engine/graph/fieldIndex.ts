@@ -4,7 +4,7 @@
  */
 import { toolFieldTexts, type FieldText } from '../embedding/fieldTexts';
 import type { Tool } from '../model/tool';
-import { detectGenericFields, emptyGenericFieldSet, isGenericField, normalizeParamName, type GenericFieldOptions, type GenericFieldSet } from './genericFields';
+import { detectGenericFields, emptyGenericFieldSet, memoizedNormalizer, normalizeParamName, type GenericFieldOptions, type GenericFieldSet } from './genericFields';
 
 export { normalizeParamName };
 
@@ -69,6 +69,7 @@ function toCsr(lists: number[][]): { offsets: Int32Array; values: Int32Array } {
 export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptions = {}): FieldIndex {
   const tools = opts.sources && opts.sources.length > 0 ? allTools.filter((t) => matchesSource(t, opts.sources!)) : [...allTools];
   const ignore = new Set((opts.ignoreParams ?? []).map(normalizeParamName));
+  const normalize = memoizedNormalizer();
   const textIds = new Map<string, number>();
   const texts: string[] = [];
   const paramLists: number[][] = [];
@@ -81,11 +82,13 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
   const generic = opts.generic ?? (opts.genericShare === 0 ? emptyGenericFieldSet() : detectGenericFields(tools, opts, fieldLists));
   fieldLists.forEach((list, t) => {
     list.forEach((f, k) => {
-      if (f.role === 'param' && ignore.has(normalizeParamName(f.name))) {
+      const name = ignore.size > 0 || generic.names[f.role].size > 0 ? normalize(f.name) : '';
+      if (f.role === 'param' && ignore.has(name)) {
         ignoredParams++;
         return;
       }
-      if (isGenericField(generic, f.role, f.name, f.text)) {
+      if (generic.names[f.role].has(name) || generic.texts[f.role].has(f.text)) {
+        // isGenericField(generic, f.role, f.name, f.text), with the name normalised once
         ignoredGeneric++;
         return;
       }
