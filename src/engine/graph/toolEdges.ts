@@ -248,25 +248,29 @@ export function prepareEdgeInputs(index: FieldIndex, pp: TextPairs, rp: TextPair
  * Edges (a, b) with aStart <= a < aEnd and b > a, by Gustavson's sparse product: for tool a,
  * every tool reachable through a similar field pair is scored in a dense scratch row (best
  * similarity wins, first seen on ties), then the row is emitted in order of b.
+ */
+export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): EdgeChunk {
+  return makeEdgeExpander(inp)(aStart, aEnd);
+}
+
+/**
+ * `expandEdgeRange` for many ranges of the same inputs: the scratch rows and the inner functions
+ * are made once. (Made per range, each range's new inner closure was a "wrong call target" for the
+ * optimised code of the last one: V8 deoptimised and recompiled, which cost ToolBench's edge
+ * expansion about half its time.)
  *
  * IMPORTANT: also run inside worker threads from its source text: no outside references.
  */
-export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): EdgeChunk {
+export function makeEdgeExpander(inp: EdgeInputs): (aStart: number, aEnd: number) => EdgeChunk {
   const { nTools, po, pt, ro, rt, ppOff, ppTgt, ppSim, parOff, parTgt, parSim, retOff, retTgt, retSim, tpOff, tpTxt, trOff, trTxt } = inp;
+  /** Row number (unique over all ranges) that last touched each tool. */
   const stamp = new Int32Array(nTools).fill(-1);
   const best = new Float32Array(nTools);
   const kind = new Uint8Array(nTools);
   const textA = new Int32Array(nTools);
   const textB = new Int32Array(nTools);
   const touched = new Int32Array(nTools);
-  let cap = 1024;
-  let count = 0;
-  let oa = new Int32Array(cap);
-  let ob = new Int32Array(cap);
-  let os = new Float32Array(cap);
-  let ok = new Uint8Array(cap);
-  let ota = new Int32Array(cap);
-  let otb = new Int32Array(cap);
+  let row = -1;
   let a = 0;
   let nTouched = 0;
   const scoreAll = (list: Int32Array, from: number, to: number, s: number, k: number, ta: number, tb: number) => {
@@ -280,8 +284,8 @@ export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): 
     }
     for (let y = lo; y < to; y++) {
       const b = list[y]!;
-      if (stamp[b] !== a) {
-        stamp[b] = a;
+      if (stamp[b] !== row) {
+        stamp[b] = row;
         touched[nTouched++] = b;
       } else if (!(s > best[b]!)) continue;
       best[b] = s;
@@ -290,7 +294,10 @@ export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): 
       textB[b] = tb;
     }
   };
-  for (a = aStart; a < aEnd; a++) {
+  /** Scores every tool b > a linked to tool a; returns how many were touched (in `touched`). */
+  const scoreRow = (tool: number): number => {
+    a = tool;
+    row++;
     nTouched = 0;
     for (let x = tpOff[a]!; x < tpOff[a + 1]!; x++) {
       const t = tpTxt[x]!;
@@ -304,23 +311,37 @@ export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): 
       const r = trTxt[x]!;
       for (let k = retOff[r]!; k < retOff[r + 1]!; k++) scoreAll(pt, po[retTgt[k]!]!, po[retTgt[k]! + 1]!, retSim[k]!, 1, r, retTgt[k]!);
     }
-    const row = touched.subarray(0, nTouched).sort();
-    if (count + nTouched > cap) {
-      cap = Math.max(cap * 2, count + nTouched);
-      const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, next: T): T => {
-        next.set(old.subarray(0, count));
-        return next;
-      };
-      oa = grow(oa, new Int32Array(cap));
-      ob = grow(ob, new Int32Array(cap));
-      os = grow(os, new Float32Array(cap));
-      ok = grow(ok, new Uint8Array(cap));
-      ota = grow(ota, new Int32Array(cap));
-      otb = grow(otb, new Int32Array(cap));
-    }
-    for (let i = 0; i < nTouched; i++) {
-      const b = row[i]!;
-      oa[count] = a;
+    return nTouched;
+  };
+  // Output columns of the current range, grown by doubling.
+  let cap = 0;
+  let count = 0;
+  let oa = new Int32Array(0);
+  let ob = new Int32Array(0);
+  let os = new Float32Array(0);
+  let ok = new Uint8Array(0);
+  let ota = new Int32Array(0);
+  let otb = new Int32Array(0);
+  const reserve = (extra: number) => {
+    if (count + extra <= cap) return;
+    cap = Math.max(cap * 2, count + extra, 1024);
+    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, next: T): T => {
+      next.set(old.subarray(0, count));
+      return next;
+    };
+    oa = grow(oa, new Int32Array(cap));
+    ob = grow(ob, new Int32Array(cap));
+    os = grow(os, new Float32Array(cap));
+    ok = grow(ok, new Uint8Array(cap));
+    ota = grow(ota, new Int32Array(cap));
+    otb = grow(otb, new Int32Array(cap));
+  };
+  const emit = (tool: number, n: number) => {
+    const sorted = touched.subarray(0, n).sort();
+    reserve(n);
+    for (let i = 0; i < n; i++) {
+      const b = sorted[i]!;
+      oa[count] = tool;
       ob[count] = b;
       os[count] = best[b]!;
       ok[count] = kind[b]!;
@@ -328,13 +349,20 @@ export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): 
       otb[count] = textB[b]!;
       count++;
     }
-  }
-  return { a: oa.slice(0, count), b: ob.slice(0, count), sim: os.slice(0, count), kind: ok.slice(0, count), textA: ota.slice(0, count), textB: otb.slice(0, count) };
+  };
+  // The hot work is in small functions called once per tool (optimised as a whole, not on stack
+  // replacement of a long loop, whose code lacked feedback for the rarer paths and kept deoptimising).
+  return (aStart, aEnd) => {
+    cap = 0;
+    count = 0;
+    for (let tool = aStart; tool < aEnd; tool++) emit(tool, scoreRow(tool));
+    return { a: oa.slice(0, count), b: ob.slice(0, count), sim: os.slice(0, count), kind: ok.slice(0, count), textA: ota.slice(0, count), textB: otb.slice(0, count) };
+  };
 }
 
 const EDGE_TASK = `(inputs) => {
-  const expandEdgeRange = (${expandEdgeRange.toString()});
-  return (job) => expandEdgeRange(inputs, job.start, job.end);
+  const expand = (${makeEdgeExpander.toString()})(inputs);
+  return (job) => expand(job.start, job.end);
 }`;
 
 export interface CollectEdgesOptions {
@@ -359,9 +387,10 @@ export async function collectToolEdges(index: FieldIndex, pp: TextPairs, rp: Tex
   let chunks: EdgeChunk[];
   if (threads === 1 || n < (opts.minParallelTools ?? 5000)) {
     chunks = [];
+    const expand = makeEdgeExpander(inputs);
     for (let s = 0; s < n; s += 2048) {
       if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
-      chunks.push(expandEdgeRange(inputs, s, Math.min(n, s + 2048)));
+      chunks.push(expand(s, Math.min(n, s + 2048)));
     }
   } else {
     const sharedInputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, typeof v === 'number' ? v : shared(v as Int32Array)]));
