@@ -247,12 +247,15 @@ export class BuiltGraph {
     const nodes = new NodeColumnsBuilder(tools.length);
     for (const tool of tools) nodes.add(tool.name, nodeAttributes(tool));
     const edges = new EdgeColumnsBuilder(this.edgeCount);
-    const paths = new Map<number, string>();
-    const path = (tool: number, text: number, role: 'param' | 'return') => {
-      const key = (tool * 2 + (role === 'param' ? 0 : 1)) * 0x1000000 + text;
-      let p = paths.get(key);
-      if (p === undefined) paths.set(key, (p = this.index.fieldOf(tool, text, role)?.path ?? ''));
-      return p;
+    // Field path numbers cached per field of a tool (a typed array, not a map of ~1 M lookups);
+    // numbered in order of first use, as `addColumns` numbers them, so the file's bytes are the same.
+    const idOfSlot = new Int32Array(this.index.fieldSlots).fill(-1);
+    const fieldId = (tool: number, text: number, role: 'param' | 'return') => {
+      const slot = this.index.fieldSlot(tool, text, role);
+      if (slot < 0) return edges.fieldId('');
+      let id = idOfSlot[slot]!;
+      if (id < 0) idOfSlot[slot] = id = edges.fieldId(this.index.fieldOf(tool, text, role)?.path ?? '');
+      return id;
     };
     const { a: ta, b: tb, kind: tk, sim: ts, textA, textB } = this.table;
     for (let k = 0; k < this.edgeCount; k++) {
@@ -260,11 +263,11 @@ export class BuiltGraph {
       const a = ta[e]!;
       const b = tb[e]!;
       const kind = tk[e]!;
-      const sourceField = path(a, textA[e]!, kind === KIND_RP_A_TO_B ? 'return' : 'param');
-      const targetField = path(b, textB[e]!, kind === KIND_RP_B_TO_A ? 'return' : 'param');
+      const sourceField = fieldId(a, textA[e]!, kind === KIND_RP_A_TO_B ? 'return' : 'param');
+      const targetField = fieldId(b, textB[e]!, kind === KIND_RP_B_TO_A ? 'return' : 'param');
       // float32 similarity, rounded for a compact file (the threshold test was done in float64)
       const similarity = Math.round(ts[e]! * 1e6) / 1e6;
-      edges.addColumns(a, b, kind === KIND_PP ? EDGE_PP : kind === KIND_RP_A_TO_B ? EDGE_RP_FORWARD : EDGE_RP_BACKWARD, similarity, sourceField, targetField);
+      edges.addWithFieldIds(a, b, kind === KIND_PP ? EDGE_PP : kind === KIND_RP_A_TO_B ? EDGE_RP_FORWARD : EDGE_RP_BACKWARD, similarity, sourceField, targetField);
     }
     return new ToolGraphData({ type: 'undirected', multi: false, allowSelfLoops: false }, { ...this.attributes }, nodes.cols, edges.cols);
   }
