@@ -115,6 +115,9 @@ function toTextPairs(pairs: Int32Array, sims: Float32Array, rowsA: Int32Array, r
   return { pairs: out, sims };
 }
 
+/** Parameter texts from which the pair search runs on worker threads (its default `minParallelWork`, 4 M pairs). */
+const PARALLEL_TEXTS = 2900;
+
 /** Worker threads of a build: `threads`, else available parallelism (at most 8). */
 function threadCount(threads: number | undefined): number {
   return Math.max(1, Math.min(threads ?? Math.min(8, os.availableParallelism()), 64));
@@ -342,43 +345,45 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
   }
   const t1 = performance.now();
 
-  progress?.({ type: 'phase', phase: 'embed', detail: `${index.texts.length} distinct texts` });
-  const resolved = opts.embedder?.model ?? resolveModel(modelSpec, { cacheDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
-  const fingerprint = opts.embedder?.fingerprint ?? modelFingerprint(resolved);
-  const cache = new EmbeddingCache(cacheDir, fingerprint);
-  let created: Embedder | undefined;
-  const getEmbedder = async () => {
-    if (opts.embedder) return opts.embedder;
-    created ??= await createEmbedder({
-      model: modelSpec,
-      cacheDir,
-      ...(opts.offline ? { offline: true } : {}),
-      ...(opts.cwd ? { cwd: opts.cwd } : {}),
-      ...(signal ? { signal } : {}),
-      ...(progress ? { onProgress: progress } : {}),
-    });
-    return created;
-  };
-  let embedded: Awaited<ReturnType<EmbeddingCache['embedAll']>>;
-  try {
-    embedded = await cache.embedAll(getEmbedder, index.texts, { ...(signal ? { signal } : {}), ...(progress ? { onProgress: progress } : {}) });
-  } finally {
-    await created?.dispose();
-  }
-  const dims = embedded.dimensions;
-  const t2 = performance.now();
-  throwIfAborted(signal);
-
-  // One set of worker threads for the similarity searches and the edge expansion (started on first use).
+  // One set of worker threads for the similarity searches and the edge expansion, started now when
+  // the search will use them, so that they boot while the embeddings are read or computed.
   const threads = threadCount(opts.threads);
   const pool = threads > 1 ? new WorkerPool(threads) : undefined;
+  if (pool && index.paramTexts.length >= PARALLEL_TEXTS) pool.start();
+  let embedded: Awaited<ReturnType<EmbeddingCache['embedAll']>>;
   let pp: TextPairs;
   let rp: TextPairs;
   let table: ToolEdgeTable;
+  let t2: number;
   let t3: number;
   try {
+    progress?.({ type: 'phase', phase: 'embed', detail: `${index.texts.length} distinct texts` });
+    const resolved = opts.embedder?.model ?? resolveModel(modelSpec, { cacheDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+    const fingerprint = opts.embedder?.fingerprint ?? modelFingerprint(resolved);
+    const cache = new EmbeddingCache(cacheDir, fingerprint);
+    let created: Embedder | undefined;
+    const getEmbedder = async () => {
+      if (opts.embedder) return opts.embedder;
+      created ??= await createEmbedder({
+        model: modelSpec,
+        cacheDir,
+        ...(opts.offline ? { offline: true } : {}),
+        ...(opts.cwd ? { cwd: opts.cwd } : {}),
+        ...(signal ? { signal } : {}),
+        ...(progress ? { onProgress: progress } : {}),
+      });
+      return created;
+    };
+    try {
+      embedded = await cache.embedAll(getEmbedder, index.texts, { ...(signal ? { signal } : {}), ...(progress ? { onProgress: progress } : {}) });
+    } finally {
+      await created?.dispose();
+    }
+    t2 = performance.now();
+    throwIfAborted(signal);
+
     progress?.({ type: 'phase', phase: 'similarity' });
-    ({ pp, rp } = await findTextPairs(index, embedded.vectors, dims, threshold, {
+    ({ pp, rp } = await findTextPairs(index, embedded.vectors, embedded.dimensions, threshold, {
       threads,
       ...(pool ? { pool } : {}),
       ...(signal ? { signal } : {}),
@@ -391,6 +396,7 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
   } finally {
     await pool?.close();
   }
+  const dims = embedded.dimensions;
   const maxDegree = opts.maxDegree ?? DEFAULT_MAX_DEGREE;
   const edgesBeforeCap = table.count;
   const kept = maxDegree > 0 ? capDegree(table, index.tools.length, maxDegree) : undefined;

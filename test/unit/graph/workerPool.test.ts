@@ -44,6 +44,19 @@ describe('WorkerPool', () => {
     }
   });
 
+  test('threads started ahead of the first run serve it (none started twice)', async () => {
+    const pool = new WorkerPool(2);
+    try {
+      pool.start();
+      assert.equal(pool.started, 2);
+      const r = await pool.run<{ out: Float64Array; from: number }>(SQUARES, { scale: 1 }, rangeJobs(100, 10));
+      assert.equal(r[9]!.out[0], 90 * 90);
+      assert.equal(pool.started, 2);
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('a failing task rejects with its error, and the next run works on new threads', async () => {
     const pool = new WorkerPool(2);
     try {

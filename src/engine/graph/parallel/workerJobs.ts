@@ -106,13 +106,7 @@ export class WorkerPool {
     if (opts.signal?.aborted) throw abortError(opts.signal);
     const run = ++this.runs;
     const count = Math.min(this.threads, jobs.length);
-    while (this.workers.length < count) {
-      const w = new Worker(POOL_WORKER_SOURCE, { eval: true });
-      w.on('error', () => undefined); // reported to the run in progress by its own listener
-      w.once('exit', () => (this.workers = this.workers.filter((x) => x !== w))); // a dead thread is replaced at the next run
-      this.workers.push(w);
-      this.started++;
-    }
+    this.spawn(count);
     const workers = this.workers.slice(0, count);
     for (const w of workers) w.ref();
     const listeners: Array<() => void> = [];
@@ -166,6 +160,25 @@ export class WorkerPool {
     // Idle threads do not keep the process alive (a pool left open does not hang the CLI).
     for (const w of workers) w.unref();
     return results;
+  }
+
+  /**
+   * Starts the threads now (they boot while the caller does other work, e.g. reads embeddings),
+   * instead of at the first run. Idle threads do not keep the process alive.
+   */
+  start(): void {
+    if (!this.closed) this.spawn(this.threads);
+  }
+
+  private spawn(count: number): void {
+    while (this.workers.length < count) {
+      const w = new Worker(POOL_WORKER_SOURCE, { eval: true });
+      w.on('error', () => undefined); // reported to the run in progress by its own listener
+      w.once('exit', () => (this.workers = this.workers.filter((x) => x !== w))); // a dead thread is replaced at the next run
+      w.unref();
+      this.workers.push(w);
+      this.started++;
+    }
   }
 
   private async terminate(): Promise<void> {
