@@ -86,13 +86,17 @@ export async function prepareRows(x: Float32Array, proj: Projection, opts: { poo
 }
 
 // Workers run the kernels from their source text (functions with no outside references).
-const SCAN_TASK = `(data) => {
+// The source is evaluated once per thread (the pool caches it), so `state` lives across searches.
+const SCAN_TASK = `(() => {
   const scanBlock = (${scanBlock.toString()});
   const makeWasmScanner = (${makeWasmScanner.toString()});
-  const { a, b, params, module } = data;
-  const scan = module ? makeWasmScanner(module, a, b, params) : (s, e) => scanBlock(a, b, params, s, e);
-  return (job) => scan(job.start, job.end);
-}`;
+  const state = {};
+  return (data) => {
+    const { a, b, params, module } = data;
+    const scan = module ? makeWasmScanner(module, a, b, params, state) : (s, e) => scanBlock(a, b, params, s, e);
+    return (job) => scan(job.start, job.end);
+  };
+})()`;
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('aborted');

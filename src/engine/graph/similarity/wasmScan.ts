@@ -16,7 +16,7 @@ export type WasmModule = object & { readonly __wasmModule?: never };
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer; grow(pages: number): number };
   validate(bytes: Uint8Array): boolean;
 }
 
@@ -45,6 +45,8 @@ export function wasmKernelModule(): WasmModule | null {
  * side on the calling thread, in shared memory; each worker copies it into its module's memory.
  */
 export interface WasmSide {
+  /** Unique in this process: a worker that already holds this side in its memory skips the copy. */
+  id: number;
   data: Float32Array;
   rows: number;
   dims: number;
@@ -91,15 +93,29 @@ export function wasmSide(side: ScanSide, dims: number, transposed: boolean): Was
       for (let d = 0; d < 16; d++) f32[to + d * 4] = zs[r * 32 + d]!;
     }
   }
-  return { data: f32, rows, dims, zT, z, t8, t16, t32, c, x };
+  return { id: ++sideIds, data: f32, rows, dims, zT, z, t8, t16, t32, c, x };
+}
+
+let sideIds = 0;
+
+/**
+ * What a thread keeps between searches: its kernel instance and memory, and which B side the
+ * memory holds. The build searches P-P then R-P against the same P: the second search copies only
+ * R (first writes to fresh memory cost ~6 ms per MB on the build machine, ~0.3 s for P per thread).
+ */
+export interface ScannerState {
+  memory?: { buffer: ArrayBuffer; grow(pages: number): number };
+  instance?: { exports: Record<string, unknown> };
+  bId?: number;
 }
 
 /**
  * A block scanner over rows of `a` against `b` (the same object when symmetric), each prepared by
  * `wasmSide` (`b` transposed). The exact float64 check reads the original vectors from the copy
- * in the module's memory.
+ * in the module's memory. With `state`, the memory holding `b` is kept for the next search with
+ * the same `b` (grown for its `a`).
  */
-export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p: ScanParams): BlockScanner {
+export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p: ScanParams, state?: ScannerState): BlockScanner {
   const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   const dims = p.dims;
   const dimsP = Math.ceil(dims / 4) * 4;
@@ -110,8 +126,23 @@ export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p:
   const aBase = symmetric ? bBase : b.data.byteLength;
   const out = symmetric ? b.data.byteLength : aBase + a.data.byteLength;
   const end = out + 2 * tile * 12 + 64; // scanRow2 writes up to two rows of a tile
-  const memory = new api.Memory({ initial: Math.ceil(end / 65536) + 1 });
-  const instance = new api.Instance(module, { env: { memory } });
+  let memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  let instance: { exports: Record<string, unknown> };
+  const reuse = state?.memory !== undefined && state.instance !== undefined && state.bId === b.id;
+  if (reuse) {
+    memory = state.memory!;
+    instance = state.instance!;
+    const short = end + 65536 - memory.buffer.byteLength;
+    if (short > 0) memory.grow(Math.ceil(short / 65536));
+  } else {
+    memory = new api.Memory({ initial: Math.ceil(end / 65536) + 1 });
+    instance = new api.Instance(module, { env: { memory } });
+    if (state) {
+      state.memory = memory;
+      state.instance = instance;
+      state.bId = b.id;
+    }
+  }
   const exports = instance.exports as unknown as {
     setup: (...args: number[]) => void;
     scanRow: (i: number, j0: number, j1: number, jMin: number, out: number) => number;
@@ -120,7 +151,7 @@ export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p:
   const twoRows = p.rowsPerCall !== 1;
   const f32 = new Float32Array(memory.buffer);
   const i32 = new Int32Array(memory.buffer);
-  f32.set(b.data, bBase / 4);
+  if (!reuse) f32.set(b.data, bBase / 4);
   if (!symmetric) f32.set(a.data, aBase / 4);
   exports.setup(aBase + a.z, aBase + a.t8, aBase + a.t16, aBase + a.t32, aBase + a.c, aBase + a.x, bBase + b.zT, bBase + b.z, bBase + b.t8, bBase + b.t16, bBase + b.t32, bBase + b.c, bBase + b.x, dimsP, p.tau - p.margin, p.tau - 1e-5);
 
