@@ -13,6 +13,7 @@ import type { Tool, ToolSet } from '../model/tool';
 import { buildFieldIndex, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
 import { prepareRows, searchPairs } from './similarity/findSimilarPairs';
 import { computeProjection } from './similarity/projection';
+import { allocateWasmSide, wasmKernelModule, wasmRowsView } from './similarity/wasmScan';
 import { WorkerPool } from './parallel/workerJobs';
 import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type ToolEdgeTable } from './toolEdges';
 import { statsFromCounts, type GraphStats } from './graphStats';
@@ -98,9 +99,9 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
-/** Copies the rows `ids` of a row-major matrix (into shared memory: worker threads read it). */
-function gatherRows(x: Float32Array, dims: number, ids: Int32Array): Float32Array {
-  const out = new Float32Array(new SharedArrayBuffer(ids.length * dims * 4));
+/** Copies the rows `ids` of a row-major matrix into `out`, or into new shared memory (worker threads read it). */
+function gatherRows(x: Float32Array, dims: number, ids: Int32Array, into?: Float32Array): Float32Array {
+  const out = into ?? new Float32Array(new SharedArrayBuffer(ids.length * dims * 4));
   ids.forEach((id, r) => out.set(x.subarray(id * dims, (id + 1) * dims), r * dims));
   return out;
 }
@@ -141,9 +142,18 @@ export async function findTextPairs(
   const pool = opts.pool ?? (threads > 1 ? new WorkerPool(threads) : undefined);
   try {
     const searchOpts = { threads, ...(pool ? { pool } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
-    const pVecs = gatherRows(vectors, dims, index.paramTexts);
-    const proj = computeProjection(pVecs, dims);
-    const pRows = await prepareRows(pVecs, proj, searchOpts);
+    // With the SIMD kernel, the vectors are gathered straight into the kernel's layout (no copy of
+    // them in between: first writes to fresh memory are what costs here).
+    const wasm = wasmKernelModule() !== null;
+    const rowsFor = (ids: Int32Array, transposed: boolean) => {
+      const layout = wasm ? allocateWasmSide(ids.length, dims, transposed) : undefined;
+      const view = layout ? wasmRowsView(layout) : undefined;
+      return { layout: view ? layout : undefined, x: gatherRows(vectors, dims, ids, view) };
+    };
+    const p = rowsFor(index.paramTexts, true);
+    const proj = computeProjection(p.x, dims);
+    const pRows = await prepareRows(p.x, proj, searchOpts);
+    if (p.layout) pRows.adopt(p.layout, true);
     const ppRaw = await searchPairs(pRows, undefined, threshold, {
       ...searchOpts,
       onProgress: (done, total) => opts.onProgress?.({ type: 'similarity', done, total }),
@@ -151,7 +161,9 @@ export async function findTextPairs(
     const pp = toTextPairs(ppRaw.pairs, ppRaw.sims, index.paramTexts, index.paramTexts);
     let rp = empty;
     if (index.returnTexts.length > 0) {
-      const rRows = await prepareRows(gatherRows(vectors, dims, index.returnTexts), proj, searchOpts);
+      const r = rowsFor(index.returnTexts, false);
+      const rRows = await prepareRows(r.x, proj, searchOpts);
+      if (r.layout) rRows.adopt(r.layout, false);
       const rpRaw = await searchPairs(rRows, pRows, threshold, searchOpts);
       rp = toTextPairs(rpRaw.pairs, rpRaw.sims, index.returnTexts, index.paramTexts);
     }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { allocateSide, computeProjection, projectRowRange, projectRows, type Projection } from './projection';
 import { rangeJobs, shared, WorkerPool } from '../parallel/workerJobs';
 import { scanBlock, type ScanParams, type ScanSide } from './scanKernel';
-import { makeWasmScanner, wasmKernelModule, wasmSide, type BlockScanner, type WasmSide } from './wasmScan';
+import { fillWasmSide, makeWasmScanner, wasmKernelModule, wasmSide, type BlockScanner, type WasmSide } from './wasmScan';
 
 export interface PairSearchOptions {
   /** Worker threads; default: available parallelism (at most 8). 1 = run in this thread. */
@@ -57,6 +57,11 @@ export class SearchRows {
   /** The kernel's layout of these rows (`transposed` for the B side). */
   wasm(transposed: boolean): WasmSide {
     return (this.layouts[transposed ? 1 : 0] ??= wasmSide(this.side, this.dims, transposed));
+  }
+  /** Uses `layout`, whose x region already holds these rows' vectors (`wasmRowsView`), as their layout. */
+  adopt(layout: WasmSide, transposed: boolean): void {
+    fillWasmSide(layout, this.side, false);
+    this.layouts[transposed ? 1 : 0] = layout;
   }
   /** The side in shared memory (the JavaScript kernel on worker threads). */
   shared(): ScanSide {

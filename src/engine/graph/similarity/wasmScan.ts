@@ -60,8 +60,14 @@ export interface WasmSide {
 }
 
 export function wasmSide(side: ScanSide, dims: number, transposed: boolean): WasmSide {
+  const layout = allocateWasmSide(side.rows, dims, transposed);
+  fillWasmSide(layout, side, true);
+  return layout;
+}
+
+/** An empty layout for `rows` rows (padding rows' c already -1e30); `wasmRowsView` gives its x region. */
+export function allocateWasmSide(rows: number, dims: number, transposed: boolean): WasmSide {
   const dimsP = Math.ceil(dims / 4) * 4;
-  const rows = side.rows;
   const rowsP = Math.ceil(rows / 4) * 4;
   const align = (n: number) => Math.ceil(n / 16) * 16;
   let at = 0;
@@ -78,22 +84,40 @@ export function wasmSide(side: ScanSide, dims: number, transposed: boolean): Was
   const c = alloc(rowsP * 4);
   const x = alloc(rowsP * dimsP * 4);
   const f32 = new Float32Array(new SharedArrayBuffer(at));
+  for (let r = rows; r < rowsP; r++) f32[c / 4 + r] = -1e30;
+  return { id: ++sideIds, data: f32, rows, dims, zT, z, t8, t16, t32, c, x };
+}
+
+/**
+ * The layout's x region as `rows x dims` row-major vectors (where rows need no padding, dims a
+ * multiple of 4), to gather embeddings straight into it: the search then reads them from there
+ * instead of from a copy. Undefined when the rows are padded.
+ */
+export function wasmRowsView(layout: WasmSide): Float32Array | undefined {
+  if (layout.dims % 4 !== 0) return undefined;
+  return new Float32Array(layout.data.buffer, layout.data.byteOffset + layout.x, layout.rows * layout.dims);
+}
+
+/** Writes a projected side into its layout (the vectors too unless they are there already). */
+export function fillWasmSide(layout: WasmSide, side: ScanSide, copyX: boolean): void {
+  const { rows, dims, data: f32, zT, z, t8, t16, t32, c, x } = layout;
+  const dimsP = Math.ceil(dims / 4) * 4;
   f32.set(side.z.subarray(0, rows * 32), z / 4);
   f32.set(side.tail8.subarray(0, rows), t8 / 4);
   f32.set(side.tail16.subarray(0, rows), t16 / 4);
   f32.set(side.tail32.subarray(0, rows), t32 / 4);
   f32.set(side.c.subarray(0, rows), c / 4);
-  for (let r = rows; r < rowsP; r++) f32[c / 4 + r] = -1e30;
-  if (dimsP === dims) f32.set(side.x.subarray(0, rows * dims), x / 4);
-  else for (let r = 0; r < rows; r++) f32.set(side.x.subarray(r * dims, (r + 1) * dims), x / 4 + r * dimsP);
-  if (transposed) {
+  if (copyX) {
+    if (dimsP === dims) f32.set(side.x.subarray(0, rows * dims), x / 4);
+    else for (let r = 0; r < rows; r++) f32.set(side.x.subarray(r * dims, (r + 1) * dims), x / 4 + r * dimsP);
+  }
+  if (zT >= 0) {
     const zs = side.z;
     for (let r = 0; r < rows; r++) {
       const to = zT / 4 + (r >> 2) * 64 + (r & 3);
       for (let d = 0; d < 16; d++) f32[to + d * 4] = zs[r * 32 + d]!;
     }
   }
-  return { id: ++sideIds, data: f32, rows, dims, zT, z, t8, t16, t32, c, x };
 }
 
 let sideIds = 0;
