@@ -433,7 +433,8 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
     ...(Number.isFinite(index.generic.cutoff) ? { genericCutoff: Math.floor(index.generic.cutoff) } : {}),
     ...(opts.sources?.length ? { sources: [...opts.sources] } : {}),
   };
-  const built = new BuiltGraph(index, table, kept, attrs);
+  // The kept edges as a table of their own (in edge order, so edge `e${k}` is the same edge).
+  const built = new BuiltGraph(index, kept ? table.select(kept) : table, undefined, attrs);
   const stats = built.stats();
   const t5 = performance.now();
   return {

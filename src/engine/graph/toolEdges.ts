@@ -15,37 +15,79 @@ export const KIND_PP = 0;
 export const KIND_RP_A_TO_B = 1;
 export const KIND_RP_B_TO_A = 2;
 
-/** Tool edges in struct-of-arrays form, ordered by (a, b) with a < b. */
+type EdgeColumn = keyof EdgeChunk;
+
+/**
+ * Tool edges in struct-of-arrays form, ordered by (a, b) with a < b. Made from the chunks the
+ * workers return; each column is concatenated on first use only (the build reads `a`, `b` and `sim`
+ * of all 3.8 M ToolBench edges for the degree cap, and the rest only for the edges it keeps:
+ * `select`).
+ */
 export class ToolEdgeTable {
   readonly count: number;
+  private readonly columns: Partial<EdgeChunk> = {};
 
-  private constructor(
-    readonly a: Int32Array,
-    readonly b: Int32Array,
-    readonly sim: Float32Array,
-    readonly kind: Uint8Array,
-    /** Text numbers of the best pair: the field on tool a, the field on tool b. */
-    readonly textA: Int32Array,
-    readonly textB: Int32Array,
-  ) {
-    this.count = a.length;
+  private constructor(private readonly chunks: EdgeChunk[]) {
+    this.count = chunks.reduce((n, c) => n + c.a.length, 0);
   }
 
-  /** Concatenates the per-range chunks the workers return, in range order. */
-  static fromChunks(chunks: EdgeChunk[]): ToolEdgeTable {
-    const total = chunks.reduce((n, c) => n + c.a.length, 0);
-    const t = new ToolEdgeTable(new Int32Array(total), new Int32Array(total), new Float32Array(total), new Uint8Array(total), new Int32Array(total), new Int32Array(total));
+  get a(): Int32Array {
+    return (this.columns.a ??= this.concat('a', Int32Array));
+  }
+  get b(): Int32Array {
+    return (this.columns.b ??= this.concat('b', Int32Array));
+  }
+  get sim(): Float32Array {
+    return (this.columns.sim ??= this.concat('sim', Float32Array));
+  }
+  get kind(): Uint8Array {
+    return (this.columns.kind ??= this.concat('kind', Uint8Array));
+  }
+  /** Text numbers of the best pair: the field on tool a, the field on tool b. */
+  get textA(): Int32Array {
+    return (this.columns.textA ??= this.concat('textA', Int32Array));
+  }
+  get textB(): Int32Array {
+    return (this.columns.textB ??= this.concat('textB', Int32Array));
+  }
+
+  private concat<T extends Int32Array | Float32Array | Uint8Array>(name: EdgeColumn, make: new (n: number) => T): T {
+    if (this.chunks.length === 1) return this.chunks[0]![name] as T;
+    const out = new make(this.count);
     let at = 0;
-    for (const c of chunks) {
-      t.a.set(c.a, at);
-      t.b.set(c.b, at);
-      t.sim.set(c.sim, at);
-      t.kind.set(c.kind, at);
-      t.textA.set(c.textA, at);
-      t.textB.set(c.textB, at);
+    for (const c of this.chunks) {
+      out.set(c[name] as T, at);
       at += c.a.length;
     }
-    return t;
+    return out;
+  }
+
+  /** The per-range chunks the workers return, in range order. */
+  static fromChunks(chunks: EdgeChunk[]): ToolEdgeTable {
+    return new ToolEdgeTable(chunks);
+  }
+
+  /** A table of the edges numbered `edges` (ascending), in that order: read from the chunks, no column concatenated. */
+  select(edges: Int32Array): ToolEdgeTable {
+    const m = edges.length;
+    const out: EdgeChunk = { a: new Int32Array(m), b: new Int32Array(m), sim: new Float32Array(m), kind: new Uint8Array(m), textA: new Int32Array(m), textB: new Int32Array(m) };
+    let c = 0;
+    let start = 0;
+    for (let k = 0; k < m; k++) {
+      const e = edges[k]!;
+      if (k > 0 && !(e > edges[k - 1]!)) throw new RangeError('select: edge numbers must be ascending');
+      while (c < this.chunks.length && e >= start + this.chunks[c]!.a.length) start += this.chunks[c++]!.a.length;
+      const chunk = this.chunks[c];
+      if (!chunk || e < 0) throw new RangeError(`select: no edge ${e} in a table of ${this.count}`);
+      const i = e - start;
+      out.a[k] = chunk.a[i]!;
+      out.b[k] = chunk.b[i]!;
+      out.sim[k] = chunk.sim[i]!;
+      out.kind[k] = chunk.kind[i]!;
+      out.textA[k] = chunk.textA[i]!;
+      out.textB[k] = chunk.textB[i]!;
+    }
+    return new ToolEdgeTable([out]);
   }
 
   /** Edge numbers in order of decreasing similarity (ties: edge order), see `orderBySimilarity`. */

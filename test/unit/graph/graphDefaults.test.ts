@@ -73,6 +73,33 @@ test('bySimilarity of similarities above a positive τ (one counting pass over a
   assert.deepEqual(one(0).bySimilarity(), Int32Array.of(0, 1, 2));
 });
 
+test('an edge table made of chunks reads the same as its concatenation; select picks edges across chunks', () => {
+  let seed = 9;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const chunk = (n: number, base: number) => ({
+    a: Int32Array.from({ length: n }, (_, i) => base + i),
+    b: Int32Array.from({ length: n }, () => Math.floor(rnd() * 1000)),
+    sim: Float32Array.from({ length: n }, () => rnd()),
+    kind: Uint8Array.from({ length: n }, (_, i) => i % 3),
+    textA: Int32Array.from({ length: n }, (_, i) => 7 * i),
+    textB: Int32Array.from({ length: n }, (_, i) => 11 * i + base),
+  });
+  const chunks = [chunk(5, 0), chunk(0, 5), chunk(300, 5), chunk(1, 305), chunk(120, 306)];
+  const table = ToolEdgeTable.fromChunks(chunks);
+  assert.equal(table.count, 426);
+  const columns = ['a', 'b', 'sim', 'kind', 'textA', 'textB'] as const;
+  for (const k of columns) {
+    const whole = chunks.flatMap((c) => Array.from(c[k]));
+    assert.deepEqual(Array.from(table[k]), whole, k);
+  }
+  const picked = Int32Array.of(0, 4, 5, 6, 304, 305, 306, 425);
+  const fromChunks = ToolEdgeTable.fromChunks(chunks).select(picked); // before any column was concatenated
+  assert.equal(fromChunks.count, picked.length);
+  for (const k of columns) assert.deepEqual(Array.from(fromChunks[k]), Array.from(picked, (e) => table[k][e]!), k);
+  assert.throws(() => table.select(Int32Array.of(3, 2)), /ascending/);
+  assert.throws(() => table.select(Int32Array.of(426)), /no edge 426/);
+});
+
 test('capDegree keeps exactly what the greedy walk over the comparator order keeps', () => {
   const n = 60_000;
   const tools = 800;
