@@ -27,7 +27,10 @@ export class ToolEdgeTable {
   readonly count: number;
   private readonly columns: Partial<EdgeChunk> = {};
 
-  private constructor(private readonly chunks: EdgeChunk[]) {
+  private constructor(
+    /** The edges as the workers returned them, in range order (read them through the columns). */
+    readonly chunks: readonly EdgeChunk[],
+  ) {
     this.count = chunks.reduce((n, c) => n + c.a.length, 0);
   }
 
@@ -92,7 +95,7 @@ export class ToolEdgeTable {
 
   /** Edge numbers in order of decreasing similarity (ties: edge order), see `orderBySimilarity`. */
   bySimilarity(): Int32Array {
-    return orderBySimilarity(this.sim);
+    return orderBySimilarityOfPieces(this.chunks.map((c) => c.sim));
   }
 }
 
@@ -106,33 +109,48 @@ export class ToolEdgeTable {
  * Otherwise an LSD radix sort (two passes of 16 bits) of an order-preserving unsigned key.
  */
 export function orderBySimilarity(sim: Float32Array): Int32Array {
-  const n = sim.length;
-  const bits = new Uint32Array(sim.buffer, sim.byteOffset, n);
+  return orderBySimilarityOfPieces([sim]);
+}
+
+/** `orderBySimilarity` of the concatenation of `pieces`, without concatenating them (one pass or the radix sort). */
+export function orderBySimilarityOfPieces(pieces: readonly Float32Array[]): Int32Array {
+  const parts = pieces.map((p) => new Uint32Array(p.buffer, p.byteOffset, p.length));
+  let n = 0;
   let lo = 0x7fffffff;
   let hi = 0;
   let nonNegative = true;
-  for (let i = 0; i < n; i++) {
-    const b = bits[i]!;
-    if (b >= 0x80000000) {
-      nonNegative = false; // negative, or -0 (which must sort with +0)
-      break;
+  for (const bits of parts) {
+    n += bits.length;
+    for (let i = 0; i < bits.length && nonNegative; i++) {
+      const b = bits[i]!;
+      if (b >= 0x80000000) nonNegative = false; // negative, or -0 (which must sort with +0)
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
     }
-    if (b < lo) lo = b;
-    if (b > hi) hi = b;
   }
   const range = hi - lo + 1;
-  if (n > 0 && nonNegative && range <= (1 << 22) && range <= 2 * n + 65536) return orderByNarrowKey(bits, hi, range);
-  return orderByRadix(bits);
+  if (n > 0 && nonNegative && range <= (1 << 22) && range <= 2 * n + 65536) return orderByNarrowKey(parts, n, hi, range);
+  if (parts.length === 1) return orderByRadix(parts[0]!);
+  const all = new Uint32Array(n);
+  let at = 0;
+  for (const bits of parts) {
+    all.set(bits, at);
+    at += bits.length;
+  }
+  return orderByRadix(all);
 }
 
 /** One stable counting pass on `hi - bits` (descending bit patterns, all within `range`). */
-function orderByNarrowKey(bits: Uint32Array, hi: number, range: number): Int32Array {
-  const n = bits.length;
+function orderByNarrowKey(parts: Uint32Array[], n: number, hi: number, range: number): Int32Array {
   const count = new Int32Array(range + 1);
-  for (let i = 0; i < n; i++) count[hi - bits[i]! + 1]!++;
+  for (const bits of parts) for (let i = 0; i < bits.length; i++) count[hi - bits[i]! + 1]!++;
   for (let d = 0; d < range; d++) count[d + 1]! += count[d]!;
   const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[count[hi - bits[i]!]!++] = i;
+  let base = 0;
+  for (const bits of parts) {
+    for (let i = 0; i < bits.length; i++) order[count[hi - bits[i]!]!++] = base + i;
+    base += bits.length;
+  }
   return order;
 }
 
@@ -457,9 +475,24 @@ export function capDegree(table: ToolEdgeTable, toolCount: number, maxDegree: nu
   const degree = new Int32Array(toolCount);
   const kept = new Int32Array(Math.min(table.count, Math.ceil((toolCount * maxDegree) / 2)));
   let n = 0;
-  for (const e of table.bySimilarity()) {
-    const a = table.a[e]!;
-    const b = table.b[e]!;
+  // Read a and b from the chunks (edge e is in chunk c when starts[c] <= e < starts[c + 1]; a table
+  // of the chunk at every 4,096th edge finds it in a step or two): no column is concatenated.
+  const chunks = table.chunks;
+  const starts = new Int32Array(chunks.length + 1);
+  chunks.forEach((c, i) => (starts[i + 1] = starts[i]! + c.a.length));
+  const chunkAt = new Int32Array((table.count >>> 12) + 1);
+  for (let blk = 0, c = 0; blk < chunkAt.length; blk++) {
+    while (c < chunks.length - 1 && blk * 4096 >= starts[c + 1]!) c++;
+    chunkAt[blk] = c;
+  }
+  const order = orderBySimilarityOfPieces(chunks.map((c) => c.sim));
+  for (let k = 0; k < order.length; k++) {
+    const e = order[k]!;
+    let c = chunkAt[e >>> 12]!;
+    while (e >= starts[c + 1]!) c++;
+    const chunk = chunks[c]!;
+    const a = chunk.a[e - starts[c]!]!;
+    const b = chunk.b[e - starts[c]!]!;
     if (degree[a]! < maxDegree && degree[b]! < maxDegree) {
       degree[a]!++;
       degree[b]!++;

@@ -96,6 +96,18 @@ test('an edge table made of chunks reads the same as its concatenation; select p
   const fromChunks = ToolEdgeTable.fromChunks(chunks).select(picked); // before any column was concatenated
   assert.equal(fromChunks.count, picked.length);
   for (const k of columns) assert.deepEqual(Array.from(fromChunks[k]), Array.from(picked, (e) => table[k][e]!), k);
+  // Order and degree cap read the chunks without concatenating: same answers as one concatenated chunk.
+  const single = ToolEdgeTable.fromChunks([Object.fromEntries(columns.map((k) => [k, table[k]])) as unknown as Parameters<typeof ToolEdgeTable.fromChunks>[0][0]]);
+  assert.deepEqual(ToolEdgeTable.fromChunks(chunks).bySimilarity(), single.bySimilarity());
+  assert.deepEqual(capDegree(ToolEdgeTable.fromChunks(chunks), 1000, 2), capDegree(single, 1000, 2));
+  const big = Array.from({ length: 7 }, (_, i) => chunk(3000 + 17 * i, i * 5000)); // > 4,096 edges: the chunk lookup table has several blocks
+  for (const c of big) c.sim = c.sim.map((v) => (v < 0.3 ? 1 : 0.999 + v / 1000)); // a narrow range: the one-pass order
+  const bigTable = ToolEdgeTable.fromChunks(big);
+  const bigSingle = ToolEdgeTable.fromChunks([Object.fromEntries(columns.map((k) => [k, bigTable[k]])) as unknown as Parameters<typeof ToolEdgeTable.fromChunks>[0][0]]);
+  assert.deepEqual(ToolEdgeTable.fromChunks(big).bySimilarity(), bigSingle.bySimilarity());
+  const cap = capDegree(ToolEdgeTable.fromChunks(big), 40_000, 3);
+  assert.deepEqual(cap, capDegree(bigSingle, 40_000, 3));
+  assert.ok(cap.length > 300 && cap.length < bigTable.count, String(cap.length));
   assert.throws(() => table.select(Int32Array.of(3, 2)), /ascending/);
   assert.throws(() => table.select(Int32Array.of(426)), /no edge 426/);
 });
