@@ -17,9 +17,14 @@ export interface FieldText {
   text: string;
 }
 
+/** Whitespace other than a single space between words: what `fieldText` rewrites. */
+const MESSY_SPACE = /[^\S ]| {2}/;
+
 /** `"{name}: {description}"`, or just the name when the description is empty. */
 export function fieldText(name: string, description: string | undefined): string {
-  const d = (description ?? '').replace(/\s+/g, ' ').trim();
+  const raw = description ?? '';
+  // Runs of whitespace become one space; most descriptions have none to collapse (same result, no copy).
+  const d = (MESSY_SPACE.test(raw) ? raw.replace(/\s+/g, ' ') : raw).trim();
   return d ? `${name}: ${d}` : name;
 }
 

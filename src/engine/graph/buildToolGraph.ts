@@ -11,7 +11,10 @@ import { EmbeddingCache, type CacheStats } from '../embedding/embeddingCache';
 import { DEFAULT_MODEL, modelDefaults, modelFingerprint, resolveModel } from '../embedding/modelRegistry';
 import type { Tool, ToolSet } from '../model/tool';
 import { buildFieldIndex, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
-import { findSimilarPairs } from './similarity/findSimilarPairs';
+import { prepareRows, searchPairs } from './similarity/findSimilarPairs';
+import { computeProjection } from './similarity/projection';
+import { allocateWasmSide, wasmKernelModule, wasmRowsView } from './similarity/wasmScan';
+import { WorkerPool } from './parallel/workerJobs';
 import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type ToolEdgeTable } from './toolEdges';
 import { statsFromCounts, type GraphStats } from './graphStats';
 import { EDGE_PP, EDGE_RP_BACKWARD, EDGE_RP_FORWARD, EdgeColumnsBuilder, NodeColumnsBuilder, ToolGraphData } from './graphData';
@@ -96,9 +99,9 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
 
-/** Copies the rows `ids` of a row-major matrix. */
-function gatherRows(x: Float32Array, dims: number, ids: Int32Array): Float32Array {
-  const out = new Float32Array(ids.length * dims);
+/** Copies the rows `ids` of a row-major matrix into `out`, or into new shared memory (worker threads read it). */
+function gatherRows(x: Float32Array, dims: number, ids: Int32Array, into?: Float32Array): Float32Array {
+  const out = into ?? new Float32Array(new SharedArrayBuffer(ids.length * dims * 4));
   ids.forEach((id, r) => out.set(x.subarray(id * dims, (id + 1) * dims), r * dims));
   return out;
 }
@@ -113,28 +116,61 @@ function toTextPairs(pairs: Int32Array, sims: Float32Array, rowsA: Int32Array, r
   return { pairs: out, sims };
 }
 
-/** Text pairs above tau for a field index and its embeddings (P-P within, R-P across). */
+/** Parameter texts from which the pair search runs on worker threads (its default `minParallelWork`, 4 M pairs). */
+const PARALLEL_TEXTS = 2900;
+
+/** Worker threads of a build: `threads`, else available parallelism (at most 8). */
+function threadCount(threads: number | undefined): number {
+  return Math.max(1, Math.min(threads ?? Math.min(8, os.availableParallelism()), 64));
+}
+
+/**
+ * Text pairs above tau for a field index and its embeddings (P-P within, R-P across). The
+ * parameter texts are projected once (the principal axes of P serve both searches) and copied into
+ * the kernel's layout once; both searches run on one set of threads (`pool`, or one of its own).
+ */
 export async function findTextPairs(
   index: FieldIndex,
   vectors: Float32Array,
   dims: number,
   threshold: number,
-  opts: { threads?: number; signal?: AbortSignal; onProgress?: (e: GraphBuildEvent) => void } = {},
+  opts: { threads?: number; pool?: WorkerPool; signal?: AbortSignal; onProgress?: (e: GraphBuildEvent) => void } = {},
 ): Promise<{ pp: TextPairs; rp: TextPairs }> {
-  const pVecs = gatherRows(vectors, dims, index.paramTexts);
-  const searchOpts = { ...(opts.threads ? { threads: opts.threads } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
-  const ppRaw = await findSimilarPairs(pVecs, undefined, dims, threshold, {
-    ...searchOpts,
-    onProgress: (done, total) => opts.onProgress?.({ type: 'similarity', done, total }),
-  });
-  const pp = toTextPairs(ppRaw.pairs, ppRaw.sims, index.paramTexts, index.paramTexts);
-  let rp: TextPairs = { pairs: new Int32Array(0), sims: new Float32Array(0) };
-  if (index.returnTexts.length > 0 && index.paramTexts.length > 0) {
-    const rVecs = gatherRows(vectors, dims, index.returnTexts);
-    const rpRaw = await findSimilarPairs(rVecs, pVecs, dims, threshold, searchOpts);
-    rp = toTextPairs(rpRaw.pairs, rpRaw.sims, index.returnTexts, index.paramTexts);
+  const empty: TextPairs = { pairs: new Int32Array(0), sims: new Float32Array(0) };
+  if (index.paramTexts.length === 0) return { pp: empty, rp: empty };
+  const threads = opts.pool?.threads ?? threadCount(opts.threads);
+  const pool = opts.pool ?? (threads > 1 ? new WorkerPool(threads) : undefined);
+  try {
+    const searchOpts = { threads, ...(pool ? { pool } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    // With the SIMD kernel, the vectors are gathered straight into the kernel's layout (no copy of
+    // them in between: first writes to fresh memory are what costs here).
+    const wasm = wasmKernelModule() !== null;
+    const rowsFor = (ids: Int32Array, transposed: boolean) => {
+      const layout = wasm ? allocateWasmSide(ids.length, dims, transposed) : undefined;
+      const view = layout ? wasmRowsView(layout) : undefined;
+      return { layout: view ? layout : undefined, x: gatherRows(vectors, dims, ids, view) };
+    };
+    const p = rowsFor(index.paramTexts, true);
+    const proj = computeProjection(p.x, dims);
+    const pRows = await prepareRows(p.x, proj, searchOpts);
+    if (p.layout) pRows.adopt(p.layout, true);
+    const ppRaw = await searchPairs(pRows, undefined, threshold, {
+      ...searchOpts,
+      onProgress: (done, total) => opts.onProgress?.({ type: 'similarity', done, total }),
+    });
+    const pp = toTextPairs(ppRaw.pairs, ppRaw.sims, index.paramTexts, index.paramTexts);
+    let rp = empty;
+    if (index.returnTexts.length > 0) {
+      const r = rowsFor(index.returnTexts, false);
+      const rRows = await prepareRows(r.x, proj, searchOpts);
+      if (r.layout) rRows.adopt(r.layout, false);
+      const rpRaw = await searchPairs(rRows, pRows, threshold, searchOpts);
+      rp = toTextPairs(rpRaw.pairs, rpRaw.sims, index.returnTexts, index.paramTexts);
+    }
+    return { pp, rp };
+  } finally {
+    if (pool && !opts.pool) await pool.close();
   }
-  return { pp, rp };
 }
 
 function nodeAttributes(tool: Tool): ToolNodeAttributes {
@@ -226,12 +262,15 @@ export class BuiltGraph {
     const nodes = new NodeColumnsBuilder(tools.length);
     for (const tool of tools) nodes.add(tool.name, nodeAttributes(tool));
     const edges = new EdgeColumnsBuilder(this.edgeCount);
-    const paths = new Map<number, string>();
-    const path = (tool: number, text: number, role: 'param' | 'return') => {
-      const key = (tool * 2 + (role === 'param' ? 0 : 1)) * 0x1000000 + text;
-      let p = paths.get(key);
-      if (p === undefined) paths.set(key, (p = this.index.fieldOf(tool, text, role)?.path ?? ''));
-      return p;
+    // Field path numbers cached per field of a tool (a typed array, not a map of ~1 M lookups);
+    // numbered in order of first use, as `addColumns` numbers them, so the file's bytes are the same.
+    const idOfSlot = new Int32Array(this.index.fieldSlots).fill(-1);
+    const fieldId = (tool: number, text: number, role: 'param' | 'return') => {
+      const slot = this.index.fieldSlot(tool, text, role);
+      if (slot < 0) return edges.fieldId('');
+      let id = idOfSlot[slot]!;
+      if (id < 0) idOfSlot[slot] = id = edges.fieldId(this.index.fieldOf(tool, text, role)?.path ?? '');
+      return id;
     };
     const { a: ta, b: tb, kind: tk, sim: ts, textA, textB } = this.table;
     for (let k = 0; k < this.edgeCount; k++) {
@@ -239,11 +278,11 @@ export class BuiltGraph {
       const a = ta[e]!;
       const b = tb[e]!;
       const kind = tk[e]!;
-      const sourceField = path(a, textA[e]!, kind === KIND_RP_A_TO_B ? 'return' : 'param');
-      const targetField = path(b, textB[e]!, kind === KIND_RP_B_TO_A ? 'return' : 'param');
+      const sourceField = fieldId(a, textA[e]!, kind === KIND_RP_A_TO_B ? 'return' : 'param');
+      const targetField = fieldId(b, textB[e]!, kind === KIND_RP_B_TO_A ? 'return' : 'param');
       // float32 similarity, rounded for a compact file (the threshold test was done in float64)
       const similarity = Math.round(ts[e]! * 1e6) / 1e6;
-      edges.addColumns(a, b, kind === KIND_PP ? EDGE_PP : kind === KIND_RP_A_TO_B ? EDGE_RP_FORWARD : EDGE_RP_BACKWARD, similarity, sourceField, targetField);
+      edges.addWithFieldIds(a, b, kind === KIND_PP ? EDGE_PP : kind === KIND_RP_A_TO_B ? EDGE_RP_FORWARD : EDGE_RP_BACKWARD, similarity, sourceField, targetField);
     }
     return new ToolGraphData({ type: 'undirected', multi: false, allowSelfLoops: false }, { ...this.attributes }, nodes.cols, edges.cols);
   }
@@ -318,43 +357,58 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
   }
   const t1 = performance.now();
 
-  progress?.({ type: 'phase', phase: 'embed', detail: `${index.texts.length} distinct texts` });
-  const resolved = opts.embedder?.model ?? resolveModel(modelSpec, { cacheDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
-  const fingerprint = opts.embedder?.fingerprint ?? modelFingerprint(resolved);
-  const cache = new EmbeddingCache(cacheDir, fingerprint);
-  let created: Embedder | undefined;
-  const getEmbedder = async () => {
-    if (opts.embedder) return opts.embedder;
-    created ??= await createEmbedder({
-      model: modelSpec,
-      cacheDir,
-      ...(opts.offline ? { offline: true } : {}),
-      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  // One set of worker threads for the similarity searches and the edge expansion, started now when
+  // the search will use them, so that they boot while the embeddings are read or computed.
+  const threads = threadCount(opts.threads);
+  const pool = threads > 1 ? new WorkerPool(threads) : undefined;
+  if (pool && index.paramTexts.length >= PARALLEL_TEXTS) pool.start();
+  let embedded: Awaited<ReturnType<EmbeddingCache['embedAll']>>;
+  let pp: TextPairs;
+  let rp: TextPairs;
+  let table: ToolEdgeTable;
+  let t2: number;
+  let t3: number;
+  try {
+    progress?.({ type: 'phase', phase: 'embed', detail: `${index.texts.length} distinct texts` });
+    const resolved = opts.embedder?.model ?? resolveModel(modelSpec, { cacheDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+    const fingerprint = opts.embedder?.fingerprint ?? modelFingerprint(resolved);
+    const cache = new EmbeddingCache(cacheDir, fingerprint);
+    let created: Embedder | undefined;
+    const getEmbedder = async () => {
+      if (opts.embedder) return opts.embedder;
+      created ??= await createEmbedder({
+        model: modelSpec,
+        cacheDir,
+        ...(opts.offline ? { offline: true } : {}),
+        ...(opts.cwd ? { cwd: opts.cwd } : {}),
+        ...(signal ? { signal } : {}),
+        ...(progress ? { onProgress: progress } : {}),
+      });
+      return created;
+    };
+    try {
+      embedded = await cache.embedAll(getEmbedder, index.texts, { ...(signal ? { signal } : {}), ...(progress ? { onProgress: progress } : {}) });
+    } finally {
+      await created?.dispose();
+    }
+    t2 = performance.now();
+    throwIfAborted(signal);
+
+    progress?.({ type: 'phase', phase: 'similarity' });
+    ({ pp, rp } = await findTextPairs(index, embedded.vectors, embedded.dimensions, threshold, {
+      threads,
+      ...(pool ? { pool } : {}),
       ...(signal ? { signal } : {}),
       ...(progress ? { onProgress: progress } : {}),
-    });
-    return created;
-  };
-  let embedded: Awaited<ReturnType<EmbeddingCache['embedAll']>>;
-  try {
-    embedded = await cache.embedAll(getEmbedder, index.texts, { ...(signal ? { signal } : {}), ...(progress ? { onProgress: progress } : {}) });
+    }));
+    t3 = performance.now();
+
+    progress?.({ type: 'phase', phase: 'edges' });
+    table = await collectToolEdges(index, pp, rp, { threads, ...(pool ? { pool } : {}), ...(signal ? { signal } : {}) });
   } finally {
-    await created?.dispose();
+    await pool?.close();
   }
   const dims = embedded.dimensions;
-  const t2 = performance.now();
-  throwIfAborted(signal);
-
-  progress?.({ type: 'phase', phase: 'similarity' });
-  const { pp, rp } = await findTextPairs(index, embedded.vectors, dims, threshold, {
-    ...(opts.threads ? { threads: opts.threads } : {}),
-    ...(signal ? { signal } : {}),
-    ...(progress ? { onProgress: progress } : {}),
-  });
-  const t3 = performance.now();
-
-  progress?.({ type: 'phase', phase: 'edges' });
-  const table = await collectToolEdges(index, pp, rp, { ...(opts.threads ? { threads: opts.threads } : {}), ...(signal ? { signal } : {}) });
   const maxDegree = opts.maxDegree ?? DEFAULT_MAX_DEGREE;
   const edgesBeforeCap = table.count;
   const kept = maxDegree > 0 ? capDegree(table, index.tools.length, maxDegree) : undefined;
@@ -379,7 +433,8 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
     ...(Number.isFinite(index.generic.cutoff) ? { genericCutoff: Math.floor(index.generic.cutoff) } : {}),
     ...(opts.sources?.length ? { sources: [...opts.sources] } : {}),
   };
-  const built = new BuiltGraph(index, table, kept, attrs);
+  // The kept edges as a table of their own (in edge order, so edge `e${k}` is the same edge).
+  const built = new BuiltGraph(index, kept ? table.select(kept) : table, undefined, attrs);
   const stats = built.stats();
   const t5 = performance.now();
   return {

@@ -4,7 +4,7 @@
  */
 import { toolFieldTexts, type FieldText } from '../embedding/fieldTexts';
 import type { Tool } from '../model/tool';
-import { detectGenericFields, emptyGenericFieldSet, isGenericField, normalizeParamName, type GenericFieldOptions, type GenericFieldSet } from './genericFields';
+import { detectGenericFields, emptyGenericFieldSet, memoizedNormalizer, normalizeParamName, type GenericFieldOptions, type GenericFieldSet } from './genericFields';
 
 export { normalizeParamName };
 
@@ -43,6 +43,12 @@ export interface FieldIndex {
   returnTexts: Int32Array;
   /** Per tool and text, the field (first seen) it came from, for explaining edges. */
   fieldOf(tool: number, text: number, role: 'param' | 'return'): FieldText | undefined;
+  /**
+   * The same field as a number in [0, fieldSlots) (tool by tool, field by field), or -1: lets a
+   * caller cache per field in a typed array (writing the graph file looks up ~1 M of them).
+   */
+  fieldSlot(tool: number, text: number, role: 'param' | 'return'): number;
+  fieldSlots: number;
   ignoredParams: number;
   /** Generic fields detected from the data and left out (see genericFields.ts). */
   generic: GenericFieldSet;
@@ -69,6 +75,7 @@ function toCsr(lists: number[][]): { offsets: Int32Array; values: Int32Array } {
 export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptions = {}): FieldIndex {
   const tools = opts.sources && opts.sources.length > 0 ? allTools.filter((t) => matchesSource(t, opts.sources!)) : [...allTools];
   const ignore = new Set((opts.ignoreParams ?? []).map(normalizeParamName));
+  const normalize = memoizedNormalizer();
   const textIds = new Map<string, number>();
   const texts: string[] = [];
   const paramLists: number[][] = [];
@@ -81,11 +88,13 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
   const generic = opts.generic ?? (opts.genericShare === 0 ? emptyGenericFieldSet() : detectGenericFields(tools, opts, fieldLists));
   fieldLists.forEach((list, t) => {
     list.forEach((f, k) => {
-      if (f.role === 'param' && ignore.has(normalizeParamName(f.name))) {
+      const name = ignore.size > 0 || generic.names[f.role].size > 0 ? normalize(f.name) : '';
+      if (f.role === 'param' && ignore.has(name)) {
         ignoredParams++;
         return;
       }
-      if (isGenericField(generic, f.role, f.name, f.text)) {
+      if (generic.names[f.role].has(name) || generic.texts[f.role].has(f.text)) {
+        // isGenericField(generic, f.role, f.name, f.text), with the name normalised once
         ignoredGeneric++;
         return;
       }
@@ -104,6 +113,8 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
       }
     });
   });
+  const slotStart = new Int32Array(tools.length + 1);
+  for (let t = 0; t < tools.length; t++) slotStart[t + 1] = slotStart[t]! + fieldLists[t]!.length;
   const p = toCsr(paramLists);
   const r = toCsr(returnLists);
   const paramTexts: number[] = [];
@@ -121,6 +132,13 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
     returnTools: r.values,
     paramTexts: Int32Array.from(paramTexts),
     returnTexts: Int32Array.from(returnTexts),
+    fieldSlot: (tool, text, role) => {
+      const ids = fieldTextIds[tool]!;
+      const list = fieldLists[tool]!;
+      for (let k = 0; k < ids.length; k++) if (ids[k] === text && list[k]!.role === role) return slotStart[tool]! + k;
+      return -1;
+    },
+    fieldSlots: slotStart[tools.length]!,
     fieldOf: (tool, text, role) => {
       // A tool has a few dozen fields: a scan beats a map of every (tool, text) pair.
       const ids = fieldTextIds[tool]!;

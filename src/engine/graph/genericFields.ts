@@ -50,6 +50,16 @@ export function normalizeParamName(name: string): string {
   return name.toLowerCase().replace(/[-_\s]+/g, '');
 }
 
+/** `normalizeParamName` remembering its answers (field names repeat across thousands of tools). */
+export function memoizedNormalizer(): (name: string) => string {
+  const memo = new Map<string, string>();
+  return (name) => {
+    let n = memo.get(name);
+    if (n === undefined) memo.set(name, (n = normalizeParamName(name)));
+    return n;
+  };
+}
+
 export function emptyGenericFieldSet(): GenericFieldSet {
   return { names: { param: new Set(), return: new Set() }, texts: { param: new Set(), return: new Set() }, fields: [], cutoff: Infinity };
 }
@@ -62,27 +72,29 @@ export function detectGenericFields(tools: readonly Tool[], opts: GenericFieldOp
   const cutoff = Math.max(opts.genericMinTools ?? DEFAULT_GENERIC_MIN_TOOLS, share * tools.length);
   out.cutoff = cutoff;
   const keep = new Set((opts.keepFields ?? []).map(normalizeParamName));
-  const counts: Record<'name' | 'text', Record<FieldRole, Map<string, number>>> = {
+  // Per kind of key and role: tools having the key, and the last tool counted (each tool once).
+  const counts: Record<'name' | 'text', Record<FieldRole, Map<string, { n: number; last: number }>>> = {
     name: { param: new Map(), return: new Map() },
     text: { param: new Map(), return: new Map() },
   };
-  const seen = new Set<string>();
+  const normalize = memoizedNormalizer();
+  const count = (m: Map<string, { n: number; last: number }>, key: string, t: number) => {
+    const c = m.get(key);
+    if (c === undefined) m.set(key, { n: 1, last: t });
+    else if (c.last !== t) {
+      c.n++;
+      c.last = t;
+    }
+  };
   for (let t = 0; t < tools.length; t++) {
-    seen.clear();
     for (const f of fieldLists?.[t] ?? toolFieldTexts(tools[t]!)) {
-      const name = normalizeParamName(f.name);
-      for (const [by, key] of [['name', name], ['text', f.text]] as const) {
-        const id = `${by}\u0000${f.role}\u0000${key}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const m = counts[by][f.role];
-        m.set(key, (m.get(key) ?? 0) + 1);
-      }
+      count(counts.name[f.role], normalize(f.name), t);
+      count(counts.text[f.role], f.text, t);
     }
   }
   for (const by of ['name', 'text'] as const) {
     for (const role of ['param', 'return'] as const) {
-      for (const [field, n] of counts[by][role]) {
+      for (const [field, { n }] of counts[by][role]) {
         if (n <= cutoff) continue;
         if (keep.has(by === 'name' ? field : normalizeParamName(field.split(':')[0]!))) continue;
         // A text whose name is already generic adds nothing to the list.

@@ -153,6 +153,21 @@ export class EdgeColumnsBuilder {
       other: new Map(),
     };
   }
+  /** Number of a field path in the `fields` table (numbered in order of first use). */
+  fieldId(path: string): number {
+    return this.fields.id(path);
+  }
+  /** A built edge whose field paths are already numbered (`fieldId`). */
+  addWithFieldIds(source: number, target: number, kind: number, similarity: number, sourceField: number, targetField: number): void {
+    const k = this.n++;
+    const c = this.cols;
+    c.source[k] = source;
+    c.target[k] = target;
+    c.kind[k] = kind;
+    c.similarity[k] = similarity;
+    c.sourceField[k] = sourceField;
+    c.targetField[k] = targetField;
+  }
   /** A built edge (attributes that always fit the columns). */
   addColumns(source: number, target: number, kind: number, similarity: number, sourceField: string, targetField: string): void {
     const k = this.n++;

@@ -35,7 +35,8 @@ export async function saveBuiltGraph(built: { toData(): ToolGraphData }, file: s
 }
 
 export async function saveGraphData(data: ToolGraphData, file: string): Promise<void> {
-  await writeEntries(encodeGraphData(data), file);
+  // Each part is written before the next is encoded, so the numeric columns can share one buffer.
+  await writeEntries(encodeGraphData(data, { reuseBuffer: true }), file);
 }
 
 /** Writes the digits of a whole number 0 <= v < 2^53 at `p`; returns the end. */
@@ -56,10 +57,15 @@ function writeDigits(out: Buffer, p: number, v: number): number {
  * `JSON.stringify` writes: whole numbers as digits; numbers with at most 6 decimals (every
  * similarity of a built graph) as those decimals; anything else through `String`.
  */
-export function numberColumnJson(a: Int32Array | Uint8Array | Float64Array): Buffer {
+export function numberColumnJson(a: Int32Array | Uint8Array | Float64Array, scratch?: { buffer?: Buffer }): Buffer {
   const n = a.length;
   const whole = !(a instanceof Float64Array);
-  const out = Buffer.allocUnsafe(2 + n * (whole ? 12 : 25));
+  const need = columnJsonBound(a);
+  let out: Buffer;
+  if (scratch) {
+    if (!scratch.buffer || scratch.buffer.length < need) scratch.buffer = Buffer.allocUnsafe(need);
+    out = scratch.buffer;
+  } else out = Buffer.allocUnsafe(need);
   let p = 0;
   out[p++] = 0x5b; // [
   for (let i = 0; i < n; i++) {
@@ -101,7 +107,10 @@ export function numberColumnJson(a: Int32Array | Uint8Array | Float64Array): Buf
   out[p++] = 0x5d; // ]
   return out.subarray(0, p);
 }
-const numbers = numberColumnJson;
+/** Bytes `numberColumnJson` may need for `a`. */
+function columnJsonBound(a: Int32Array | Uint8Array | Float64Array): number {
+  return 2 + a.length * (a instanceof Float64Array ? 25 : 12);
+}
 const otherJson = (m: Map<number, Record<string, unknown>>) => JSON.stringify(Object.fromEntries(m));
 
 /**
@@ -109,10 +118,19 @@ const otherJson = (m: Map<number, Record<string, unknown>>) => JSON.stringify(Ob
  * edges are columns (arrays of equal length), repeated strings as numbers into tables. Each column
  * is one JSON array written from a typed array, so writing never builds an object per edge.
  */
-export function* encodeGraphData(d: ToolGraphData): Generator<string | Buffer> {
+export function* encodeGraphData(d: ToolGraphData, opts: { reuseBuffer?: boolean } = {}): Generator<string | Buffer> {
   const q = JSON.stringify;
   const n = d.nodes;
   const e = d.edges;
+  // `reuseBuffer`: every numeric column is written into one buffer (sized for the largest), so a
+  // part is only valid until the next is asked for; first writes to fresh memory are what costs
+  // (~50 MB of column buffers for all of ToolBench).
+  let scratch: { buffer?: Buffer } | undefined;
+  if (opts.reuseBuffer) {
+    const largest = Math.max(...[n.source, n.format, n.group, n.parameters, n.hasReturns, e.source, e.target, e.kind, e.similarity, e.sourceField, e.targetField].map(columnJsonBound));
+    scratch = { buffer: Buffer.allocUnsafe(largest) };
+  }
+  const numbers = (a: Int32Array | Uint8Array | Float64Array) => numberColumnJson(a, scratch);
   yield `{"format":${q(GRAPH_FORMAT)},"version":${GRAPH_VERSION},"options":${q(d.options)},\n"attributes":${q(d.attributes)},\n`;
   yield `"nodes":{"count":${n.key.length},"sources":${q(n.sources)},"formats":${q(n.formats)},"groups":${q(n.groups)},\n"key":${q(n.key)},\n`;
   yield `"description":${q(n.description)},\n"source":`;

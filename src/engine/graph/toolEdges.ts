@@ -8,61 +8,154 @@
  */
 import os from 'node:os';
 import type { FieldIndex } from './fieldIndex';
-import { rangeJobs, runOnWorkers, shared, WORKER_PRELUDE } from './parallel/workerJobs';
+import { rangeJobs, shared, WorkerPool } from './parallel/workerJobs';
 
 /** Edge kinds: P-P, or R-P with the return on tool `a` (A_TO_B) or on tool `b` (B_TO_A). */
 export const KIND_PP = 0;
 export const KIND_RP_A_TO_B = 1;
 export const KIND_RP_B_TO_A = 2;
 
-/** Tool edges in struct-of-arrays form, ordered by (a, b) with a < b. */
+type EdgeColumn = keyof EdgeChunk;
+
+/**
+ * Tool edges in struct-of-arrays form, ordered by (a, b) with a < b. Made from the chunks the
+ * workers return; each column is concatenated on first use only (the build reads `a`, `b` and `sim`
+ * of all 3.8 M ToolBench edges for the degree cap, and the rest only for the edges it keeps:
+ * `select`).
+ */
 export class ToolEdgeTable {
   readonly count: number;
+  private readonly columns: Partial<EdgeChunk> = {};
 
   private constructor(
-    readonly a: Int32Array,
-    readonly b: Int32Array,
-    readonly sim: Float32Array,
-    readonly kind: Uint8Array,
-    /** Text numbers of the best pair: the field on tool a, the field on tool b. */
-    readonly textA: Int32Array,
-    readonly textB: Int32Array,
+    /** The edges as the workers returned them, in range order (read them through the columns). */
+    readonly chunks: readonly EdgeChunk[],
   ) {
-    this.count = a.length;
+    this.count = chunks.reduce((n, c) => n + c.a.length, 0);
   }
 
-  /** Concatenates the per-range chunks the workers return, in range order. */
-  static fromChunks(chunks: EdgeChunk[]): ToolEdgeTable {
-    const total = chunks.reduce((n, c) => n + c.a.length, 0);
-    const t = new ToolEdgeTable(new Int32Array(total), new Int32Array(total), new Float32Array(total), new Uint8Array(total), new Int32Array(total), new Int32Array(total));
+  get a(): Int32Array {
+    return (this.columns.a ??= this.concat('a', Int32Array));
+  }
+  get b(): Int32Array {
+    return (this.columns.b ??= this.concat('b', Int32Array));
+  }
+  get sim(): Float32Array {
+    return (this.columns.sim ??= this.concat('sim', Float32Array));
+  }
+  get kind(): Uint8Array {
+    return (this.columns.kind ??= this.concat('kind', Uint8Array));
+  }
+  /** Text numbers of the best pair: the field on tool a, the field on tool b. */
+  get textA(): Int32Array {
+    return (this.columns.textA ??= this.concat('textA', Int32Array));
+  }
+  get textB(): Int32Array {
+    return (this.columns.textB ??= this.concat('textB', Int32Array));
+  }
+
+  private concat<T extends Int32Array | Float32Array | Uint8Array>(name: EdgeColumn, make: new (n: number) => T): T {
+    if (this.chunks.length === 1) return this.chunks[0]![name] as T;
+    const out = new make(this.count);
     let at = 0;
-    for (const c of chunks) {
-      t.a.set(c.a, at);
-      t.b.set(c.b, at);
-      t.sim.set(c.sim, at);
-      t.kind.set(c.kind, at);
-      t.textA.set(c.textA, at);
-      t.textB.set(c.textB, at);
+    for (const c of this.chunks) {
+      out.set(c[name] as T, at);
       at += c.a.length;
     }
-    return t;
+    return out;
+  }
+
+  /** The per-range chunks the workers return, in range order. */
+  static fromChunks(chunks: EdgeChunk[]): ToolEdgeTable {
+    return new ToolEdgeTable(chunks);
+  }
+
+  /** A table of the edges numbered `edges` (ascending), in that order: read from the chunks, no column concatenated. */
+  select(edges: Int32Array): ToolEdgeTable {
+    const m = edges.length;
+    const out: EdgeChunk = { a: new Int32Array(m), b: new Int32Array(m), sim: new Float32Array(m), kind: new Uint8Array(m), textA: new Int32Array(m), textB: new Int32Array(m) };
+    let c = 0;
+    let start = 0;
+    for (let k = 0; k < m; k++) {
+      const e = edges[k]!;
+      if (k > 0 && !(e > edges[k - 1]!)) throw new RangeError('select: edge numbers must be ascending');
+      while (c < this.chunks.length && e >= start + this.chunks[c]!.a.length) start += this.chunks[c++]!.a.length;
+      const chunk = this.chunks[c];
+      if (!chunk || e < 0) throw new RangeError(`select: no edge ${e} in a table of ${this.count}`);
+      const i = e - start;
+      out.a[k] = chunk.a[i]!;
+      out.b[k] = chunk.b[i]!;
+      out.sim[k] = chunk.sim[i]!;
+      out.kind[k] = chunk.kind[i]!;
+      out.textA[k] = chunk.textA[i]!;
+      out.textB[k] = chunk.textB[i]!;
+    }
+    return new ToolEdgeTable([out]);
   }
 
   /** Edge numbers in order of decreasing similarity (ties: edge order), see `orderBySimilarity`. */
   bySimilarity(): Int32Array {
-    return orderBySimilarity(this.sim);
+    return orderBySimilarityOfPieces(this.chunks.map((c) => c.sim));
   }
 }
 
 /**
- * Indices of `sim` in order of decreasing value (ties: index order). An LSD radix sort (two passes
- * of 16 bits, stable) of the float32 bit patterns mapped to an order-preserving unsigned key; exact
- * for any float32 (no quantisation, any size). 3.8 M random similarities: 0.9–2.0 s against 1.2–2.5 s
- * for the native sort of packed doubles it replaces (measured back to back, load 7).
+ * Indices of `sim` in order of decreasing value (ties: index order), by stable counting sorts of
+ * the float32 bit patterns: exact for any float32 (no quantisation, any size).
+ *
+ * Similarities of a built graph are all above tau, so when tau >= 0 their bit patterns (which
+ * order non-negative floats like their values) span a narrow range, (0.9, 1] about 1.7 M patterns:
+ * one counting pass over that range (ToolBench's 3.8 M edges: ~2x faster than two radix passes).
+ * Otherwise an LSD radix sort (two passes of 16 bits) of an order-preserving unsigned key.
  */
 export function orderBySimilarity(sim: Float32Array): Int32Array {
-  const n = sim.length;
-  const bits = new Uint32Array(sim.buffer, sim.byteOffset, n);
+  return orderBySimilarityOfPieces([sim]);
+}
+
+/** `orderBySimilarity` of the concatenation of `pieces`, without concatenating them (one pass or the radix sort). */
+export function orderBySimilarityOfPieces(pieces: readonly Float32Array[]): Int32Array {
+  const parts = pieces.map((p) => new Uint32Array(p.buffer, p.byteOffset, p.length));
+  let n = 0;
+  let lo = 0x7fffffff;
+  let hi = 0;
+  let nonNegative = true;
+  for (const bits of parts) {
+    n += bits.length;
+    for (let i = 0; i < bits.length && nonNegative; i++) {
+      const b = bits[i]!;
+      if (b >= 0x80000000) nonNegative = false; // negative, or -0 (which must sort with +0)
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
+    }
+  }
+  const range = hi - lo + 1;
+  if (n > 0 && nonNegative && range <= (1 << 22) && range <= 2 * n + 65536) return orderByNarrowKey(parts, n, hi, range);
+  if (parts.length === 1) return orderByRadix(parts[0]!);
+  const all = new Uint32Array(n);
+  let at = 0;
+  for (const bits of parts) {
+    all.set(bits, at);
+    at += bits.length;
+  }
+  return orderByRadix(all);
+}
+
+/** One stable counting pass on `hi - bits` (descending bit patterns, all within `range`). */
+function orderByNarrowKey(parts: Uint32Array[], n: number, hi: number, range: number): Int32Array {
+  const count = new Int32Array(range + 1);
+  for (const bits of parts) for (let i = 0; i < bits.length; i++) count[hi - bits[i]! + 1]!++;
+  for (let d = 0; d < range; d++) count[d + 1]! += count[d]!;
+  const order = new Int32Array(n);
+  let base = 0;
+  for (const bits of parts) {
+    for (let i = 0; i < bits.length; i++) order[count[hi - bits[i]!]!++] = base + i;
+    base += bits.length;
+  }
+  return order;
+}
+
+function orderByRadix(bits: Uint32Array): Int32Array {
+  const n = bits.length;
   const key = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     let b = bits[i]!;
@@ -215,25 +308,29 @@ export function prepareEdgeInputs(index: FieldIndex, pp: TextPairs, rp: TextPair
  * Edges (a, b) with aStart <= a < aEnd and b > a, by Gustavson's sparse product: for tool a,
  * every tool reachable through a similar field pair is scored in a dense scratch row (best
  * similarity wins, first seen on ties), then the row is emitted in order of b.
+ */
+export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): EdgeChunk {
+  return makeEdgeExpander(inp)(aStart, aEnd);
+}
+
+/**
+ * `expandEdgeRange` for many ranges of the same inputs: the scratch rows and the inner functions
+ * are made once. (Made per range, each range's new inner closure was a "wrong call target" for the
+ * optimised code of the last one: V8 deoptimised and recompiled, which cost ToolBench's edge
+ * expansion about half its time.)
  *
  * IMPORTANT: also run inside worker threads from its source text: no outside references.
  */
-export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): EdgeChunk {
+export function makeEdgeExpander(inp: EdgeInputs): (aStart: number, aEnd: number) => EdgeChunk {
   const { nTools, po, pt, ro, rt, ppOff, ppTgt, ppSim, parOff, parTgt, parSim, retOff, retTgt, retSim, tpOff, tpTxt, trOff, trTxt } = inp;
+  /** Row number (unique over all ranges) that last touched each tool. */
   const stamp = new Int32Array(nTools).fill(-1);
   const best = new Float32Array(nTools);
   const kind = new Uint8Array(nTools);
   const textA = new Int32Array(nTools);
   const textB = new Int32Array(nTools);
   const touched = new Int32Array(nTools);
-  let cap = 1024;
-  let count = 0;
-  let oa = new Int32Array(cap);
-  let ob = new Int32Array(cap);
-  let os = new Float32Array(cap);
-  let ok = new Uint8Array(cap);
-  let ota = new Int32Array(cap);
-  let otb = new Int32Array(cap);
+  let row = -1;
   let a = 0;
   let nTouched = 0;
   const scoreAll = (list: Int32Array, from: number, to: number, s: number, k: number, ta: number, tb: number) => {
@@ -247,8 +344,8 @@ export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): 
     }
     for (let y = lo; y < to; y++) {
       const b = list[y]!;
-      if (stamp[b] !== a) {
-        stamp[b] = a;
+      if (stamp[b] !== row) {
+        stamp[b] = row;
         touched[nTouched++] = b;
       } else if (!(s > best[b]!)) continue;
       best[b] = s;
@@ -257,7 +354,10 @@ export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): 
       textB[b] = tb;
     }
   };
-  for (a = aStart; a < aEnd; a++) {
+  /** Scores every tool b > a linked to tool a; returns how many were touched (in `touched`). */
+  const scoreRow = (tool: number): number => {
+    a = tool;
+    row++;
     nTouched = 0;
     for (let x = tpOff[a]!; x < tpOff[a + 1]!; x++) {
       const t = tpTxt[x]!;
@@ -271,23 +371,37 @@ export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): 
       const r = trTxt[x]!;
       for (let k = retOff[r]!; k < retOff[r + 1]!; k++) scoreAll(pt, po[retTgt[k]!]!, po[retTgt[k]! + 1]!, retSim[k]!, 1, r, retTgt[k]!);
     }
-    const row = touched.subarray(0, nTouched).sort();
-    if (count + nTouched > cap) {
-      cap = Math.max(cap * 2, count + nTouched);
-      const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, next: T): T => {
-        next.set(old.subarray(0, count));
-        return next;
-      };
-      oa = grow(oa, new Int32Array(cap));
-      ob = grow(ob, new Int32Array(cap));
-      os = grow(os, new Float32Array(cap));
-      ok = grow(ok, new Uint8Array(cap));
-      ota = grow(ota, new Int32Array(cap));
-      otb = grow(otb, new Int32Array(cap));
-    }
-    for (let i = 0; i < nTouched; i++) {
-      const b = row[i]!;
-      oa[count] = a;
+    return nTouched;
+  };
+  // Output columns of the current range, grown by doubling, reused by the next range.
+  let cap = 0;
+  let count = 0;
+  let oa = new Int32Array(0);
+  let ob = new Int32Array(0);
+  let os = new Float32Array(0);
+  let ok = new Uint8Array(0);
+  let ota = new Int32Array(0);
+  let otb = new Int32Array(0);
+  const reserve = (extra: number) => {
+    if (count + extra <= cap) return;
+    cap = Math.max(cap * 2, count + extra, 1024);
+    const grow = <T extends Int32Array | Float32Array | Uint8Array>(old: T, next: T): T => {
+      next.set(old.subarray(0, count));
+      return next;
+    };
+    oa = grow(oa, new Int32Array(cap));
+    ob = grow(ob, new Int32Array(cap));
+    os = grow(os, new Float32Array(cap));
+    ok = grow(ok, new Uint8Array(cap));
+    ota = grow(ota, new Int32Array(cap));
+    otb = grow(otb, new Int32Array(cap));
+  };
+  const emit = (tool: number, n: number) => {
+    const sorted = touched.subarray(0, n).sort();
+    reserve(n);
+    for (let i = 0; i < n; i++) {
+      const b = sorted[i]!;
+      oa[count] = tool;
       ob[count] = b;
       os[count] = best[b]!;
       ok[count] = kind[b]!;
@@ -295,21 +409,29 @@ export function expandEdgeRange(inp: EdgeInputs, aStart: number, aEnd: number): 
       otb[count] = textB[b]!;
       count++;
     }
-  }
-  return { a: oa.slice(0, count), b: ob.slice(0, count), sim: os.slice(0, count), kind: ok.slice(0, count), textA: ota.slice(0, count), textB: otb.slice(0, count) };
+  };
+  // The hot work is in small functions called once per tool (optimised as a whole, not on stack
+  // replacement of a long loop, whose code lacked feedback for the rarer paths and kept deoptimising).
+  // The output columns are kept from range to range (only the exact-size copies returned are new):
+  // first writes to fresh memory are slow (~6 ms/MB on the build machine), and a worker's returned
+  // buffers are freed on the main thread, so their memory never comes back to the worker.
+  return (aStart, aEnd) => {
+    count = 0;
+    for (let tool = aStart; tool < aEnd; tool++) emit(tool, scoreRow(tool));
+    return { a: oa.slice(0, count), b: ob.slice(0, count), sim: os.slice(0, count), kind: ok.slice(0, count), textA: ota.slice(0, count), textB: otb.slice(0, count) };
+  };
 }
 
-const EDGE_WORKER_SOURCE = `${WORKER_PRELUDE}
-const expandEdgeRange = (${expandEdgeRange.toString()});
-parentPort.on('message', (job) => {
-  const r = expandEdgeRange(workerData, job.start, job.end);
-  parentPort.postMessage({ id: job.id, ...r }, [r.a.buffer, r.b.buffer, r.sim.buffer, r.kind.buffer, r.textA.buffer, r.textB.buffer]);
-});
-`;
+const EDGE_TASK = `(inputs) => {
+  const expand = (${makeEdgeExpander.toString()})(inputs);
+  return (job) => expand(job.start, job.end);
+}`;
 
 export interface CollectEdgesOptions {
   /** Worker threads (default: available parallelism, at most 8); 1 = this thread. */
   threads?: number;
+  /** Run on these threads (kept for later runs) instead of starting `threads` new ones. */
+  pool?: WorkerPool;
   /** Below this many tools the expansion stays in this thread (default 5,000). */
   minParallelTools?: number;
   signal?: AbortSignal;
@@ -323,18 +445,24 @@ export interface CollectEdgesOptions {
 export async function collectToolEdges(index: FieldIndex, pp: TextPairs, rp: TextPairs, opts: CollectEdgesOptions = {}): Promise<ToolEdgeTable> {
   const inputs = prepareEdgeInputs(index, pp, rp);
   const n = inputs.nTools;
-  const threads = Math.max(1, Math.min(opts.threads ?? Math.min(8, os.availableParallelism()), 64));
+  const threads = Math.max(1, Math.min(opts.pool?.threads ?? opts.threads ?? Math.min(8, os.availableParallelism()), 64));
   let chunks: EdgeChunk[];
   if (threads === 1 || n < (opts.minParallelTools ?? 5000)) {
     chunks = [];
+    const expand = makeEdgeExpander(inputs);
     for (let s = 0; s < n; s += 2048) {
       if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
-      chunks.push(expandEdgeRange(inputs, s, Math.min(n, s + 2048)));
+      chunks.push(expand(s, Math.min(n, s + 2048)));
     }
   } else {
     const sharedInputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, typeof v === 'number' ? v : shared(v as Int32Array)]));
     // Small ranges at the start, where each tool has the most partners (b > a), keep both busy.
-    chunks = await runOnWorkers<EdgeChunk>(EDGE_WORKER_SOURCE, sharedInputs, rangeJobs(n, 512), threads, opts.signal ? { signal: opts.signal } : {});
+    const pool = opts.pool ?? new WorkerPool(threads);
+    try {
+      chunks = await pool.run<EdgeChunk>(EDGE_TASK, sharedInputs, rangeJobs(n, 512), opts.signal ? { signal: opts.signal } : {});
+    } finally {
+      if (!opts.pool) await pool.close();
+    }
   }
   return ToolEdgeTable.fromChunks(chunks);
 }
@@ -347,9 +475,24 @@ export function capDegree(table: ToolEdgeTable, toolCount: number, maxDegree: nu
   const degree = new Int32Array(toolCount);
   const kept = new Int32Array(Math.min(table.count, Math.ceil((toolCount * maxDegree) / 2)));
   let n = 0;
-  for (const e of table.bySimilarity()) {
-    const a = table.a[e]!;
-    const b = table.b[e]!;
+  // Read a and b from the chunks (edge e is in chunk c when starts[c] <= e < starts[c + 1]; a table
+  // of the chunk at every 4,096th edge finds it in a step or two): no column is concatenated.
+  const chunks = table.chunks;
+  const starts = new Int32Array(chunks.length + 1);
+  chunks.forEach((c, i) => (starts[i + 1] = starts[i]! + c.a.length));
+  const chunkAt = new Int32Array((table.count >>> 12) + 1);
+  for (let blk = 0, c = 0; blk < chunkAt.length; blk++) {
+    while (c < chunks.length - 1 && blk * 4096 >= starts[c + 1]!) c++;
+    chunkAt[blk] = c;
+  }
+  const order = orderBySimilarityOfPieces(chunks.map((c) => c.sim));
+  for (let k = 0; k < order.length; k++) {
+    const e = order[k]!;
+    let c = chunkAt[e >>> 12]!;
+    while (e >= starts[c + 1]!) c++;
+    const chunk = chunks[c]!;
+    const a = chunk.a[e - starts[c]!]!;
+    const b = chunk.b[e - starts[c]!]!;
     if (degree[a]! < maxDegree && degree[b]! < maxDegree) {
       degree[a]!++;
       degree[b]!++;

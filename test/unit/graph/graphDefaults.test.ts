@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createEmbedder, type Embedder } from '../../../src/engine/embedding/embedder';
 import { OFFLINE_MODEL } from '../../../src/engine/embedding/modelRegistry';
-import { buildToolGraph, computeGraphStats, ToolEdgeTable, DEFAULT_MAX_DEGREE, detectGenericFields, saveBuiltGraph, saveGraph, type ToolGraph } from '../../../src/engine/graph';
+import { buildToolGraph, capDegree, computeGraphStats, ToolEdgeTable, DEFAULT_MAX_DEGREE, detectGenericFields, saveBuiltGraph, saveGraph, type ToolGraph } from '../../../src/engine/graph';
 import { countsAtThreshold } from '../../../src/engine/graph/view/thresholdCounts';
 import { explainTool } from '../../../src/engine/graph/view/explainTool';
 import { computeLayout, layoutFileFor, loadOrComputeLayout } from '../../../src/engine/graph/view/graphLayout';
@@ -53,6 +53,91 @@ test('bySimilarity (radix sort of float32 keys) equals the comparator order, tie
   const table = ToolEdgeTable.fromChunks([{ a: zeros(), b: zeros(), sim, kind: new Uint8Array(n), textA: zeros(), textB: zeros() }]);
   const expected = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => sim[y]! - sim[x]! || x - y);
   assert.deepEqual(table.bySimilarity(), expected);
+});
+
+test('bySimilarity of similarities above a positive τ (one counting pass over a narrow range) equals the comparator order, ties by edge number', () => {
+  const n = 300_000;
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  // As a built graph has them: all above τ (0.99 here, so that the range is narrow for this n), many exactly 1.
+  const sim = new Float32Array(n).map(() => (rnd() < 0.3 ? 1 : rnd() < 0.3 ? 0.995 : 0.99 + rnd() * 0.01));
+  sim[0] = 0.9900001;
+  sim[n - 1] = 1;
+  const zeros = () => new Int32Array(n);
+  const table = ToolEdgeTable.fromChunks([{ a: zeros(), b: zeros(), sim, kind: new Uint8Array(n), textA: zeros(), textB: zeros() }]);
+  const expected = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => sim[y]! - sim[x]! || x - y);
+  assert.deepEqual(table.bySimilarity(), expected);
+  // A single edge, and all-equal similarities (range of one pattern).
+  const one = (v: number) => ToolEdgeTable.fromChunks([{ a: new Int32Array(3), b: new Int32Array(3), sim: new Float32Array(3).fill(v), kind: new Uint8Array(3), textA: new Int32Array(3), textB: new Int32Array(3) }]);
+  assert.deepEqual(one(1).bySimilarity(), Int32Array.of(0, 1, 2));
+  assert.deepEqual(one(0).bySimilarity(), Int32Array.of(0, 1, 2));
+});
+
+test('an edge table made of chunks reads the same as its concatenation; select picks edges across chunks', () => {
+  let seed = 9;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const chunk = (n: number, base: number) => ({
+    a: Int32Array.from({ length: n }, (_, i) => base + i),
+    b: Int32Array.from({ length: n }, () => Math.floor(rnd() * 1000)),
+    sim: Float32Array.from({ length: n }, () => rnd()),
+    kind: Uint8Array.from({ length: n }, (_, i) => i % 3),
+    textA: Int32Array.from({ length: n }, (_, i) => 7 * i),
+    textB: Int32Array.from({ length: n }, (_, i) => 11 * i + base),
+  });
+  const chunks = [chunk(5, 0), chunk(0, 5), chunk(300, 5), chunk(1, 305), chunk(120, 306)];
+  const table = ToolEdgeTable.fromChunks(chunks);
+  assert.equal(table.count, 426);
+  const columns = ['a', 'b', 'sim', 'kind', 'textA', 'textB'] as const;
+  for (const k of columns) {
+    const whole = chunks.flatMap((c) => Array.from(c[k]));
+    assert.deepEqual(Array.from(table[k]), whole, k);
+  }
+  const picked = Int32Array.of(0, 4, 5, 6, 304, 305, 306, 425);
+  const fromChunks = ToolEdgeTable.fromChunks(chunks).select(picked); // before any column was concatenated
+  assert.equal(fromChunks.count, picked.length);
+  for (const k of columns) assert.deepEqual(Array.from(fromChunks[k]), Array.from(picked, (e) => table[k][e]!), k);
+  // Order and degree cap read the chunks without concatenating: same answers as one concatenated chunk.
+  const single = ToolEdgeTable.fromChunks([Object.fromEntries(columns.map((k) => [k, table[k]])) as unknown as Parameters<typeof ToolEdgeTable.fromChunks>[0][0]]);
+  assert.deepEqual(ToolEdgeTable.fromChunks(chunks).bySimilarity(), single.bySimilarity());
+  assert.deepEqual(capDegree(ToolEdgeTable.fromChunks(chunks), 1000, 2), capDegree(single, 1000, 2));
+  const big = Array.from({ length: 7 }, (_, i) => chunk(3000 + 17 * i, i * 5000)); // > 4,096 edges: the chunk lookup table has several blocks
+  for (const c of big) c.sim = c.sim.map((v) => (v < 0.3 ? 1 : 0.999 + v / 1000)); // a narrow range: the one-pass order
+  const bigTable = ToolEdgeTable.fromChunks(big);
+  const bigSingle = ToolEdgeTable.fromChunks([Object.fromEntries(columns.map((k) => [k, bigTable[k]])) as unknown as Parameters<typeof ToolEdgeTable.fromChunks>[0][0]]);
+  assert.deepEqual(ToolEdgeTable.fromChunks(big).bySimilarity(), bigSingle.bySimilarity());
+  const cap = capDegree(ToolEdgeTable.fromChunks(big), 40_000, 3);
+  assert.deepEqual(cap, capDegree(bigSingle, 40_000, 3));
+  assert.ok(cap.length > 300 && cap.length < bigTable.count, String(cap.length));
+  assert.throws(() => table.select(Int32Array.of(3, 2)), /ascending/);
+  assert.throws(() => table.select(Int32Array.of(426)), /no edge 426/);
+});
+
+test('capDegree keeps exactly what the greedy walk over the comparator order keeps', () => {
+  const n = 60_000;
+  const tools = 800;
+  let seed = 5;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const a = new Int32Array(n);
+  const b = new Int32Array(n);
+  for (let e = 0; e < n; e++) {
+    const x = Math.floor(rnd() * (tools - 1));
+    a[e] = x;
+    b[e] = x + 1 + Math.floor(rnd() * (tools - 1 - x));
+  }
+  const sim = new Float32Array(n).map(() => (rnd() < 0.4 ? 1 : 0.8 + Math.floor(rnd() * 50) / 250));
+  const table = ToolEdgeTable.fromChunks([{ a, b, sim, kind: new Uint8Array(n), textA: new Int32Array(n), textB: new Int32Array(n) }]);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => sim[y]! - sim[x]! || x - y);
+  const degree = new Int32Array(tools);
+  const expected: number[] = [];
+  for (const e of order) {
+    if (degree[a[e]!]! < 7 && degree[b[e]!]! < 7) {
+      degree[a[e]!]!++;
+      degree[b[e]!]!++;
+      expected.push(e);
+    }
+  }
+  expected.sort((x, y) => x - y);
+  assert.deepEqual(Array.from(capDegree(table, tools, 7)), expected);
 });
 
 describe('default build', () => {

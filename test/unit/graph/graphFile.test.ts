@@ -66,6 +66,16 @@ describe('graph file (format version 2)', () => {
     assert.deepEqual(doc.edges.other, {}, 'every built edge fits the columns');
   });
 
+  test('encoding into one reused column buffer (as saving does) gives the same bytes, part by part', () => {
+    const data = built.built.toData();
+    const lazily: string[] = [];
+    for (const part of encodeGraphData(data, { reuseBuffer: true })) lazily.push(typeof part === 'string' ? part : part.toString('utf8'));
+    assert.equal(lazily.join(''), encode(data));
+    // The buffer really is shared: parts kept past the next one are overwritten (so saving writes each first).
+    const kept = [...encodeGraphData(data, { reuseBuffer: true })].filter((p): p is Buffer => typeof p !== 'string');
+    assert.equal(new Set(kept.map((b) => b.buffer)).size, 1);
+  });
+
   test('numeric columns are written byte by byte exactly as JSON.stringify writes them', () => {
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

@@ -5,7 +5,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findSimilarPairs } from '../../../src/engine/graph/similarity/findSimilarPairs';
+import { findSimilarPairs, prepareRows, searchPairs } from '../../../src/engine/graph/similarity/findSimilarPairs';
+import { computeProjection } from '../../../src/engine/graph/similarity/projection';
+import { WorkerPool } from '../../../src/engine/graph/parallel/workerJobs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { randomUnitVectors, repoRoot } from '../../support/graphData';
@@ -69,6 +71,37 @@ describe('findSimilarPairs', () => {
     for (const kernel of ['wasm', 'js'] as const) {
       const r = await findSimilarPairs(a, b, dims, 0.55, { threads: 2, minParallelWork: 0, kernel });
       assert.deepEqual(asSet(r.pairs), expected, kernel);
+    }
+  });
+
+  test('searches on one pool reuse each thread\'s copy of B (P-P, R-P against the same P, then others) and stay exact', async () => {
+    const dims = 40;
+    const p = randomUnitVectors(4200, dims, 21, 40); // above 4,096 rows: projected on the pool's threads too
+    const r = randomUnitVectors(900, dims, 22, 30);
+    const q = randomUnitVectors(700, dims, 23, 30);
+    r.set(p.subarray(0, dims), 0);
+    const pool = new WorkerPool(2);
+    try {
+      const opts = { pool, minParallelWork: 0, blockRows: 32 };
+      const proj = computeProjection(p, dims);
+      const P = await prepareRows(p, proj, { pool });
+      const R = await prepareRows(r, proj, { pool });
+      const Q = await prepareRows(q, proj, { pool });
+      const pp = await searchPairs(P, undefined, 0.8, opts);
+      const rp = await searchPairs(R, P, 0.8, opts); // B = P already in each thread's memory
+      const qp = await searchPairs(Q, P, 0.8, opts); // again, with another A
+      const rq = await searchPairs(R, Q, 0.8, opts); // another B
+      const pp2 = await searchPairs(P, undefined, 0.8, opts);
+      assert.deepEqual(asSet(pp.pairs), bruteForce(p, undefined, dims, 0.8));
+      assert.deepEqual(asSet(rp.pairs), bruteForce(r, p, dims, 0.8));
+      assert.ok(asSet(rp.pairs).has('0,0'));
+      assert.deepEqual(asSet(qp.pairs), bruteForce(q, p, dims, 0.8));
+      assert.deepEqual(asSet(rq.pairs), bruteForce(r, q, dims, 0.8));
+      assert.deepEqual(pp2.pairs, pp.pairs);
+      assert.ok(rp.sims.length > 0 && qp.sims.length > 0 && rq.sims.length > 0);
+      assert.equal(pool.started, 2);
+    } finally {
+      await pool.close();
     }
   });
 

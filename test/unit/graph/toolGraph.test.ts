@@ -11,6 +11,7 @@ import { createEmbedder, type Embedder } from '../../../src/engine/embedding/emb
 import { OFFLINE_MODEL } from '../../../src/engine/embedding/modelRegistry';
 import { toolFieldTexts } from '../../../src/engine/embedding/fieldTexts';
 import { buildFieldIndex, buildToolGraph, collectToolEdges, findTextPairs, GENERIC_PARAMS, GraphTooLargeError, loadGraph, saveGraph } from '../../../src/engine/graph';
+import { expandEdgeRange, makeEdgeExpander, prepareEdgeInputs } from '../../../src/engine/graph/toolEdges';
 import fs from 'node:fs';
 import { importPaths } from '../../../src/engine/import';
 import type { Tool } from '../../../src/engine/model/tool';
@@ -90,6 +91,27 @@ describe('buildToolGraph', () => {
     const two = await collectToolEdges(index, pp, rp, { threads: 2, minParallelTools: 0 });
     assert.ok(one.count > 1000);
     for (const k of ['a', 'b', 'sim', 'kind', 'textA', 'textB'] as const) assert.deepEqual(two[k].subarray(0, two.count), one[k].subarray(0, one.count), k);
+  });
+
+  test('one edge expander reused over many ranges (as a worker uses it) equals a fresh expansion of each', async () => {
+    const index = buildFieldIndex(realTools);
+    const vectors = await embedder.embed(index.texts);
+    const { pp, rp } = await findTextPairs(index, vectors, embedder.dimensions, 0.85);
+    const inputs = prepareEdgeInputs(index, pp, rp);
+    const expand = makeEdgeExpander(inputs);
+    const n = inputs.nTools;
+    // Ranges of 7 tools, then the first ranges again (the scratch rows must not remember them).
+    const ranges: Array<[number, number]> = [];
+    for (let s = 0; s < n; s += 7) ranges.push([s, Math.min(n, s + 7)]);
+    ranges.push([0, 7], [0, n]);
+    let edges = 0;
+    for (const [s, e] of ranges) {
+      const reused = expand(s, e);
+      const fresh = expandEdgeRange(inputs, s, e);
+      for (const k of ['a', 'b', 'sim', 'kind', 'textA', 'textB'] as const) assert.deepEqual(reused[k], fresh[k], `${k} of tools ${s}..${e}`);
+      edges += reused.a.length;
+    }
+    assert.ok(edges > 2000, String(edges));
   });
 
   test('each edge names its kind, direction and the field pair that links the tools', async () => {

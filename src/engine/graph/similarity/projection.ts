@@ -94,18 +94,33 @@ export function computeProjection(x: Float32Array, dims: number, opts: { sample?
 
 /** Projects rows of `x` into a kernel side (z zero-padded to 32 coordinates, c, tails). */
 export function projectRows(x: Float32Array, proj: Projection): ScanSide {
-  const { dims, k, mean, meanSq, basis } = proj;
+  const side = allocateSide(x, proj.dims, false);
+  projectRowRange(x, proj, side, 0, side.rows);
+  return side;
+}
+
+/** An empty kernel side for the rows of `x` (in shared memory when `shared`, for worker threads). */
+export function allocateSide(x: Float32Array, dims: number, shared: boolean): ScanSide {
   const K = PRINCIPAL_COORDS;
   const rows = dims > 0 ? x.length / dims : 0;
-  const z = new Float32Array(rows * K);
-  const c = new Float64Array(rows);
-  const tail8 = new Float64Array(rows);
-  const tail16 = new Float64Array(rows);
-  const tail32 = new Float64Array(rows);
+  const f64 = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
+  const z = shared ? new Float32Array(new SharedArrayBuffer(rows * K * 4)) : new Float32Array(rows * K);
+  return { x, z, c: f64(rows), tail8: f64(rows), tail16: f64(rows), tail32: f64(rows), rows };
+}
+
+/**
+ * Fills rows [start, end) of `out` (see `allocateSide`): principal coordinates, offset, tails.
+ *
+ * IMPORTANT: also run inside worker threads from its source text: no outside references.
+ */
+export function projectRowRange(x: Float32Array, proj: Projection, out: ScanSide, start: number, end: number): void {
+  const { dims, k, mean, meanSq, basis } = proj;
+  const K = 32; // PRINCIPAL_COORDS
+  const { z, c, tail8, tail16, tail32 } = out;
   const y = new Float64Array(dims);
   // Inflate tails slightly so float rounding can only loosen a bound, never tighten it.
   const tail = (sq: number) => Math.sqrt(Math.max(0, sq)) * (1 + 1e-6) + 1e-6;
-  for (let i = 0; i < rows; i++) {
+  for (let i = start; i < end; i++) {
     let mx = 0;
     let ySq = 0;
     for (let d = 0; d < dims; d++) {
@@ -129,5 +144,4 @@ export function projectRows(x: Float32Array, proj: Projection): ScanSide {
       if (r === 31) tail32[i] = tail(ySq - prefixSq);
     }
   }
-  return { x, z, c, tail8, tail16, tail32, rows };
 }

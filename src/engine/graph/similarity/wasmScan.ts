@@ -16,7 +16,7 @@ export type WasmModule = object & { readonly __wasmModule?: never };
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer; grow(pages: number): number };
   validate(bytes: Uint8Array): boolean;
 }
 
@@ -38,15 +38,37 @@ export function wasmKernelModule(): WasmModule | null {
   return compiled;
 }
 
-export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p: ScanParams): BlockScanner {
-  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const dims = p.dims;
+/**
+ * One side's rows in the kernel's memory layout (byte offsets within `data`, 16-byte aligned):
+ * [zT (only `transposed`: the B side)], z (rows x 32), tail8, tail16, tail32, c, x (rows x dimsP),
+ * rows padded to a multiple of 4 (padding rows have c = -1e30, so they never pass). Built once per
+ * side on the calling thread, in shared memory; each worker copies it into its module's memory.
+ */
+export interface WasmSide {
+  /** Unique in this process: a worker that already holds this side in its memory skips the copy. */
+  id: number;
+  data: Float32Array;
+  rows: number;
+  dims: number;
+  zT: number;
+  z: number;
+  t8: number;
+  t16: number;
+  t32: number;
+  c: number;
+  x: number;
+}
+
+export function wasmSide(side: ScanSide, dims: number, transposed: boolean): WasmSide {
+  const layout = allocateWasmSide(side.rows, dims, transposed);
+  fillWasmSide(layout, side, true);
+  return layout;
+}
+
+/** An empty layout for `rows` rows (padding rows' c already -1e30); `wasmRowsView` gives its x region. */
+export function allocateWasmSide(rows: number, dims: number, transposed: boolean): WasmSide {
   const dimsP = Math.ceil(dims / 4) * 4;
-  const symmetric = p.symmetric;
-  const rowsA = a.rows;
-  const rowsB = b.rows;
-  const rowsBP = Math.ceil(rowsB / 4) * 4;
-  const tile = Math.max(4, Math.floor(p.tile / 4) * 4);
+  const rowsP = Math.ceil(rows / 4) * 4;
   const align = (n: number) => Math.ceil(n / 16) * 16;
   let at = 0;
   const alloc = (bytes: number) => {
@@ -54,22 +76,97 @@ export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p:
     at += align(bytes);
     return start;
   };
-  const bZT = alloc((rowsBP / 4) * 256);
-  const bZ = alloc(rowsBP * 128);
-  const bT8 = alloc(rowsBP * 4);
-  const bT16 = alloc(rowsBP * 4);
-  const bT32 = alloc(rowsBP * 4);
-  const bC = alloc(rowsBP * 4);
-  const bX = alloc(rowsBP * dimsP * 4);
-  const aZ = symmetric ? bZ : alloc(rowsA * 128);
-  const aT8 = symmetric ? bT8 : alloc(rowsA * 4);
-  const aT16 = symmetric ? bT16 : alloc(rowsA * 4);
-  const aT32 = symmetric ? bT32 : alloc(rowsA * 4);
-  const aC = symmetric ? bC : alloc(rowsA * 4);
-  const aX = symmetric ? bX : alloc(rowsA * dimsP * 4);
-  const out = alloc(2 * tile * 12 + 64); // scanRow2 writes up to two rows of a tile
-  const memory = new api.Memory({ initial: Math.ceil(at / 65536) + 1 });
-  const instance = new api.Instance(module, { env: { memory } });
+  const zT = transposed ? alloc((rowsP / 4) * 256) : -1;
+  const z = alloc(rowsP * 128);
+  const t8 = alloc(rowsP * 4);
+  const t16 = alloc(rowsP * 4);
+  const t32 = alloc(rowsP * 4);
+  const c = alloc(rowsP * 4);
+  const x = alloc(rowsP * dimsP * 4);
+  const f32 = new Float32Array(new SharedArrayBuffer(at));
+  for (let r = rows; r < rowsP; r++) f32[c / 4 + r] = -1e30;
+  return { id: ++sideIds, data: f32, rows, dims, zT, z, t8, t16, t32, c, x };
+}
+
+/**
+ * The layout's x region as `rows x dims` row-major vectors (where rows need no padding, dims a
+ * multiple of 4), to gather embeddings straight into it: the search then reads them from there
+ * instead of from a copy. Undefined when the rows are padded.
+ */
+export function wasmRowsView(layout: WasmSide): Float32Array | undefined {
+  if (layout.dims % 4 !== 0) return undefined;
+  return new Float32Array(layout.data.buffer, layout.data.byteOffset + layout.x, layout.rows * layout.dims);
+}
+
+/** Writes a projected side into its layout (the vectors too unless they are there already). */
+export function fillWasmSide(layout: WasmSide, side: ScanSide, copyX: boolean): void {
+  const { rows, dims, data: f32, zT, z, t8, t16, t32, c, x } = layout;
+  const dimsP = Math.ceil(dims / 4) * 4;
+  f32.set(side.z.subarray(0, rows * 32), z / 4);
+  f32.set(side.tail8.subarray(0, rows), t8 / 4);
+  f32.set(side.tail16.subarray(0, rows), t16 / 4);
+  f32.set(side.tail32.subarray(0, rows), t32 / 4);
+  f32.set(side.c.subarray(0, rows), c / 4);
+  if (copyX) {
+    if (dimsP === dims) f32.set(side.x.subarray(0, rows * dims), x / 4);
+    else for (let r = 0; r < rows; r++) f32.set(side.x.subarray(r * dims, (r + 1) * dims), x / 4 + r * dimsP);
+  }
+  if (zT >= 0) {
+    const zs = side.z;
+    for (let r = 0; r < rows; r++) {
+      const to = zT / 4 + (r >> 2) * 64 + (r & 3);
+      for (let d = 0; d < 16; d++) f32[to + d * 4] = zs[r * 32 + d]!;
+    }
+  }
+}
+
+let sideIds = 0;
+
+/**
+ * What a thread keeps between searches: its kernel instance and memory, and which B side the
+ * memory holds. The build searches P-P then R-P against the same P: the second search copies only
+ * R (first writes to fresh memory cost ~6 ms per MB on the build machine, ~0.3 s for P per thread).
+ */
+export interface ScannerState {
+  memory?: { buffer: ArrayBuffer; grow(pages: number): number };
+  instance?: { exports: Record<string, unknown> };
+  bId?: number;
+}
+
+/**
+ * A block scanner over rows of `a` against `b` (the same object when symmetric), each prepared by
+ * `wasmSide` (`b` transposed). The exact float64 check reads the original vectors from the copy
+ * in the module's memory. With `state`, the memory holding `b` is kept for the next search with
+ * the same `b` (grown for its `a`).
+ */
+export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p: ScanParams, state?: ScannerState): BlockScanner {
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const dims = p.dims;
+  const dimsP = Math.ceil(dims / 4) * 4;
+  const symmetric = p.symmetric;
+  const rowsBP = Math.ceil(b.rows / 4) * 4;
+  const tile = Math.max(4, Math.floor(p.tile / 4) * 4);
+  const bBase = 0;
+  const aBase = symmetric ? bBase : b.data.byteLength;
+  const out = symmetric ? b.data.byteLength : aBase + a.data.byteLength;
+  const end = out + 2 * tile * 12 + 64; // scanRow2 writes up to two rows of a tile
+  let memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  let instance: { exports: Record<string, unknown> };
+  const reuse = state?.memory !== undefined && state.instance !== undefined && state.bId === b.id;
+  if (reuse) {
+    memory = state.memory!;
+    instance = state.instance!;
+    const short = end + 65536 - memory.buffer.byteLength;
+    if (short > 0) memory.grow(Math.ceil(short / 65536));
+  } else {
+    memory = new api.Memory({ initial: Math.ceil(end / 65536) + 1 });
+    instance = new api.Instance(module, { env: { memory } });
+    if (state) {
+      state.memory = memory;
+      state.instance = instance;
+      state.bId = b.id;
+    }
+  }
   const exports = instance.exports as unknown as {
     setup: (...args: number[]) => void;
     scanRow: (i: number, j0: number, j1: number, jMin: number, out: number) => number;
@@ -78,24 +175,12 @@ export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p:
   const twoRows = p.rowsPerCall !== 1;
   const f32 = new Float32Array(memory.buffer);
   const i32 = new Int32Array(memory.buffer);
-  const fill = (side: ScanSide, rows: number, z: number, t8: number, t16: number, t32: number, c: number, x: number, zT: number) => {
-    for (let r = 0; r < rows; r++) {
-      for (let d = 0; d < 32; d++) f32[z / 4 + r * 32 + d] = side.z[r * 32 + d]!;
-      f32[t8 / 4 + r] = side.tail8[r]!;
-      f32[t16 / 4 + r] = side.tail16[r]!;
-      f32[t32 / 4 + r] = side.tail32[r]!;
-      f32[c / 4 + r] = side.c[r]!;
-      for (let d = 0; d < dims; d++) f32[x / 4 + r * dimsP + d] = side.x[r * dims + d]!;
-      if (zT >= 0) for (let d = 0; d < 16; d++) f32[zT / 4 + (r >> 2) * 64 + d * 4 + (r & 3)] = side.z[r * 32 + d]!;
-    }
-  };
-  fill(b, rowsB, bZ, bT8, bT16, bT32, bC, bX, bZT);
-  for (let r = rowsB; r < rowsBP; r++) f32[bC / 4 + r] = -1e30; // padding rows never pass
-  if (!symmetric) fill(a, rowsA, aZ, aT8, aT16, aT32, aC, aX, -1);
-  exports.setup(aZ, aT8, aT16, aT32, aC, aX, bZT, bZ, bT8, bT16, bT32, bC, bX, dimsP, p.tau - p.margin, p.tau - 1e-5);
+  if (!reuse) f32.set(b.data, bBase / 4);
+  if (!symmetric) f32.set(a.data, aBase / 4);
+  exports.setup(aBase + a.z, aBase + a.t8, aBase + a.t16, aBase + a.t32, aBase + a.c, aBase + a.x, bBase + b.zT, bBase + b.z, bBase + b.t8, bBase + b.t16, bBase + b.t32, bBase + b.c, bBase + b.x, dimsP, p.tau - p.margin, p.tau - 1e-5);
 
-  const ax = a.x;
-  const bx = b.x;
+  const ax = (aBase + a.x) / 4;
+  const bx = (bBase + b.x) / 4;
   const tau = p.tau;
   return (iStart, iEnd) => {
     let pairs = new Int32Array(1024);
@@ -117,7 +202,9 @@ export function makeWasmScanner(module: WasmModule, a: ScanSide, b: ScanSide, p:
           const row = i32[out / 4 + 3 * k]!;
           const j = i32[out / 4 + 3 * k + 1]!;
           let exact = 0;
-          for (let d = 0; d < dims; d++) exact += ax[row * dims + d]! * bx[j * dims + d]!;
+          const xr = ax + row * dimsP;
+          const xj = bx + j * dimsP;
+          for (let d = 0; d < dims; d++) exact += f32[xr + d]! * f32[xj + d]!;
           if (!(exact > tau)) continue;
           if (count === sims.length) {
             const grownPairs = new Int32Array(pairs.length * 2);
