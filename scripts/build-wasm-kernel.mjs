@@ -12,6 +12,8 @@
 //   stage 3, per surviving lane: coordinates 16..31 added, bound with tail32;
 //   then the float32 dot product of the original vectors (SIMD); pairs with
 //            dot > tau - 1e-5 are written out as (i, j, dot) and decided exactly (float64) in JS.
+// The memory is imported and shared: the worker threads of a search instantiate the kernel on one
+// memory that holds both sides once (each with its own output region), instead of a copy each.
 // Memory layout (byte offsets set by `setup`, all 16-byte aligned):
 //   A: zRow (rows x 32 f32), tail8, tail16, tail32, c (f32 per row), x (rows x dimsPadded f32)
 //   B: zT (quads x 16 dims x 4 lanes f32: the first 16 coordinates transposed per quad of rows),
@@ -51,7 +53,7 @@ ${range(4)
   .join('\n')}))`;
 
 export const KERNEL_WAT = `(module
-  (import "env" "memory" (memory 1))
+  (import "env" "memory" (memory 1 65536 shared))
 ${globals.map((g) => `  (global $${g} (mut i32) (i32.const 0))`).join('\n')}
   (global $tauB (mut f32) (f32.const 0))
   (global $tauLow (mut f32) (f32.const 0))
@@ -206,8 +208,10 @@ ${stage2('b', '$k', '$accK', '$maskK', '$tk16', '$rhsK', '$jMinK')}
 
 async function assemble() {
   const wabt = await require('wabt')();
-  const mod = wabt.parseWat('pairKernel.wat', KERNEL_WAT, { simd: true });
-  mod.validate();
+  // threads: the memory is shared (one copy of the rows for every worker thread of a search).
+  const features = { simd: true, threads: true };
+  const mod = wabt.parseWat('pairKernel.wat', KERNEL_WAT, features);
+  mod.validate(features);
   const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
   mod.destroy();
   return Buffer.from(buffer);

@@ -13,7 +13,7 @@ import type { Tool, ToolSet } from '../model/tool';
 import { buildFieldIndex, type FieldIndex, type FieldIndexOptions } from './fieldIndex';
 import { prepareRows, searchPairs } from './similarity/findSimilarPairs';
 import { computeProjection } from './similarity/projection';
-import { allocateWasmSide, wasmKernelModule, wasmRowsView } from './similarity/wasmScan';
+import { allocateWasmSides, WASM_TILE, wasmKernelModule, wasmRowsView, type WasmSide } from './similarity/wasmScan';
 import { WorkerPool } from './parallel/workerJobs';
 import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type ToolEdgeTable } from './toolEdges';
 import { statsFromCounts, type GraphStats } from './graphStats';
@@ -142,15 +142,26 @@ export async function findTextPairs(
   const pool = opts.pool ?? (threads > 1 ? new WorkerPool(threads) : undefined);
   try {
     const searchOpts = { threads, ...(pool ? { pool } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
-    // With the SIMD kernel, the vectors are gathered straight into the kernel's layout (no copy of
-    // them in between: first writes to fresh memory are what costs here).
-    const wasm = wasmKernelModule() !== null;
-    const rowsFor = (ids: Int32Array, transposed: boolean) => {
-      const layout = wasm ? allocateWasmSide(ids.length, dims, transposed) : undefined;
+    // With the SIMD kernel, the vectors are gathered straight into the kernel's layout, P and R in
+    // one kernel memory shared by every thread: no copy of them in between, none per thread (each
+    // thread copied P, then R: ~75 ms per copy per thread on ToolBench).
+    const layouts: WasmSide[] =
+      wasmKernelModule() !== null
+        ? allocateWasmSides(
+            [
+              { rows: index.paramTexts.length, transposed: true },
+              { rows: index.returnTexts.length, transposed: false },
+            ],
+            dims,
+            threads,
+            WASM_TILE,
+          )
+        : [];
+    const rowsFor = (ids: Int32Array, layout: WasmSide | undefined) => {
       const view = layout ? wasmRowsView(layout) : undefined;
       return { layout: view ? layout : undefined, x: gatherRows(vectors, dims, ids, view) };
     };
-    const p = rowsFor(index.paramTexts, true);
+    const p = rowsFor(index.paramTexts, layouts[0]);
     const proj = computeProjection(p.x, dims);
     const pRows = await prepareRows(p.x, proj, searchOpts);
     if (p.layout) pRows.adopt(p.layout, true);
@@ -161,7 +172,7 @@ export async function findTextPairs(
     const pp = toTextPairs(ppRaw.pairs, ppRaw.sims, index.paramTexts, index.paramTexts);
     let rp = empty;
     if (index.returnTexts.length > 0) {
-      const r = rowsFor(index.returnTexts, false);
+      const r = rowsFor(index.returnTexts, layouts[1]);
       const rRows = await prepareRows(r.x, proj, searchOpts);
       if (r.layout) rRows.adopt(r.layout, false);
       const rpRaw = await searchPairs(rRows, pRows, threshold, searchOpts);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { findSimilarPairs, prepareRows, searchPairs } from '../../../src/engine/graph/similarity/findSimilarPairs';
 import { computeProjection } from '../../../src/engine/graph/similarity/projection';
 import { WorkerPool } from '../../../src/engine/graph/parallel/workerJobs';
+import { allocateWasmSides, WASM_TILE, wasmRowsView } from '../../../src/engine/graph/similarity/wasmScan';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { randomUnitVectors, repoRoot } from '../../support/graphData';
@@ -100,6 +101,45 @@ describe('findSimilarPairs', () => {
       assert.deepEqual(pp2.pairs, pp.pairs);
       assert.ok(rp.sims.length > 0 && qp.sims.length > 0 && rq.sims.length > 0);
       assert.equal(pool.started, 2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('P and R in one shared kernel memory: every thread searches them in place (its own output region) and stays exact', async () => {
+    const dims = 40;
+    const tau = 0.7;
+    const p = randomUnitVectors(4300, dims, 31, 40);
+    const r = randomUnitVectors(1500, dims, 32, 30);
+    r.set(p.subarray(0, dims), 0);
+    const [lp, lr] = allocateWasmSides([{ rows: 4300, transposed: true }, { rows: 1500, transposed: false }], dims, 2, WASM_TILE);
+    // The rows are written where the kernel reads them (as the build gathers its embeddings).
+    wasmRowsView(lp!)!.set(p);
+    wasmRowsView(lr!)!.set(r);
+    const proj = computeProjection(p, dims);
+    const pool = new WorkerPool(2);
+    try {
+      const P = await prepareRows(wasmRowsView(lp!)!, proj, { pool });
+      const R = await prepareRows(wasmRowsView(lr!)!, proj, { pool });
+      P.adopt(lp!, true);
+      R.adopt(lr!, false);
+      const opts = { pool, minParallelWork: 0, blockRows: 16 };
+      const pp = await searchPairs(P, undefined, tau, opts);
+      const rp = await searchPairs(R, P, tau, opts);
+      const ppInThread = await searchPairs(P, undefined, tau, { threads: 1, blockRows: 16 });
+      const rpInThread = await searchPairs(R, P, tau, { threads: 1, blockRows: 16 });
+      for (const res of [pp, rp, ppInThread, rpInThread]) assert.equal(res.inPlace, true, 'the kernel copied the rows');
+      assert.equal(pp.threads, 2);
+      assert.deepEqual(asSet(pp.pairs), bruteForce(p, undefined, dims, tau));
+      assert.deepEqual(asSet(rp.pairs), bruteForce(r, p, dims, tau));
+      assert.ok(asSet(rp.pairs).has('0,0'));
+      assert.ok(pp.sims.length > 1000 && rp.sims.length > 1000, `${pp.sims.length} P-P and ${rp.sims.length} R-P pairs`);
+      assert.deepEqual(pp.pairs, ppInThread.pairs);
+      assert.deepEqual(rp.pairs, rpInThread.pairs);
+      // Rows in memories of their own still search correctly (copied into the scanner's memory).
+      const own = await findSimilarPairs(r, p, dims, tau, { pool, minParallelWork: 0, blockRows: 16 });
+      assert.equal(own.inPlace, false);
+      assert.deepEqual(own.pairs, rp.pairs);
     } finally {
       await pool.close();
     }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { allocateSide, computeProjection, projectRowRange, projectRows, type Projection } from './projection';
 import { rangeJobs, shared, WorkerPool } from '../parallel/workerJobs';
 import { scanBlock, type ScanParams, type ScanSide } from './scanKernel';
-import { fillWasmSide, makeWasmScanner, wasmKernelModule, wasmSide, type BlockScanner, type WasmSide } from './wasmScan';
+import { fillWasmSide, makeWasmScanner, WASM_TILE, wasmKernelModule, wasmSide, type BlockScanner, type WasmSide } from './wasmScan';
 
 export interface PairSearchOptions {
   /** Worker threads; default: available parallelism (at most 8). 1 = run in this thread. */
@@ -33,6 +33,8 @@ export interface PairSearchResult {
   exactChecks: number;
   threads: number;
   kernel: 'wasm' | 'js';
+  /** The SIMD kernel ran on the rows' own shared kernel memory in every block (no copy per thread). */
+  inPlace: boolean;
 }
 
 const SMALL_WORK = 4_000_000; // pairs; below this, worker start-up costs more than it saves
@@ -92,13 +94,14 @@ export async function prepareRows(x: Float32Array, proj: Projection, opts: { poo
 
 // Workers run the kernels from their source text (functions with no outside references).
 // The source is evaluated once per thread (the pool caches it), so `state` lives across searches.
+// Each thread of a run takes its own output region in a shared kernel memory (`slots` counts them).
 const SCAN_TASK = `(() => {
   const scanBlock = (${scanBlock.toString()});
   const makeWasmScanner = (${makeWasmScanner.toString()});
   const state = {};
   return (data) => {
-    const { a, b, params, module } = data;
-    const scan = module ? makeWasmScanner(module, a, b, params, state) : (s, e) => scanBlock(a, b, params, s, e);
+    const { a, b, params, module, slots } = data;
+    const scan = module ? makeWasmScanner(module, a, b, params, state, Atomics.add(slots, 0, 1)) : (s, e) => scanBlock(a, b, params, s, e);
     return (job) => scan(job.start, job.end);
   };
 })()`;
@@ -120,7 +123,7 @@ export async function findSimilarPairs(
 ): Promise<PairSearchResult> {
   const aRows = dims > 0 ? a.length / dims : 0;
   const bRows = b === undefined ? aRows : dims > 0 ? b.length / dims : 0;
-  if (aRows === 0 || bRows === 0) return { pairs: new Int32Array(0), sims: new Float32Array(0), exactChecks: 0, threads: 0, kernel: opts.kernel === 'js' || !wasmKernelModule() ? 'js' : 'wasm' };
+  if (aRows === 0 || bRows === 0) return { pairs: new Int32Array(0), sims: new Float32Array(0), exactChecks: 0, threads: 0, kernel: opts.kernel === 'js' || !wasmKernelModule() ? 'js' : 'wasm', inPlace: false };
   const proj = computeProjection(b ?? a, dims);
   const prep = { ...(opts.pool ? { pool: opts.pool } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
   const rowsA = await prepareRows(a, proj, prep);
@@ -139,13 +142,13 @@ export async function searchPairs(A: SearchRows, B: SearchRows | undefined, tau:
   const bRows = symmetric ? aRows : B.rows;
   const module = opts.kernel === 'js' ? null : wasmKernelModule();
   const kernel = module ? 'wasm' : 'js';
-  if (aRows === 0 || bRows === 0) return { pairs: new Int32Array(0), sims: new Float32Array(0), exactChecks: 0, threads: 0, kernel };
-  const params: ScanParams = { dims, tau, margin: 1e-4, symmetric, tile: module ? 4096 : 1024 };
+  if (aRows === 0 || bRows === 0) return { pairs: new Int32Array(0), sims: new Float32Array(0), exactChecks: 0, threads: 0, kernel, inPlace: false };
+  const params: ScanParams = { dims, tau, margin: 1e-4, symmetric, tile: module ? WASM_TILE : 1024 };
   const blockRows = Math.max(1, opts.blockRows ?? 64);
   const jobs = rangeJobs(aRows, blockRows);
   const work = symmetric ? (aRows * (aRows - 1)) / 2 : aRows * bRows;
   const threads = Math.max(1, Math.min(opts.pool?.threads ?? opts.threads ?? Math.min(8, os.availableParallelism()), jobs.length));
-  const results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number } | undefined> = new Array(jobs.length);
+  const results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number; inPlace?: boolean } | undefined> = new Array(jobs.length);
   const wasmB = module ? (B ?? A).wasm(true) : undefined;
   const wasmA = module ? (symmetric ? wasmB! : A.wasm(false)) : undefined;
 
@@ -162,10 +165,11 @@ export async function searchPairs(A: SearchRows, B: SearchRows | undefined, tau:
     return merge(results, 1, kernel);
   }
 
-  const data = module ? { a: wasmA, b: wasmB, params, module } : { a: A.shared(), b: (B ?? A).shared(), params, module: null };
+  const slots = new Int32Array(new SharedArrayBuffer(4));
+  const data = module ? { a: wasmA, b: wasmB, params, module, slots } : { a: A.shared(), b: (B ?? A).shared(), params, module: null };
   const pool = opts.pool ?? new WorkerPool(threads);
   try {
-    const done = await pool.run<{ pairs: Int32Array; sims: Float32Array; bounded: number }>(SCAN_TASK, data, jobs, {
+    const done = await pool.run<{ pairs: Int32Array; sims: Float32Array; bounded: number; inPlace?: boolean }>(SCAN_TASK, data, jobs, {
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
@@ -176,10 +180,12 @@ export async function searchPairs(A: SearchRows, B: SearchRows | undefined, tau:
   return merge(results, threads, kernel);
 }
 
-function merge(results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number } | undefined>, threads: number, kernel: 'wasm' | 'js'): PairSearchResult {
+function merge(results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number; inPlace?: boolean } | undefined>, threads: number, kernel: 'wasm' | 'js'): PairSearchResult {
   let count = 0;
   let exactChecks = 0;
+  let inPlace = results.length > 0;
   for (const r of results) {
+    inPlace &&= r!.inPlace === true;
     count += r!.sims.length;
     exactChecks += r!.bounded;
   }
@@ -191,5 +197,5 @@ function merge(results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: 
     sims.set(r!.sims, at);
     at += r!.sims.length;
   }
-  return { pairs, sims, exactChecks, threads, kernel };
+  return { pairs, sims, exactChecks, threads, kernel, inPlace };
 }

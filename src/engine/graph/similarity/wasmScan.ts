@@ -16,11 +16,18 @@ export type WasmModule = object & { readonly __wasmModule?: never };
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer; grow(pages: number): number };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
   validate(bytes: Uint8Array): boolean;
 }
 
-export type BlockScanner = (iStart: number, iEnd: number) => { pairs: Int32Array; sims: Float32Array; bounded: number };
+/** The kernel's memory: imported and shared (several threads' instances may run on one). */
+export interface WasmMemory {
+  buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** `inPlace`: the kernel ran on the rows' own shared memory (no copy of them for this scanner). */
+export type BlockScanner = (iStart: number, iEnd: number) => { pairs: Int32Array; sims: Float32Array; bounded: number; inPlace?: boolean };
 
 let compiled: WasmModule | undefined | null;
 
@@ -42,7 +49,8 @@ export function wasmKernelModule(): WasmModule | null {
  * One side's rows in the kernel's memory layout (byte offsets within `data`, 16-byte aligned):
  * [zT (only `transposed`: the B side)], z (rows x 32), tail8, tail16, tail32, c, x (rows x dimsP),
  * rows padded to a multiple of 4 (padding rows have c = -1e30, so they never pass). Built once per
- * side on the calling thread, in shared memory; each worker copies it into its module's memory.
+ * side on the calling thread, in shared memory; each worker copies it into its module's memory, unless
+ * both sides of a search live in one shared kernel memory (`allocateWasmSides`).
  */
 export interface WasmSide {
   /** Unique in this process: a worker that already holds this side in its memory skips the copy. */
@@ -57,6 +65,32 @@ export interface WasmSide {
   t32: number;
   c: number;
   x: number;
+  /**
+   * Set when the layout lives in a kernel memory shared by all threads (`allocateWasmSides`):
+   * that memory, where `data` starts in it, and where its threads' output regions are. A search
+   * whose two sides share one such memory runs on it directly (no copy per thread).
+   */
+  kernelMemory?: KernelMemory;
+  base?: number;
+}
+
+/** One shared kernel memory holding several sides and an output region per thread. */
+export interface KernelMemory {
+  /** Unique in this process (identity does not survive the trip to a worker). */
+  id: number;
+  memory: WasmMemory;
+  /** Byte offset of output region 0; region k starts at `out + k * outBytes`. */
+  out: number;
+  outBytes: number;
+  outSlots: number;
+}
+
+/** Rows of B per tile the SIMD kernel scans (the search's `tile` with that kernel). */
+export const WASM_TILE = 4096;
+
+/** Bytes of a thread's output region for tiles of up to `tile` rows (scanRow2 writes two rows). */
+export function outRegionBytes(tile: number): number {
+  return Math.ceil((2 * tile * 12 + 64) / 16) * 16;
 }
 
 export function wasmSide(side: ScanSide, dims: number, transposed: boolean): WasmSide {
@@ -67,6 +101,40 @@ export function wasmSide(side: ScanSide, dims: number, transposed: boolean): Was
 
 /** An empty layout for `rows` rows (padding rows' c already -1e30); `wasmRowsView` gives its x region. */
 export function allocateWasmSide(rows: number, dims: number, transposed: boolean): WasmSide {
+  const { bytes, offsets } = sideLayout(rows, dims, transposed);
+  const f32 = new Float32Array(new SharedArrayBuffer(bytes));
+  for (let r = rows; r < Math.ceil(rows / 4) * 4; r++) f32[offsets.c / 4 + r] = -1e30;
+  return { id: ++sideIds, data: f32, rows, dims, ...offsets };
+}
+
+/**
+ * Empty layouts for several sides in ONE shared kernel memory, followed by `outSlots` output
+ * regions for tiles of up to `tile` rows: the worker threads of a search between two of them
+ * instantiate the kernel on that memory and read the rows where the calling thread wrote them
+ * (a copy of P, then of R, into each thread's own memory cost ~75 ms per copy per thread on
+ * ToolBench: ~90 MB of first writes per thread).
+ */
+export function allocateWasmSides(sides: ReadonlyArray<{ rows: number; transposed: boolean }>, dims: number, outSlots: number, tile: number): WasmSide[] {
+  const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const layouts = sides.map((s) => sideLayout(s.rows, dims, s.transposed));
+  let at = 0;
+  const bases = layouts.map((l) => ((at += l.bytes), at - l.bytes));
+  const outBytes = outRegionBytes(tile);
+  const out = at;
+  at += outSlots * outBytes;
+  const pages = Math.ceil(at / 65536) + 1;
+  const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+  const kernelMemory: KernelMemory = { id: ++sideIds, memory, out, outBytes, outSlots };
+  return sides.map((s, k) => {
+    const { bytes, offsets } = layouts[k]!;
+    const f32 = new Float32Array(memory.buffer, bases[k]!, bytes / 4);
+    for (let r = s.rows; r < Math.ceil(s.rows / 4) * 4; r++) f32[offsets.c / 4 + r] = -1e30;
+    return { id: ++sideIds, data: f32, rows: s.rows, dims, ...offsets, kernelMemory, base: bases[k]! };
+  });
+}
+
+/** Byte offsets (16-byte aligned) of a side's regions and its size. */
+function sideLayout(rows: number, dims: number, transposed: boolean): { bytes: number; offsets: { zT: number; z: number; t8: number; t16: number; t32: number; c: number; x: number } } {
   const dimsP = Math.ceil(dims / 4) * 4;
   const rowsP = Math.ceil(rows / 4) * 4;
   const align = (n: number) => Math.ceil(n / 16) * 16;
@@ -83,9 +151,7 @@ export function allocateWasmSide(rows: number, dims: number, transposed: boolean
   const t32 = alloc(rowsP * 4);
   const c = alloc(rowsP * 4);
   const x = alloc(rowsP * dimsP * 4);
-  const f32 = new Float32Array(new SharedArrayBuffer(at));
-  for (let r = rows; r < rowsP; r++) f32[c / 4 + r] = -1e30;
-  return { id: ++sideIds, data: f32, rows, dims, zT, z, t8, t16, t32, c, x };
+  return { bytes: at, offsets: { zT, z, t8, t16, t32, c, x } };
 }
 
 /**
@@ -128,38 +194,46 @@ let sideIds = 0;
  * R (first writes to fresh memory cost ~6 ms per MB on the build machine, ~0.3 s for P per thread).
  */
 export interface ScannerState {
-  memory?: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory?: WasmMemory;
   instance?: { exports: Record<string, unknown> };
   bId?: number;
 }
 
 /**
  * A block scanner over rows of `a` against `b` (the same object when symmetric), each prepared by
- * `wasmSide` (`b` transposed). The exact float64 check reads the original vectors from the copy
- * in the module's memory. With `state`, the memory holding `b` is kept for the next search with
- * the same `b` (grown for its `a`).
+ * `wasmSide` (`b` transposed). The exact float64 check reads the original vectors from the
+ * module's memory. When both sides live in one shared kernel memory (`allocateWasmSides`) with an
+ * output region numbered `slot`, the kernel runs on that memory (no copy); otherwise they are
+ * copied into a memory of the scanner's own, and with `state` the memory holding `b` is kept for
+ * the next search with the same `b` (grown for its `a`).
  */
-export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p: ScanParams, state?: ScannerState): BlockScanner {
+export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p: ScanParams, state?: ScannerState, slot = 0): BlockScanner {
   const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   const dims = p.dims;
   const dimsP = Math.ceil(dims / 4) * 4;
   const symmetric = p.symmetric;
   const rowsBP = Math.ceil(b.rows / 4) * 4;
   const tile = Math.max(4, Math.floor(p.tile / 4) * 4);
-  const bBase = 0;
-  const aBase = symmetric ? bBase : b.data.byteLength;
-  const out = symmetric ? b.data.byteLength : aBase + a.data.byteLength;
-  const end = out + 2 * tile * 12 + 64; // scanRow2 writes up to two rows of a tile
-  let memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  const outBytes = Math.ceil((2 * tile * 12 + 64) / 16) * 16; // scanRow2 writes up to two rows of a tile
+  const km = b.kernelMemory;
+  const inPlace = km !== undefined && a.kernelMemory?.id === km.id && slot >= 0 && slot < km.outSlots && outBytes <= km.outBytes;
+  const bBase = inPlace ? b.base! : 0;
+  const aBase = inPlace ? a.base! : symmetric ? bBase : b.data.byteLength;
+  const out = inPlace ? km.out + slot * km.outBytes : symmetric ? b.data.byteLength : aBase + a.data.byteLength;
+  const end = out + outBytes;
+  let memory: WasmMemory;
   let instance: { exports: Record<string, unknown> };
-  const reuse = state?.memory !== undefined && state.instance !== undefined && state.bId === b.id;
-  if (reuse) {
+  const reuse = !inPlace && state?.memory !== undefined && state.instance !== undefined && state.bId === b.id;
+  if (inPlace) {
+    memory = km.memory;
+    instance = new api.Instance(module, { env: { memory } });
+  } else if (reuse) {
     memory = state.memory!;
     instance = state.instance!;
     const short = end + 65536 - memory.buffer.byteLength;
     if (short > 0) memory.grow(Math.ceil(short / 65536));
   } else {
-    memory = new api.Memory({ initial: Math.ceil(end / 65536) + 1 });
+    memory = new api.Memory({ initial: Math.ceil(end / 65536) + 1, maximum: 65536, shared: true }); // grows up to 4 GB (the kernel's import)
     instance = new api.Instance(module, { env: { memory } });
     if (state) {
       state.memory = memory;
@@ -175,8 +249,8 @@ export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p:
   const twoRows = p.rowsPerCall !== 1;
   const f32 = new Float32Array(memory.buffer);
   const i32 = new Int32Array(memory.buffer);
-  if (!reuse) f32.set(b.data, bBase / 4);
-  if (!symmetric) f32.set(a.data, aBase / 4);
+  if (!inPlace && !reuse) f32.set(b.data, bBase / 4);
+  if (!inPlace && !symmetric) f32.set(a.data, aBase / 4);
   exports.setup(aBase + a.z, aBase + a.t8, aBase + a.t16, aBase + a.t32, aBase + a.c, aBase + a.x, bBase + b.zT, bBase + b.z, bBase + b.t8, bBase + b.t16, bBase + b.t32, bBase + b.c, bBase + b.x, dimsP, p.tau - p.margin, p.tau - 1e-5);
 
   const ax = (aBase + a.x) / 4;
@@ -221,6 +295,6 @@ export function makeWasmScanner(module: WasmModule, a: WasmSide, b: WasmSide, p:
         }
       }
     }
-    return { pairs: pairs.slice(0, 2 * count), sims: sims.slice(0, count), bounded: candidates };
+    return { pairs: pairs.slice(0, 2 * count), sims: sims.slice(0, count), bounded: candidates, inPlace };
   };
 }
