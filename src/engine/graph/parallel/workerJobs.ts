@@ -7,7 +7,7 @@
  *
  * A `WorkerPool` keeps its threads between runs: the tool graph build runs the P-P search, the
  * R-P search, the row projections and the edge expansion on the same threads instead of starting
- * new ones for each (a worker costs ~50-100 ms of CPU to start). `runOnWorkers` is a one-off run.
+ * new ones for each (a worker costs ~50-100 ms of CPU to start).
  */
 import { Worker } from 'node:worker_threads';
 
@@ -204,16 +204,6 @@ export class WorkerPool {
     await this.queue;
     this.closed = true;
     await this.terminate();
-  }
-}
-
-/** One run on a pool of its own, closed afterwards. */
-export async function runOnWorkers<R>(source: string, data: unknown, jobs: RangeJob[], threads: number, opts: PoolRunOptions = {}): Promise<R[]> {
-  const pool = new WorkerPool(threads);
-  try {
-    return await pool.run<R>(source, data, jobs, opts);
-  } finally {
-    await pool.close();
   }
 }
 
