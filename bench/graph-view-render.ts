@@ -4,7 +4,9 @@
  * VS Code's webview (an `acquireVsCodeApi` stub answering the page's requests with the engine's
  * results). The payload is what the extension host sends (GraphSession: graph file + cached layout).
  *
- *   node esbuild.js && node --import tsx bench/graph-view-render.ts --graph path/to/x.graph.json [--runs 3]
+ *   node esbuild.js --production && node --import tsx bench/graph-view-render.ts --graph path/to/x.graph.json [--runs 3]
+ * (the production bundle is what the packaged extension runs; `--profile` reads better with the
+ * development one, `node esbuild.js`)
  *
  * As in VS Code, the page opens at once and the host reads the graph meanwhile: the page's
  * `graph/ready` is answered with the `graph/load` message once the host's measured load time has

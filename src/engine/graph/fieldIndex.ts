@@ -4,7 +4,7 @@
  */
 import { toolFieldTexts, type FieldText } from '../embedding/fieldTexts';
 import type { Tool } from '../model/tool';
-import { detectGenericFields, emptyGenericFieldSet, memoizedNormalizer, normalizeParamName, type GenericFieldOptions, type GenericFieldSet } from './genericFields';
+import { detectGenericFields, emptyGenericFieldSet, isGenericField, memoizedNormalizer, normalizeParamName, type GenericFieldOptions, type GenericFieldSet } from './genericFields';
 
 export { normalizeParamName };
 
@@ -93,8 +93,7 @@ export function buildFieldIndex(allTools: readonly Tool[], opts: FieldIndexOptio
         ignoredParams++;
         return;
       }
-      if (generic.names[f.role].has(name) || generic.texts[f.role].has(f.text)) {
-        // isGenericField(generic, f.role, f.name, f.text), with the name normalised once
+      if (isGenericField(generic, f.role, name, f.text)) {
         ignoredGeneric++;
         return;
       }

@@ -108,7 +108,7 @@ export function detectGenericFields(tools: readonly Tool[], opts: GenericFieldOp
   return out;
 }
 
-/** True when this field of a tool is generic. */
-export function isGenericField(set: GenericFieldSet, role: FieldRole, name: string, text: string): boolean {
-  return set.names[role].has(normalizeParamName(name)) || set.texts[role].has(text);
+/** True when this field of a tool is generic; `normalizedName` is its name through `normalizeParamName`. */
+export function isGenericField(set: GenericFieldSet, role: FieldRole, normalizedName: string, text: string): boolean {
+  return set.names[role].has(normalizedName) || set.texts[role].has(text);
 }

@@ -485,7 +485,7 @@ export function capDegree(table: ToolEdgeTable, toolCount: number, maxDegree: nu
     while (c < chunks.length - 1 && blk * 4096 >= starts[c + 1]!) c++;
     chunkAt[blk] = c;
   }
-  const order = orderBySimilarityOfPieces(chunks.map((c) => c.sim));
+  const order = table.bySimilarity();
   for (let k = 0; k < order.length; k++) {
     const e = order[k]!;
     let c = chunkAt[e >>> 12]!;

@@ -17,6 +17,14 @@ const WRITE_SHARED = `(data) => (job) => {
   for (let i = job.start; i < job.end; i++) data.target[i] = i + 1;
   return {};
 }`;
+// Returns a view of scratch memory it keeps: the first result's transfer detaches it.
+const KEEPS_SCRATCH = `(data) => {
+  const scratch = new Float64Array(8);
+  return (job) => {
+    scratch[0] = job.start;
+    return { out: scratch };
+  };
+}`;
 const FAIL_AT = `(data) => (job) => {
   if (job.start <= data.bad && data.bad < job.end) throw new Error('bad row ' + data.bad);
   return { ok: true };
@@ -81,5 +89,34 @@ describe('WorkerPool', () => {
     await assert.rejects(running, /stopped late/);
     await pool.close();
     await assert.rejects(pool.run(SQUARES, { scale: 1 }, rangeJobs(10, 5)), /closed/);
+  });
+
+  test('a result that cannot be sent (a view of memory handed over before) fails the run instead of hanging it', { timeout: 20_000 }, async () => {
+    const pool = new WorkerPool(1);
+    try {
+      await assert.rejects(pool.run(KEEPS_SCRATCH, {}, rangeJobs(4, 1)), /cannot be sent/);
+      // the pool recovers
+      const r = await pool.run<{ out: Float64Array; from: number }>(SQUARES, { scale: 1 }, rangeJobs(4, 2));
+      assert.equal(r[1]!.out[1], 9);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('an onProgress that throws fails the run (no uncaught exception, no run left waiting); close() ends', { timeout: 20_000 }, async () => {
+    const pool = new WorkerPool(1);
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await assert.rejects(
+        pool.run(SQUARES, { scale: 1 }, rangeJobs(10, 2), { onProgress: (done) => { if (done === 2) throw new Error('progress display broke'); } }),
+        /progress display broke/,
+      );
+      await pool.close();
+      assert.deepEqual(uncaught, []);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
   });
 });

@@ -7,7 +7,7 @@
  *
  * A `WorkerPool` keeps its threads between runs: the tool graph build runs the P-P search, the
  * R-P search, the row projections and the edge expansion on the same threads instead of starting
- * new ones for each (a worker costs ~50-100 ms of CPU to start). `runOnWorkers` is a one-off run.
+ * new ones for each (a worker costs ~50-100 ms of CPU to start).
  */
 import { Worker } from 'node:worker_threads';
 
@@ -58,9 +58,16 @@ parentPort.on('message', (m) => {
   const transfer = [];
   for (const k in result) {
     const v = result[k];
-    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && !transfer.includes(v.buffer)) transfer.push(v.buffer);
+    // (an empty buffer is not worth transferring, and a detached one, which reads as empty, must not
+    // be listed: Node drops such a message without a word, and the run would wait for ever)
+    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0 && !transfer.includes(v.buffer)) transfer.push(v.buffer);
   }
-  parentPort.postMessage({ run, id: m.id, result }, transfer);
+  try {
+    parentPort.postMessage({ run, id: m.id, result }, transfer);
+  } catch (e) {
+    // e.g. a view of a buffer an earlier job's result handed over (a task returning scratch memory it keeps)
+    parentPort.postMessage({ run, id: m.id, error: 'its result cannot be sent (return copies, e.g. .slice(), not views of memory the task keeps): ' + (e instanceof Error ? e.message : String(e)) });
+  }
 });
 `;
 
@@ -133,7 +140,12 @@ export class WorkerPool {
             if (m.error !== undefined) return fail(new Error(`worker task failed: ${m.error}`));
             results[m.id] = m.result as R;
             done++;
-            opts.onProgress?.(done, jobs.length);
+            try {
+              opts.onProgress?.(done, jobs.length);
+            } catch (e) {
+              // (a throw here would escape the worker's message listener: uncaught, and the run never settles)
+              return fail(e instanceof Error ? e : new Error(String(e)));
+            }
             if (done === jobs.length) resolve();
             else feed(w);
           };
@@ -192,16 +204,6 @@ export class WorkerPool {
     await this.queue;
     this.closed = true;
     await this.terminate();
-  }
-}
-
-/** One run on a pool of its own, closed afterwards. */
-export async function runOnWorkers<R>(source: string, data: unknown, jobs: RangeJob[], threads: number, opts: PoolRunOptions = {}): Promise<R[]> {
-  const pool = new WorkerPool(threads);
-  try {
-    return await pool.run<R>(source, data, jobs, opts);
-  } finally {
-    await pool.close();
   }
 }
 
