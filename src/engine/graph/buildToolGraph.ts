@@ -119,9 +119,10 @@ function toTextPairs(pairs: Int32Array, sims: Float32Array, rowsA: Int32Array, r
 /** Parameter texts from which the pair search runs on worker threads (its default `minParallelWork`, 4 M pairs). */
 const PARALLEL_TEXTS = 2900;
 
-/** Worker threads of a build: `threads`, else available parallelism (at most 8). */
+/** Worker threads of a build: `threads` (a positive number), else available parallelism (at most 8). */
 function threadCount(threads: number | undefined): number {
-  return Math.max(1, Math.min(threads ?? Math.min(8, os.availableParallelism()), 64));
+  // (0, a missing value or anything not a positive number: the default)
+  return threads !== undefined && threads >= 1 ? Math.min(Math.floor(threads), 64) : Math.min(8, os.availableParallelism());
 }
 
 /**
@@ -198,11 +199,10 @@ function nodeAttributes(tool: Tool): ToolNodeAttributes {
   return attrs;
 }
 
-/** The attributes of kept edge number `k` (edge key `e${k}`): kind, similarity, the linking fields. */
-function edgeAttributesOf(index: FieldIndex, table: ToolEdgeTable, kept: Int32Array | undefined): (k: number) => { a: number; b: number; attrs: ToolEdgeAttributes } {
+/** The attributes of edge number `k` (edge key `e${k}`): kind, similarity, the linking fields. */
+function edgeAttributesOf(index: FieldIndex, table: ToolEdgeTable): (e: number) => { a: number; b: number; attrs: ToolEdgeAttributes } {
   const path = (tool: number, text: number, role: 'param' | 'return') => index.fieldOf(tool, text, role)?.path ?? '';
-  return (k) => {
-    const e = kept ? kept[k]! : k;
+  return (e) => {
     const a = table.a[e]!;
     const b = table.b[e]!;
     const kind = table.kind[e]!;
@@ -223,12 +223,12 @@ function edgeAttributesOf(index: FieldIndex, table: ToolEdgeTable, kept: Int32Ar
 }
 
 /** Turns the edge table into a graphology graph (node key = tool name). */
-export function toGraphology(index: FieldIndex, table: ToolEdgeTable, kept: Int32Array | undefined, attrs: ToolGraphAttributes): ToolGraph {
+export function toGraphology(index: FieldIndex, table: ToolEdgeTable, attrs: ToolGraphAttributes): ToolGraph {
   const graph: ToolGraph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
   graph.replaceAttributes(attrs);
   for (const tool of index.tools) graph.addNode(tool.name, nodeAttributes(tool));
-  const edgeAt = edgeAttributesOf(index, table, kept);
-  const n = kept ? kept.length : table.count;
+  const edgeAt = edgeAttributesOf(index, table);
+  const n = table.count;
   for (let k = 0; k < n; k++) {
     const { a, b, attrs: edge } = edgeAt(k);
     graph.addEdgeWithKey(`e${k}`, index.tools[a]!.name, index.tools[b]!.name, edge);
@@ -247,16 +247,15 @@ export class BuiltGraph {
   constructor(
     readonly index: FieldIndex,
     readonly table: ToolEdgeTable,
-    readonly kept: Int32Array | undefined,
     readonly attributes: ToolGraphAttributes,
   ) {}
 
   get edgeCount(): number {
-    return this.kept ? this.kept.length : this.table.count;
+    return this.table.count;
   }
 
   toGraphology(): ToolGraph {
-    return (this.graph ??= toGraphology(this.index, this.table, this.kept, this.attributes));
+    return (this.graph ??= toGraphology(this.index, this.table, this.attributes));
   }
 
   get materialized(): boolean {
@@ -284,8 +283,7 @@ export class BuiltGraph {
       return id;
     };
     const { a: ta, b: tb, kind: tk, sim: ts, textA, textB } = this.table;
-    for (let k = 0; k < this.edgeCount; k++) {
-      const e = this.kept ? this.kept[k]! : k;
+    for (let e = 0; e < this.edgeCount; e++) {
       const a = ta[e]!;
       const b = tb[e]!;
       const kind = tk[e]!;
@@ -313,8 +311,7 @@ export class BuiltGraph {
     };
     let pp = 0;
     const n = this.edgeCount;
-    for (let k = 0; k < n; k++) {
-      const e = this.kept ? this.kept[k]! : k;
+    for (let e = 0; e < n; e++) {
       if (this.table.kind[e] === KIND_PP) pp++;
       const ra = find(this.table.a[e]!);
       const rb = find(this.table.b[e]!);
@@ -335,8 +332,7 @@ export class BuiltGraph {
   degrees(): Int32Array {
     const degree = new Int32Array(this.index.tools.length);
     const n = this.edgeCount;
-    for (let k = 0; k < n; k++) {
-      const e = this.kept ? this.kept[k]! : k;
+    for (let e = 0; e < n; e++) {
       degree[this.table.a[e]!]!++;
       degree[this.table.b[e]!]!++;
     }
@@ -445,7 +441,7 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
     ...(opts.sources?.length ? { sources: [...opts.sources] } : {}),
   };
   // The kept edges as a table of their own (in edge order, so edge `e${k}` is the same edge).
-  const built = new BuiltGraph(index, kept ? table.select(kept) : table, undefined, attrs);
+  const built = new BuiltGraph(index, kept ? table.select(kept) : table, attrs);
   const stats = built.stats();
   const t5 = performance.now();
   return {
