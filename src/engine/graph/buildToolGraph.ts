@@ -14,7 +14,7 @@ import { buildFieldIndex, type FieldIndex, type FieldIndexOptions } from './fiel
 import { prepareRows, searchPairs } from './similarity/findSimilarPairs';
 import { computeProjection } from './similarity/projection';
 import { allocateWasmSides, WASM_TILE, wasmKernelModule, wasmRowsView, type WasmSide } from './similarity/wasmScan';
-import { WorkerPool } from './parallel/workerJobs';
+import { threadCount, WorkerPool } from './parallel/workerJobs';
 import { capDegree, collectToolEdges, KIND_PP, KIND_RP_A_TO_B, KIND_RP_B_TO_A, type TextPairs, type ToolEdgeTable } from './toolEdges';
 import { statsFromCounts, type GraphStats } from './graphStats';
 import { EDGE_PP, EDGE_RP_BACKWARD, EDGE_RP_FORWARD, EdgeColumnsBuilder, NodeColumnsBuilder, ToolGraphData } from './graphData';
@@ -119,11 +119,6 @@ function toTextPairs(pairs: Int32Array, sims: Float32Array, rowsA: Int32Array, r
 /** Parameter texts from which the pair search runs on worker threads (its default `minParallelWork`, 4 M pairs). */
 const PARALLEL_TEXTS = 2900;
 
-/** Worker threads of a build: `threads` (a positive number), else available parallelism (at most 8). */
-function threadCount(threads: number | undefined): number {
-  // (0, a missing value or anything not a positive number: the default)
-  return threads !== undefined && threads >= 1 ? Math.min(Math.floor(threads), 64) : Math.min(8, os.availableParallelism());
-}
 
 /**
  * Text pairs above tau for a field index and its embeddings (P-P within, R-P across). The

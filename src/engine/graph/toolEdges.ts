@@ -6,9 +6,8 @@
  * Edges live in struct-of-arrays typed arrays, so millions of edges (ToolBench has generic
  * parameters shared by hundreds of tools) fit in little memory.
  */
-import os from 'node:os';
 import type { FieldIndex } from './fieldIndex';
-import { rangeJobs, shared, WorkerPool } from './parallel/workerJobs';
+import { rangeJobs, shared, threadCount, WorkerPool } from './parallel/workerJobs';
 
 /** Edge kinds: P-P, or R-P with the return on tool `a` (A_TO_B) or on tool `b` (B_TO_A). */
 export const KIND_PP = 0;
@@ -445,7 +444,7 @@ export interface CollectEdgesOptions {
 export async function collectToolEdges(index: FieldIndex, pp: TextPairs, rp: TextPairs, opts: CollectEdgesOptions = {}): Promise<ToolEdgeTable> {
   const inputs = prepareEdgeInputs(index, pp, rp);
   const n = inputs.nTools;
-  const threads = Math.max(1, Math.min(opts.pool?.threads ?? opts.threads ?? Math.min(8, os.availableParallelism()), 64));
+  const threads = opts.pool?.threads ?? threadCount(opts.threads);
   let chunks: EdgeChunk[];
   if (threads === 1 || n < (opts.minParallelTools ?? 5000)) {
     chunks = [];

@@ -9,7 +9,16 @@
  * R-P search, the row projections and the edge expansion on the same threads instead of starting
  * new ones for each (a worker costs ~50-100 ms of CPU to start).
  */
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+
+/**
+ * Worker threads for a graph build, a pair search or an edge expansion: `threads` when it is a
+ * positive number (at most 64), else the machine's available parallelism, at most 8.
+ */
+export function threadCount(threads?: number): number {
+  return threads !== undefined && threads >= 1 ? Math.min(Math.floor(threads), 64) : Math.min(8, os.availableParallelism());
+}
 
 export interface RangeJob {
   id: number;

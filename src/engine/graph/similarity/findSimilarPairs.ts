@@ -4,9 +4,8 @@
  * that worker threads pull one at a time (dynamic scheduling, so the triangular workload of the
  * symmetric case stays balanced); inputs live in SharedArrayBuffers, nothing is copied per worker.
  */
-import os from 'node:os';
 import { allocateSide, computeProjection, projectRowRange, projectRows, type Projection } from './projection';
-import { rangeJobs, shared, WorkerPool } from '../parallel/workerJobs';
+import { rangeJobs, shared, threadCount, WorkerPool } from '../parallel/workerJobs';
 import { scanBlock, type ScanParams, type ScanSide } from './scanKernel';
 import { fillWasmSide, makeWasmScanner, WASM_TILE, wasmKernelModule, wasmSide, type BlockScanner, type WasmSide } from './wasmScan';
 
@@ -147,7 +146,7 @@ export async function searchPairs(A: SearchRows, B: SearchRows | undefined, tau:
   const blockRows = Math.max(1, opts.blockRows ?? 64);
   const jobs = rangeJobs(aRows, blockRows);
   const work = symmetric ? (aRows * (aRows - 1)) / 2 : aRows * bRows;
-  const threads = Math.max(1, Math.min(opts.pool?.threads ?? opts.threads ?? Math.min(8, os.availableParallelism()), jobs.length));
+  const threads = Math.min(opts.pool?.threads ?? threadCount(opts.threads), Math.max(1, jobs.length));
   const results: Array<{ pairs: Int32Array; sims: Float32Array; bounded: number; inPlace?: boolean } | undefined> = new Array(jobs.length);
   const wasmB = module ? (B ?? A).wasm(true) : undefined;
   const wasmA = module ? (symmetric ? wasmB! : A.wasm(false)) : undefined;
