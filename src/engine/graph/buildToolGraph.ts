@@ -342,6 +342,10 @@ export async function buildToolGraph(input: ToolSet | readonly Tool[], opts: Bui
   const modelSpec = opts.embedder?.model.spec ?? opts.model ?? DEFAULT_MODEL;
   const threshold = opts.threshold ?? modelDefaults(modelSpec).threshold;
   if (!(threshold > -1 && threshold < 1)) throw new RangeError(`threshold must be between -1 and 1, got ${threshold}`);
+  if (opts.maxDegree !== undefined && !(Number.isInteger(opts.maxDegree) && opts.maxDegree >= 0)) {
+    // (a fractional cap would let a tool keep one edge more than the kept-edge table holds: edges lost)
+    throw new RangeError(`maxDegree must be a whole number, 0 or more (0 keeps every edge), got ${opts.maxDegree}`);
+  }
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const tools = Array.isArray(input) ? (input as readonly Tool[]) : (input as ToolSet).tools;
 

@@ -140,6 +140,13 @@ test('capDegree keeps exactly what the greedy walk over the comparator order kee
   assert.deepEqual(Array.from(capDegree(table, tools, 7)), expected);
 });
 
+test('a degree cap that is not a whole number of edges is refused before anything is built', async () => {
+  const tools = [aTool('a').param('city', 'the city').build(), aTool('b').param('city', 'the city').build()];
+  for (const maxDegree of [1.5, -1, Number.NaN]) {
+    await assert.rejects(buildToolGraph(tools, { maxDegree, offline: true, cacheDir: tempDir() }), (e: unknown) => e instanceof RangeError && /maxDegree must be a whole number/.test(e.message) && e.message.includes(String(maxDegree)));
+  }
+});
+
 describe('default build', () => {
   let embedder: Embedder;
   let mcp: Tool[];
