@@ -170,14 +170,7 @@ export class EdgeColumnsBuilder {
   }
   /** A built edge (attributes that always fit the columns). */
   addColumns(source: number, target: number, kind: number, similarity: number, sourceField: string, targetField: string): void {
-    const k = this.n++;
-    const c = this.cols;
-    c.source[k] = source;
-    c.target[k] = target;
-    c.kind[k] = kind;
-    c.similarity[k] = similarity;
-    c.sourceField[k] = this.fields.id(sourceField);
-    c.targetField[k] = this.fields.id(targetField);
+    this.addWithFieldIds(source, target, kind, similarity, this.fields.id(sourceField), this.fields.id(targetField));
   }
   add(key: string, source: number, target: number, sourceKey: string, targetKey: string, a: Record<string, unknown>): void {
     const k = this.n;
