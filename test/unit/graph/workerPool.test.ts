@@ -5,7 +5,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rangeJobs, WorkerPool } from '../../../src/engine/graph/parallel/workerJobs';
+import os from 'node:os';
+import { rangeJobs, threadCount, WorkerPool } from '../../../src/engine/graph/parallel/workerJobs';
 
 // Tasks are source text: `(data) => (job) => result`.
 const SQUARES = `(data) => (job) => {
@@ -118,5 +119,14 @@ describe('WorkerPool', () => {
     } finally {
       process.off('uncaughtException', onUncaught);
     }
+  });
+
+  test('threadCount: a positive number is taken (whole, at most 64); 0, a missing value or NaN mean the default', () => {
+    const auto = Math.min(8, os.availableParallelism());
+    for (const t of [undefined, 0, -2, Number.NaN, 0.5]) assert.equal(threadCount(t), auto, String(t));
+    assert.equal(threadCount(1), 1);
+    assert.equal(threadCount(3), 3);
+    assert.equal(threadCount(2.7), 2);
+    assert.equal(threadCount(1000), 64);
   });
 });
