@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../common/errors';
 import type { Log } from '../common/log';
-import { WebviewPanelHost, webviewPanelOptions } from '../webview/webviewPanelHost';
+import { WebviewPanelHost } from '../webview/webviewPanelHost';
 import type { Tool } from '../../engine/model/tool';
 import { SCHEMA_PREVIEW_VIEW_TYPE, type DiagnosticView, type FromSchemaPreview, type SchemaPreviewState, type ToSchemaPreview } from '../../shared/schemaPreview';
 
@@ -49,7 +49,7 @@ export class SchemaPreviewPanel extends WebviewPanelHost<ToSchemaPreview> {
   static show(extensionUri: vscode.Uri, log: Log, doc: vscode.TextDocument): SchemaPreviewPanel {
     let view = SchemaPreviewPanel.current;
     if (!view) {
-      const panel = vscode.window.createWebviewPanel(SCHEMA_PREVIEW_VIEW_TYPE, 'Tool Schema Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewPanelOptions(extensionUri));
+      const panel = vscode.window.createWebviewPanel(SCHEMA_PREVIEW_VIEW_TYPE, 'Tool Schema Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
       view = SchemaPreviewPanel.current = new SchemaPreviewPanel(panel, extensionUri, log);
     } else view.panel.reveal(undefined, true);
     view.follow(doc);
