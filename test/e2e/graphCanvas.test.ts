@@ -278,12 +278,22 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
     return thickness;
     };
     let thickness = measure();
-    if (thickness.length < 3) {
-      // The walk's edges run under other tools' discs and labels here: zoom in (the mouse wheel) on the
-      // middle of its longest edge, which spreads the discs apart, and look again.
-      const ends = atTop.edges.map((e) => [discs.find((n) => n.name === e.source)!, discs.find((n) => n.name === e.target)!] as const);
-      const [a, b] = ends.sort(([a1, b1], [a2, b2]) => Math.hypot(b2.x - a2.x, b2.y - a2.y) - Math.hypot(b1.x - a1.x, b1.y - a1.y))[0]!;
-      await s.page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2);
+    // The walk's edges may run under other tools' discs and labels (the walk's seed is random, so its
+    // place in the layout is too): zoom in (the mouse wheel) on the point of a walk edge farthest from
+    // every other disc, which spreads the discs apart and moves the labels away, and look again, up to
+    // four times.
+    for (let round = 0; round < 4 && thickness.length < 3; round++) {
+      const spots = atTop.edges.flatMap((e) => {
+        const a = discs.find((n) => n.name === e.source);
+        const b = discs.find((n) => n.name === e.target);
+        if (!a || !b) return [];
+        return [0.3, 0.4, 0.5, 0.6, 0.7].map((t) => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t }))
+          .filter((p) => inside(p.x, p.y, 10))
+          .map((p) => ({ ...p, room: Math.min(...discs.map((n) => Math.hypot(p.x - n.x, p.y - n.y) - n.r)) }));
+      });
+      assert.ok(spots.length > 0, 'a walk edge on the canvas to zoom in on');
+      const at = spots.sort((p, q) => q.room - p.room)[0]!;
+      await s.page.mouse.move(at.x, at.y);
       for (let i = 0; i < 4; i++) await s.page.mouse.wheel(0, -300);
       let prev = '';
       await waitUntil('the zoom to settle', async () => {
@@ -296,7 +306,7 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
       discs = await readDiscs();
       px = await screenPixels(s, box);
       thickness = measure();
-      await s.workbench.screenshot('walk-zoomed-in');
+      await s.workbench.screenshot(`walk-zoomed-in-${round + 1}`);
     }
     // Colours across the middle of each walk edge, kept with the screenshots.
     const profiles = atTop.edges.map((e) => {
