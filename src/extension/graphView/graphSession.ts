@@ -1,8 +1,12 @@
 /**
  * The graph behind one graph view (no `vscode` import; unit-tested): the engine reads the graph
- * file's columns (no graphology graph: on all of ToolBench that would cost seconds), its cached
- * layout and the tool set beside it, and answers the webview's questions with the engine's own
- * functions on those columns (counts at a threshold, why a tool is linked, Algorithm 1 from a tool).
+ * file's columns (no graphology graph: on all of ToolBench that would cost seconds) and its cached
+ * layout, and answers the webview's questions with the engine's own functions on those columns
+ * (counts at a threshold, why a tool is linked, Algorithm 1 from a tool).
+ * The tool set beside the graph (descriptions, parameters and returns for a clicked tool) is read
+ * only when first asked for: it is not needed to draw the graph, and on all of ToolBench (75 MB)
+ * reading it took 1.7 s, more than half of the time from opening the panel to the first frame
+ * (bench/graph-view-render.ts). The panel asks for it once the first frame is drawn (`readTools`).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -30,11 +34,32 @@ export class GraphSession {
     readonly file: string,
     /** The graph file's columns: no graphology graph is built unless the layout must be computed. */
     readonly graph: ToolGraphData,
-    private readonly tools: Map<string, Tool>,
+    /** The tool set file beside the graph (it may not exist). */
+    readonly toolsFile: string,
     readonly payload: GraphPayload,
-    /** Where the host's load went (ms): reading + checking the file, layout, tool set, payload. */
-    readonly timings: { readMs: number; layoutMs: number; toolsMs: number; payloadMs: number },
+    /** Where the host's load went (ms): reading + checking the file, layout, payload. */
+    readonly timings: { readMs: number; layoutMs: number; payloadMs: number },
   ) {}
+
+  private tools: Promise<Map<string, Tool>> | undefined;
+
+  /**
+   * The tool set beside the graph, read once (the first call starts the read); an empty map if there
+   * is none or it cannot be read: details then show what the graph file holds (description, counts).
+   */
+  readTools(): Promise<Map<string, Tool>> {
+    this.tools ??= (async () => {
+      const tools = new Map<string, Tool>();
+      if (!existsSync(this.toolsFile)) return tools;
+      try {
+        for (const t of (await readToolSet(this.toolsFile)).tools) tools.set(t.name, t);
+      } catch {
+        tools.clear();
+      }
+      return tools;
+    })();
+    return this.tools;
+  }
 
   static async open(file: string, toolsFile?: string, opts: { maxDrawnEdges?: number } = {}): Promise<GraphSession> {
     const started = performance.now();
@@ -42,16 +67,6 @@ export class GraphSession {
     const t1 = performance.now();
     const { layout, cached } = await loadOrComputeLayout(file, graph);
     const t2 = performance.now();
-    const tools = new Map<string, Tool>();
-    const tf = toolsFile ?? toolsFileForGraph(file);
-    if (existsSync(tf)) {
-      try {
-        for (const t of (await readToolSet(tf)).tools) tools.set(t.name, t);
-      } catch {
-        // details then show what the graph file holds (description, counts)
-      }
-    }
-    const t3 = performance.now();
     const names = graph.nodes.key;
     const { source, target, similarity } = graph.edges;
     const m = graph.size;
@@ -109,16 +124,17 @@ export class GraphSession {
       loadMs: Math.round(performance.now() - started),
       layoutCached: cached,
     };
-    const timings = { readMs: Math.round(t1 - started), layoutMs: Math.round(t2 - t1), toolsMs: Math.round(t3 - t2), payloadMs: Math.round(performance.now() - t3) };
-    return new GraphSession(file, graph, tools, payload, timings);
+    const timings = { readMs: Math.round(t1 - started), layoutMs: Math.round(t2 - t1), payloadMs: Math.round(performance.now() - t2) };
+    return new GraphSession(file, graph, toolsFile ?? toolsFileForGraph(file), payload, timings);
   }
 
   counts(threshold: number): ThresholdCounts {
     return countsAtThresholdData(this.graph, threshold);
   }
 
-  details(name: string, threshold: number): ToolDetails | null {
-    return explainToolData(this.graph, name, threshold, this.tools.get(name));
+  async details(name: string, threshold: number): Promise<ToolDetails | null> {
+    const tools = await this.readTools();
+    return explainToolData(this.graph, name, threshold, tools.get(name));
   }
 
   walk(start: string, size: number, seed: number): WalkView {

@@ -100,7 +100,7 @@ export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
       } else if (m.kind === 'request') {
         if (!session || typeof m.id !== 'number') return;
         if (m.method === 'graph/tool' && typeof m.params.name === 'string' && typeof m.params.threshold === 'number') {
-          this.post({ kind: 'response', inReplyTo: m.id, result: session.details(m.params.name, m.params.threshold) });
+          this.post({ kind: 'response', inReplyTo: m.id, result: await session.details(m.params.name, m.params.threshold) });
         } else if (m.method === 'graph/counts' && typeof m.params.threshold === 'number') {
           this.post({ kind: 'response', inReplyTo: m.id, result: session.counts(m.params.threshold) });
         }
@@ -112,6 +112,8 @@ export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
         if (this.file && typeof m.params.threshold === 'number') await this.hooks.rebuild(this.file, m.params.threshold, session?.payload.model || undefined);
       } else if (m.kind === 'notification' && m.method === 'graph/rendered') {
         this.log.info(`Tool graph view: first render of ${m.params.nodes} tools and ${m.params.edges} edges in ${m.params.ms} ms`);
+        // The tool set (details of a clicked tool) is read now that the graph is drawn, not before.
+        void session?.readTools();
       }
     } catch (e) {
       this.post({ kind: 'notification', method: 'graph/error', params: { message: errorMessage(e) } });

@@ -39,8 +39,24 @@ describe('graph view session', () => {
     assert.equal(p.drawnPerTool, null);
     p.names.forEach((n, i) => assert.equal(p.degree[i], graph.degree(n)));
     assert.equal(p.edges, graph.size);
-    const d = s.details(p.names.find((n) => graph.degree(n) > 0)!, p.builtThreshold)!;
+    const d = (await s.details(p.names.find((n) => graph.degree(n) > 0)!, p.builtThreshold))!;
     assert.ok(d.parameters !== null, 'the tool set beside the graph gives the fields');
+  });
+
+  test('the tool set is not read to open the graph (the first frame does not wait for it), only when details are asked for', async () => {
+    const toolsFile = path.join(dir, 'later.tools.json');
+    const s = await GraphSession.open(path.join(dir, 'mcp.graph.json'), toolsFile);
+    // Written after the session opened: the details still come from it.
+    fs.copyFileSync(path.join(dir, 'mcp.tools.json'), toolsFile);
+    const name = s.payload.names.find((n) => graph.degree(n) > 0)!;
+    const d = (await s.details(name, s.payload.builtThreshold))!;
+    assert.ok(d.parameters !== null, `the tool set read on demand gives ${name}'s fields`);
+    assert.equal(await s.readTools(), await s.readTools(), 'read once');
+    // Without a tool set: what the graph file holds, no failure.
+    const bare = await GraphSession.open(path.join(dir, 'mcp.graph.json'), path.join(dir, 'none.tools.json'));
+    const b = (await bare.details(name, bare.payload.builtThreshold))!;
+    assert.equal(b.name, name);
+    assert.equal(b.parameters, null);
   });
 
   test('level of detail: each tool keeps its strongest edge; counts stay the whole graph’s', async () => {
