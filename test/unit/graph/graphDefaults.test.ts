@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createEmbedder, type Embedder } from '../../../src/engine/embedding/embedder';
 import { OFFLINE_MODEL } from '../../../src/engine/embedding/modelRegistry';
 import { buildToolGraph, capDegree, computeGraphStats, ToolEdgeTable, DEFAULT_MAX_DEGREE, detectGenericFields, saveBuiltGraph, saveGraph, type ToolGraph } from '../../../src/engine/graph';
+import { ToolGraphData } from '../../../src/engine/graph/graphData';
 import { countsAtThreshold } from '../../../src/engine/graph/view/thresholdCounts';
 import { explainTool } from '../../../src/engine/graph/view/explainTool';
 import { computeLayout, layoutFileFor, loadOrComputeLayout } from '../../../src/engine/graph/view/graphLayout';
@@ -301,11 +302,33 @@ describe('default build', () => {
 
     test('layout: deterministic, cached beside the graph, recomputed when the graph file changes', async () => {
       const file = path.join(dir, 'mcp.graph.json');
-      const a = computeLayout(graph.copy());
-      const b = computeLayout(graph.copy());
-      assert.deepEqual(a.x, b.x);
+      // The event loop keeps running while it lays out (the extension host stays responsive).
+      let ticks = 0;
+      let done = false;
+      const spin = () => {
+        ticks++;
+        if (!done) setImmediate(spin);
+      };
+      setImmediate(spin);
+      const a = await computeLayout(graph.copy());
+      done = true;
+      assert.ok(ticks >= a.iterations, `other work ran during the layout: ${ticks} turns of the event loop in ${a.iterations} iterations`);
+      const b = await computeLayout(ToolGraphData.fromGraphology(graph));
+      assert.deepEqual(a.x, b.x, 'the same from the graph file\'s columns as from the graphology graph');
+      assert.deepEqual(a.community, b.community);
       assert.ok(a.communities >= 2 && a.communities <= graph.order);
-      assert.ok(a.x.every(Number.isFinite));
+      assert.ok(a.x.every(Number.isFinite) && a.y.every(Number.isFinite));
+      // Tools without an edge: each a community of its own, on a ring around the tools that have one.
+      const nodes = graph.nodes();
+      const alone = nodes.flatMap((n, i) => (graph.degree(n) === 0 ? [i] : []));
+      const linked = nodes.flatMap((n, i) => (graph.degree(n) > 0 ? [i] : []));
+      assert.ok(alone.length > 0 && linked.length > 0, 'the MCP graph has both');
+      assert.equal(new Set(alone.map((i) => a.community[i])).size, alone.length);
+      for (const i of alone) assert.ok(!linked.some((j) => a.community[j] === a.community[i]), 'no tool with an edge shares its community');
+      const mx = linked.reduce((t, i) => t + a.x[i]!, 0) / linked.length;
+      const my = linked.reduce((t, i) => t + a.y[i]!, 0) / linked.length;
+      const reach = Math.max(...linked.map((i) => Math.hypot(a.x[i]! - mx, a.y[i]! - my)));
+      for (const i of alone) assert.ok(Math.hypot(a.x[i]! - mx, a.y[i]! - my) > reach, `${nodes[i]} lies outside the connected tools`);
       const first = await loadOrComputeLayout(file, graph.copy());
       assert.equal(first.cached, false);
       assert.ok(fs.existsSync(layoutFileFor(file)));

@@ -11,7 +11,10 @@
  */
 import { promises as fs } from 'node:fs';
 import louvain from 'graphology-communities-louvain';
+import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
+import DEFAULT_FA2_SETTINGS from 'graphology-layout-forceatlas2/defaults.js';
+import iterate from 'graphology-layout-forceatlas2/iterate.js';
 import { createRandom } from '../../sampling/seededRandom';
 import { ToolGraphData } from '../graphData';
 import type { ToolGraph } from '../graphTypes';
@@ -30,7 +33,7 @@ export interface GraphLayout {
 }
 
 export interface LayoutOptions {
-  /** ForceAtlas2 iterations; default: 100 below 2,000 nodes, fewer on big graphs (20 at 46k). */
+  /** ForceAtlas2 iterations; default: 100 below 2,000 connected tools, fewer on big graphs (20 from 10,000). */
   iterations?: number;
   seed?: number;
 }
@@ -41,22 +44,67 @@ function defaultIterations(order: number): number {
   return 20;
 }
 
-export function computeLayout(graph: ToolGraph, opts: LayoutOptions = {}): GraphLayout {
+/** ForceAtlas2's matrices (graphology-layout-forceatlas2's layout: 10 numbers per node, 3 per edge). */
+const PPN = 10;
+const PPE = 3;
+
+/** The graph as the layout reads it: node count and edge columns (node numbers in `nodes()` order). */
+function edgeColumns(graph: ToolGraph | ToolGraphData): { n: number; source: ArrayLike<number>; target: ArrayLike<number>; similarity: ArrayLike<number> } {
+  if (graph instanceof ToolGraphData) return { n: graph.order, ...graph.edges };
+  const index = new Map<string, number>();
+  graph.forEachNode((node) => index.set(node, index.size));
+  const source: number[] = [];
+  const target: number[] = [];
+  const similarity: number[] = [];
+  graph.forEachEdge((_e, a, s, t) => {
+    source.push(index.get(s)!);
+    target.push(index.get(t)!);
+    similarity.push(a.similarity);
+  });
+  return { n: index.size, source, target, similarity };
+}
+
+/** Lets the event loop run (the extension host's other work, a cancelled view) during a long layout. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Communities (Louvain on the tools that have an edge; each tool without one is a community of its
+ * own), then positions: communities start on a sunflower spiral (big ones in the middle), each tool
+ * near its community's centre, and ForceAtlas2 (Barnes-Hut above 2,000 tools) refines the tools that
+ * have an edge for a bounded number of iterations, on matrices made from the edge columns (no
+ * graphology graph). Tools without an edge, which ForceAtlas2 would only push apart (19,529 of
+ * ToolBench's 46,271; as many again for every iteration's repulsion), go on a ring around the rest.
+ * Deterministic for a given graph. Asynchronous: it yields to the event loop between steps and
+ * iterations (on all of ToolBench the whole layout takes seconds; the extension host stays responsive).
+ */
+export async function computeLayout(graph: ToolGraph | ToolGraphData, opts: LayoutOptions = {}): Promise<GraphLayout> {
   const started = performance.now();
   const rng = createRandom(opts.seed ?? 1);
-  const nodes = graph.nodes();
-  const n = nodes.length;
-  const mapping = graph.size > 0 ? louvain(graph, { getEdgeWeight: 'similarity', rng: () => rng.next() }) : {};
+  const { n, source, target, similarity } = edgeColumns(graph);
+  const m = source.length;
+  const degree = new Int32Array(n);
+  for (let k = 0; k < m; k++) {
+    degree[source[k]!]!++;
+    degree[target[k]!]!++;
+  }
+  // Louvain on a graph of the connected tools only (keys: their numbers; weight: similarity).
+  const linked = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  for (let i = 0; i < n; i++) if (degree[i]! > 0) linked.addNode(i);
+  for (let k = 0; k < m; k++) linked.addEdge(source[k]!, target[k]!, { similarity: similarity[k]! });
+  await breathe();
+  const mapping: Record<string, number> = linked.size > 0 ? louvain(linked, { getEdgeWeight: 'similarity', rng: () => rng.next() }) : {};
+  await breathe();
+  const raw = new Int32Array(n);
+  let next = 0;
+  for (const c of Object.values(mapping)) next = Math.max(next, c + 1);
+  for (let i = 0; i < n; i++) raw[i] = degree[i]! > 0 ? mapping[i]! : next++;
   // Renumber communities by size, largest first (stable colours for the biggest groups).
   const sizes = new Map<number, number>();
-  for (const node of nodes) {
-    const c = mapping[node] ?? -1;
-    sizes.set(c, (sizes.get(c) ?? 0) + 1);
-  }
+  for (let i = 0; i < n; i++) sizes.set(raw[i]!, (sizes.get(raw[i]!) ?? 0) + 1);
   const order = [...sizes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([c]) => c);
   const rank = new Map(order.map((c, i) => [c, i] as const));
   const community = new Int32Array(n);
-  nodes.forEach((node, i) => (community[i] = rank.get(mapping[node] ?? -1)!));
+  for (let i = 0; i < n; i++) community[i] = rank.get(raw[i]!)!;
   // Community centres on a sunflower spiral; radius grows with the community's size.
   const cx = new Float64Array(order.length);
   const cy = new Float64Array(order.length);
@@ -68,28 +116,66 @@ export function computeLayout(graph: ToolGraph, opts: LayoutOptions = {}): Graph
     cy[i] = r * Math.sin(i * golden);
     placed += sizes.get(c)!;
   });
-  nodes.forEach((node, i) => {
+  // ForceAtlas2 on the connected tools: slot j of the node matrix is tool at[j].
+  const at: number[] = [];
+  const slot = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) if (degree[i]! > 0) slot[i] = at.push(i) - 1;
+  const nodes = new Float32Array(at.length * PPN);
+  at.forEach((i, j) => {
     const c = community[i]!;
     const spread = Math.sqrt(sizes.get(order[c]!)!) * 4;
     const a = rng.next() * 2 * Math.PI;
     const d = Math.sqrt(rng.next()) * spread;
-    graph.mergeNodeAttributes(node, { x: cx[c]! + d * Math.cos(a), y: cy[c]! + d * Math.sin(a) });
+    const o = j * PPN;
+    nodes[o] = cx[c]! + d * Math.cos(a);
+    nodes[o + 1] = cy[c]! + d * Math.sin(a);
+    nodes[o + 6] = 1; // mass: 1 + weighted degree
+    nodes[o + 7] = 1; // convergence
+    nodes[o + 8] = 1; // size
   });
-  const iterations = opts.iterations ?? defaultIterations(n);
-  if (graph.size > 0 && iterations > 0) {
-    forceAtlas2.assign(graph, {
-      iterations,
-      getEdgeWeight: 'similarity',
-      settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: n > 1000, slowDown: 1 + Math.log(Math.max(1, n)) },
-    });
+  const edges = new Float32Array(m * PPE);
+  for (let k = 0; k < m; k++) {
+    const s = slot[source[k]!]! * PPN;
+    const t = slot[target[k]!]! * PPN;
+    const w = similarity[k]!;
+    nodes[s + 6] += w;
+    nodes[t + 6] += w;
+    edges[k * PPE] = s;
+    edges[k * PPE + 1] = t;
+    edges[k * PPE + 2] = w;
+  }
+  const iterations = opts.iterations ?? defaultIterations(at.length);
+  if (m > 0 && iterations > 0) {
+    const settings = { ...DEFAULT_FA2_SETTINGS, ...forceAtlas2.inferSettings(at.length), barnesHutOptimize: at.length > 1000, slowDown: 1 + Math.log(Math.max(1, n)) };
+    for (let it = 0; it < iterations; it++) {
+      iterate(settings, nodes, edges);
+      await breathe();
+    }
   }
   const x = new Float32Array(n);
   const y = new Float32Array(n);
-  nodes.forEach((node, i) => {
-    const a = graph.getNodeAttributes(node) as { x?: number; y?: number };
-    x[i] = Number.isFinite(a.x) ? a.x! : 0;
-    y[i] = Number.isFinite(a.y) ? a.y! : 0;
+  let sx = 0;
+  let sy = 0;
+  at.forEach((i, j) => {
+    x[i] = Number.isFinite(nodes[j * PPN]!) ? nodes[j * PPN]! : 0;
+    y[i] = Number.isFinite(nodes[j * PPN + 1]!) ? nodes[j * PPN + 1]! : 0;
+    sx += x[i]!;
+    sy += y[i]!;
   });
+  // Tools without an edge: a sunflower ring just outside the connected tools (in their order).
+  const [mx, my] = at.length ? [sx / at.length, sy / at.length] : [0, 0];
+  let reach = 0;
+  for (const i of at) reach = Math.max(reach, Math.hypot(x[i]! - mx, y[i]! - my));
+  const alone = n - at.length;
+  const inner = at.length ? reach * 1.08 : 0;
+  const band = Math.max(reach * 0.35, Math.sqrt(alone) * 4);
+  for (let i = 0, a = 0; i < n; i++) {
+    if (degree[i]! > 0) continue;
+    const r = inner + band * Math.sqrt((a + 0.5) / alone);
+    x[i] = mx + r * Math.cos(a * golden);
+    y[i] = my + r * Math.sin(a * golden);
+    a++;
+  }
   return { x, y, community, communities: order.length, ms: Math.round(performance.now() - started), iterations };
 }
 
@@ -142,7 +228,7 @@ export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | 
   } catch {
     // missing or unreadable: compute
   }
-  const layout = computeLayout(graph instanceof ToolGraphData ? graph.toGraphology() : graph, opts);
+  const layout = await computeLayout(graph, opts);
   const doc: LayoutFile = { version: LAYOUT_VERSION, key, communities: layout.communities, iterations: layout.iterations, ms: layout.ms, x: b64(layout.x), y: b64(layout.y), community: b64(layout.community) };
   try {
     const tmp = `${file}.tmp-${process.pid}`;
