@@ -14,7 +14,7 @@ import { buildToolGraph, capDegree, computeGraphStats, ToolEdgeTable, DEFAULT_MA
 import { ToolGraphData } from '../../../src/engine/graph/graphData';
 import { countsAtThreshold } from '../../../src/engine/graph/view/thresholdCounts';
 import { explainTool } from '../../../src/engine/graph/view/explainTool';
-import { computeLayout, layoutFileFor, loadOrComputeLayout } from '../../../src/engine/graph/view/graphLayout';
+import { computeLayout, layOutGraphFile, layoutFileFor, loadOrComputeLayout } from '../../../src/engine/graph/view/graphLayout';
 import { importPaths } from '../../../src/engine/import';
 import type { Tool } from '../../../src/engine/model/tool';
 import { createRandom, createWalkSampler, walkFromTool, type Random } from '../../../src/engine/sampling';
@@ -338,6 +338,16 @@ describe('default build', () => {
       assert.deepEqual(second.layout.community, first.layout.community);
       fs.appendFileSync(file, ' ');
       assert.equal((await loadOrComputeLayout(file, graph.copy())).cached, false, 'a changed graph file is laid out again');
+      // A view opened while the layout after "Build Tool Graph" runs waits for it: one computation.
+      fs.appendFileSync(file, ' ');
+      const [one, two] = await Promise.all([loadOrComputeLayout(file, graph.copy()), loadOrComputeLayout(file, graph.copy())]);
+      assert.deepEqual([one.cached, two.cached], [false, true], 'the second caller did not lay it out again');
+      assert.equal(two.layout, one.layout, 'it got the same layout');
+      assert.deepEqual(one.layout.x, first.layout.x);
+      // After a build: laid out from the file and cached, so the view finds it.
+      fs.appendFileSync(file, ' ');
+      assert.deepEqual((await layOutGraphFile(file)).x, first.layout.x);
+      assert.equal((await loadOrComputeLayout(file, graph.copy())).cached, true);
     });
   });
 });

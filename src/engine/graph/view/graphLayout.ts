@@ -10,6 +10,7 @@
  * number of iterations. Deterministic for a given graph.
  */
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import louvain from 'graphology-communities-louvain';
 import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
@@ -17,6 +18,7 @@ import DEFAULT_FA2_SETTINGS from 'graphology-layout-forceatlas2/defaults.js';
 import iterate from 'graphology-layout-forceatlas2/iterate.js';
 import { createRandom } from '../../sampling/seededRandom';
 import { ToolGraphData } from '../graphData';
+import { readGraphData } from '../graphFiles';
 import type { ToolGraph } from '../graphTypes';
 
 export const LAYOUT_VERSION = 1;
@@ -211,6 +213,27 @@ function fromB64<T extends Float32Array | Int32Array>(s: string, make: (b: Array
 export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | ToolGraphData, opts: LayoutOptions = {}): Promise<{ layout: GraphLayout; cached: boolean }> {
   const stat = await fs.stat(graphFile);
   const key = `${stat.size}:${Math.round(stat.mtimeMs)}:${graph.order}:${graph.size}`;
+  // One layout at a time per graph file and version: a view opened while the same layout is being
+  // computed (after "Build Tool Graph", see `layOutAfterBuild`) waits for it instead of starting another.
+  const id = `${path.resolve(graphFile)}\0${key}\0${JSON.stringify(opts)}`;
+  const running = computing.get(id);
+  if (running) return { layout: await running, cached: true };
+  const job = loadOrCompute(graphFile, key, graph, opts);
+  computing.set(
+    id,
+    job.then((r) => r.layout),
+  );
+  try {
+    return await job;
+  } finally {
+    computing.delete(id);
+  }
+}
+
+/** Layouts being computed, by graph file, version and options. */
+const computing = new Map<string, Promise<GraphLayout>>();
+
+async function loadOrCompute(graphFile: string, key: string, graph: ToolGraph | ToolGraphData, opts: LayoutOptions): Promise<{ layout: GraphLayout; cached: boolean }> {
   const file = layoutFileFor(graphFile);
   try {
     const doc = JSON.parse(await fs.readFile(file, 'utf8')) as LayoutFile;
@@ -238,4 +261,12 @@ export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | 
     // a read-only folder: the layout is recomputed next time
   }
   return { layout, cached: false };
+}
+
+/**
+ * Lays out a graph file just written and caches the layout beside it, so the graph view opens at once
+ * ("Build Tool Graph" starts it without waiting; a view opened meanwhile waits for this one).
+ */
+export async function layOutGraphFile(graphFile: string): Promise<GraphLayout> {
+  return (await loadOrComputeLayout(graphFile, await readGraphData(graphFile))).layout;
 }
