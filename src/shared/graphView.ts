@@ -102,6 +102,8 @@ export type ToGraphWebview =
   | Notification<'graph/highlight', HighlightView>
   | Notification<'graph/walk', WalkView>
   | Notification<'graph/error', { message: string }>
+  /** What the host is doing before the graph can be sent (the first layout of a big graph takes seconds). */
+  | Notification<'graph/progress', { message: string }>
   | Response<ToolDetails | ThresholdCounts | null>;
 
 export type GraphRequest = Request<'graph/tool', { name: string; threshold: number }> | Request<'graph/counts', { threshold: number }>;

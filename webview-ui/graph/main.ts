@@ -571,6 +571,10 @@ window.addEventListener('message', (event: MessageEvent<ToGraphWebview>) => {
     case 'graph/walk':
       playWalk(m.params);
       break;
+    case 'graph/progress':
+      // (until the graph arrives: load() writes the status line)
+      if (!state.payload) status.textContent = m.params.message;
+      break;
     case 'graph/error':
       banner.hidden = false;
       banner.textContent = m.params.message;

@@ -61,11 +61,16 @@ export class GraphSession {
     return this.tools;
   }
 
-  static async open(file: string, toolsFile?: string, opts: { maxDrawnEdges?: number } = {}): Promise<GraphSession> {
+  /**
+   * Reads the graph file and its layout. `onProgress` hears what takes long before the graph can be
+   * sent: the first layout of a graph (all ToolBench: ~7 s; cached beside the graph after).
+   */
+  static async open(file: string, toolsFile?: string, opts: { maxDrawnEdges?: number; onProgress?: (message: string) => void } = {}): Promise<GraphSession> {
     const started = performance.now();
     const graph = await readGraphData(file);
     const t1 = performance.now();
-    const { layout, cached } = await loadOrComputeLayout(file, graph);
+    const onCompute = () => opts.onProgress?.(`Laying out ${graph.order.toLocaleString('en-US')} tools and ${graph.size.toLocaleString('en-US')} edges (Louvain communities, ForceAtlas2): the first time this graph is shown; the layout is kept beside it.`);
+    const { layout, cached } = await loadOrComputeLayout(file, graph, { onCompute });
     const t2 = performance.now();
     const names = graph.nodes.key;
     const { source, target, similarity } = graph.edges;

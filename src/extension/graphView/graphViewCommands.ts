@@ -15,7 +15,7 @@ import type { RunsNode } from '../runsView/runsTreeProvider';
 import type { ToolsNode, ToolsTreeProvider } from '../tools/toolsTreeProvider';
 import { GRAPH_VIEW_TYPE, type GraphWebviewState } from '../../shared/graphView';
 import { GraphSession, toolsFileForGraph } from './graphSession';
-import { GraphViewPanel, type GraphViewHooks } from './graphViewPanel';
+import { GraphViewPanel, type GraphViewHooks, type OpenGraph } from './graphViewPanel';
 
 export interface GraphViewDeps {
   extensionUri: vscode.Uri;
@@ -44,7 +44,7 @@ export function graphFileOfRun(run: Pick<RunSummary, 'dir' | 'manifest'>, worksp
 
 export function registerGraphViewCommands(deps: GraphViewDeps): vscode.Disposable[] {
   const toolsFiles = new Map<string, string>();
-  const open = (file: string) => GraphSession.open(file, toolsFiles.get(file));
+  const open: OpenGraph = (file, onProgress) => GraphSession.open(file, toolsFiles.get(file), onProgress ? { onProgress } : {});
   const hooks: GraphViewHooks = {
     rebuild: async (graphFile, threshold, model) => {
       const tf = toolsFiles.get(graphFile) ?? toolsFileForGraph(graphFile);

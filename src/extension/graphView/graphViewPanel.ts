@@ -20,12 +20,19 @@ export interface GraphViewHooks {
   rebuild(graphFile: string, threshold: number, model: string | undefined): Promise<void>;
 }
 
+/** Opens a graph file's session; `onProgress` hears what the host is doing meanwhile. */
+export type OpenGraph = (file: string, onProgress?: (message: string) => void) => Promise<GraphSession>;
+
 export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
   private static current: GraphViewPanel | undefined;
   private session: Promise<GraphSession> | undefined;
   private file: string | undefined;
   private pendingHighlight: HighlightView | undefined;
   private loadedAt = 0;
+  /** What the host is doing before the graph can be sent (the first layout), for a page that gets ready meanwhile. */
+  private progress: string | undefined;
+  /** The page has said it is ready at least once (it can show progress; `ready` waits for the session). */
+  private pageUp = false;
 
   private constructor(
     panel: vscode.WebviewPanel,
@@ -41,7 +48,7 @@ export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
   }
 
   /** Opens (or reveals) the panel on a graph file. */
-  static async show(extensionUri: vscode.Uri, log: Log, hooks: GraphViewHooks, file: string, open: (file: string) => Promise<GraphSession>, highlight?: (s: GraphSession) => HighlightView): Promise<GraphViewPanel> {
+  static async show(extensionUri: vscode.Uri, log: Log, hooks: GraphViewHooks, file: string, open: OpenGraph, highlight?: (s: GraphSession) => HighlightView): Promise<GraphViewPanel> {
     let view = GraphViewPanel.current;
     if (!view) {
       const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, `Tool Graph: ${path.basename(file)}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewPanelOptions(extensionUri));
@@ -53,17 +60,22 @@ export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
     return view;
   }
 
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: Log, hooks: GraphViewHooks, state: GraphWebviewState | undefined, open: (file: string) => Promise<GraphSession>): void {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: Log, hooks: GraphViewHooks, state: GraphWebviewState | undefined, open: OpenGraph): void {
     GraphViewPanel.current?.dispose();
     const view = (GraphViewPanel.current = new GraphViewPanel(panel, extensionUri, log, hooks));
     if (state && typeof state.file === 'string') void view.load(state.file, open).catch(() => undefined);
   }
 
-  private async load(file: string, open: (file: string) => Promise<GraphSession>, highlight?: (s: GraphSession) => HighlightView): Promise<void> {
+  private async load(file: string, open: OpenGraph, highlight?: (s: GraphSession) => HighlightView): Promise<void> {
     if (this.file !== file || !this.session) {
       this.file = file;
       this.panel.title = `Tool Graph: ${path.basename(file)}`;
-      this.session = open(file);
+      this.progress = undefined;
+      this.session = open(file, (message) => {
+        if (this.file !== file) return;
+        this.progress = message; // (told to a page that gets ready later)
+        if (this.pageUp) this.post({ kind: 'notification', method: 'graph/progress', params: { message } });
+      });
       this.loadedAt = 0;
     }
     const session = await this.session.catch((e: unknown) => {
@@ -91,7 +103,13 @@ export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
     const m = raw as FromGraphWebview;
     const params = (m as { params?: unknown }).params;
     if (typeof params !== 'object' || params === null) return;
+    if (m.kind === 'notification' && m.method === 'graph/ready') {
+      // Before waiting for the session: the page says what is taking long (the first layout).
+      this.pageUp = true;
+      if (this.progress !== undefined) this.post({ kind: 'notification', method: 'graph/progress', params: { message: this.progress } });
+    }
     const session = await this.session?.catch(() => undefined);
+    this.progress = undefined;
     try {
       if (m.kind === 'notification' && m.method === 'graph/ready') {
         this.ready = true;
@@ -121,7 +139,7 @@ export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
   }
 
   /** After a rebuild of the same file: reload it. */
-  async reload(open: (file: string) => Promise<GraphSession>): Promise<void> {
+  async reload(open: OpenGraph): Promise<void> {
     if (!this.file) return;
     this.session = undefined;
     await this.load(this.file, open);

@@ -43,6 +43,20 @@ describe('graph view session', () => {
     assert.ok(d.parameters !== null, 'the tool set beside the graph gives the fields');
   });
 
+  test('opening tells what takes long: the first layout of the graph, not a cached one', async () => {
+    const file = path.join(dir, 'progress.graph.json');
+    fs.copyFileSync(path.join(dir, 'mcp.graph.json'), file);
+    const heard: string[] = [];
+    const first = await GraphSession.open(file, undefined, { onProgress: (m) => heard.push(m) });
+    assert.equal(first.payload.layoutCached, false);
+    assert.equal(heard.length, 1, `one message: ${JSON.stringify(heard)}`);
+    assert.match(heard[0]!, new RegExp(`^Laying out ${graph.order} tools and ${graph.size.toLocaleString('en-US')} edges`));
+    heard.length = 0;
+    const again = await GraphSession.open(file, undefined, { onProgress: (m) => heard.push(m) });
+    assert.equal(again.payload.layoutCached, true);
+    assert.deepEqual(heard, [], 'nothing to tell when the layout is cached');
+  });
+
   test('the tool set is not read to open the graph (the first frame does not wait for it), only when details are asked for', async () => {
     const toolsFile = path.join(dir, 'later.tools.json');
     const s = await GraphSession.open(path.join(dir, 'mcp.graph.json'), toolsFile);

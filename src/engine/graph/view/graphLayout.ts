@@ -40,6 +40,11 @@ export interface LayoutOptions {
   seed?: number;
 }
 
+export interface LoadLayoutOptions extends LayoutOptions {
+  /** Called when no cached layout fits and one is computed (or another caller's computation is awaited). */
+  onCompute?: () => void;
+}
+
 function defaultIterations(order: number): number {
   if (order <= 2000) return 100;
   if (order <= 10000) return 50;
@@ -210,15 +215,18 @@ function fromB64<T extends Float32Array | Int32Array>(s: string, make: (b: Array
  * The cached layout when it matches this graph file, else computes and caches it (best effort).
  * Given the file's columns, a graphology graph is built only when the layout must be computed.
  */
-export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | ToolGraphData, opts: LayoutOptions = {}): Promise<{ layout: GraphLayout; cached: boolean }> {
+export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | ToolGraphData, { onCompute, ...opts }: LoadLayoutOptions = {}): Promise<{ layout: GraphLayout; cached: boolean }> {
   const stat = await fs.stat(graphFile);
   const key = `${stat.size}:${Math.round(stat.mtimeMs)}:${graph.order}:${graph.size}`;
   // One layout at a time per graph file and version: a view opened while the same layout is being
   // computed (after "Build Tool Graph", see `layOutAfterBuild`) waits for it instead of starting another.
   const id = `${path.resolve(graphFile)}\0${key}\0${JSON.stringify(opts)}`;
   const running = computing.get(id);
-  if (running) return { layout: await running, cached: true };
-  const job = loadOrCompute(graphFile, key, graph, opts);
+  if (running) {
+    onCompute?.();
+    return { layout: await running, cached: true };
+  }
+  const job = loadOrCompute(graphFile, key, graph, opts, onCompute);
   computing.set(
     id,
     job.then((r) => r.layout),
@@ -233,7 +241,7 @@ export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | 
 /** Layouts being computed, by graph file, version and options. */
 const computing = new Map<string, Promise<GraphLayout>>();
 
-async function loadOrCompute(graphFile: string, key: string, graph: ToolGraph | ToolGraphData, opts: LayoutOptions): Promise<{ layout: GraphLayout; cached: boolean }> {
+async function loadOrCompute(graphFile: string, key: string, graph: ToolGraph | ToolGraphData, opts: LayoutOptions, onCompute?: () => void): Promise<{ layout: GraphLayout; cached: boolean }> {
   const file = layoutFileFor(graphFile);
   try {
     const doc = JSON.parse(await fs.readFile(file, 'utf8')) as LayoutFile;
@@ -251,6 +259,7 @@ async function loadOrCompute(graphFile: string, key: string, graph: ToolGraph | 
   } catch {
     // missing or unreadable: compute
   }
+  onCompute?.();
   const layout = await computeLayout(graph, opts);
   const doc: LayoutFile = { version: LAYOUT_VERSION, key, communities: layout.communities, iterations: layout.iterations, ms: layout.ms, x: b64(layout.x), y: b64(layout.y), community: b64(layout.community) };
   try {
