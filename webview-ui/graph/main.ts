@@ -572,8 +572,8 @@ window.addEventListener('message', (event: MessageEvent<ToGraphWebview>) => {
       playWalk(m.params);
       break;
     case 'graph/progress':
-      // (until the graph arrives: load() writes the status line)
-      if (!state.payload) status.textContent = m.params.message;
+      // (also over a graph shown, e.g. while a rebuilt one is laid out; load() writes the status line again)
+      status.textContent = m.params.message;
       break;
     case 'graph/error':
       banner.hidden = false;

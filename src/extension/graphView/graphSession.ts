@@ -42,6 +42,8 @@ export class GraphSession {
   ) {}
 
   private tools: Promise<Map<string, Tool>> | undefined;
+  /** Why the tool set beside the graph could not be read (details then show what the graph file holds). */
+  toolsProblem: string | undefined;
 
   /**
    * The tool set beside the graph, read once (the first call starts the read); an empty map if there
@@ -53,8 +55,9 @@ export class GraphSession {
       if (!existsSync(this.toolsFile)) return tools;
       try {
         for (const t of (await readToolSet(this.toolsFile)).tools) tools.set(t.name, t);
-      } catch {
+      } catch (e) {
         tools.clear();
+        this.toolsProblem = e instanceof Error ? e.message : String(e);
       }
       return tools;
     })();

@@ -78,10 +78,17 @@ export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
       });
       this.loadedAt = 0;
     }
-    const session = await this.session.catch((e: unknown) => {
-      this.session = undefined;
+    const pending = this.session;
+    const session = await pending.catch((e: unknown) => {
+      if (this.session === pending) {
+        // (once, whoever else waits for it): the page stops saying what it was doing and says why
+        this.session = undefined;
+        this.progress = undefined;
+        if (this.pageUp) this.post({ kind: 'notification', method: 'graph/error', params: { message: `Could not show ${path.basename(file)}: ${errorMessage(e)}` } });
+      }
       throw e;
     });
+    if (this.session === pending) this.progress = undefined;
     if (highlight) this.pendingHighlight = highlight(session);
     if (this.ready) this.sendAll(session, this.loadedAt === 0);
   }
@@ -109,7 +116,6 @@ export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
       if (this.progress !== undefined) this.post({ kind: 'notification', method: 'graph/progress', params: { message: this.progress } });
     }
     const session = await this.session?.catch(() => undefined);
-    this.progress = undefined;
     try {
       if (m.kind === 'notification' && m.method === 'graph/ready') {
         this.ready = true;
@@ -131,7 +137,9 @@ export class GraphViewPanel extends WebviewPanelHost<ToGraphWebview> {
       } else if (m.kind === 'notification' && m.method === 'graph/rendered') {
         this.log.info(`Tool graph view: first render of ${m.params.nodes} tools and ${m.params.edges} edges in ${m.params.ms} ms`);
         // The tool set (details of a clicked tool) is read now that the graph is drawn, not before.
-        void session?.readTools();
+        void session?.readTools().then(() => {
+          if (session.toolsProblem) this.log.warn(`Tool graph view: the tool set ${session.toolsFile} could not be read (${session.toolsProblem}); a tool's details show what the graph file holds`);
+        });
       }
     } catch (e) {
       this.post({ kind: 'notification', method: 'graph/error', params: { message: errorMessage(e) } });

@@ -50,7 +50,7 @@ describe('graph view session', () => {
     const first = await GraphSession.open(file, undefined, { onProgress: (m) => heard.push(m) });
     assert.equal(first.payload.layoutCached, false);
     assert.equal(heard.length, 1, `one message: ${JSON.stringify(heard)}`);
-    assert.match(heard[0]!, new RegExp(`^Laying out ${graph.order} tools and ${graph.size.toLocaleString('en-US')} edges`));
+    assert.match(heard[0]!, new RegExp(`^Laying out ${graph.order.toLocaleString('en-US')} tools and ${graph.size.toLocaleString('en-US')} edges`));
     heard.length = 0;
     const again = await GraphSession.open(file, undefined, { onProgress: (m) => heard.push(m) });
     assert.equal(again.payload.layoutCached, true);
@@ -71,6 +71,13 @@ describe('graph view session', () => {
     const b = (await bare.details(name, bare.payload.builtThreshold))!;
     assert.equal(b.name, name);
     assert.equal(b.parameters, null);
+    assert.equal(bare.toolsProblem, undefined, 'no tool set is not a problem');
+    // A tool set that cannot be read: what the graph file holds, and why, for the log.
+    const broken = path.join(dir, 'broken.tools.json');
+    fs.writeFileSync(broken, '{"format": "toolflow.tools", "tools": [');
+    const s2 = await GraphSession.open(path.join(dir, 'mcp.graph.json'), broken);
+    assert.equal((await s2.details(name, s2.payload.builtThreshold))!.parameters, null);
+    assert.ok(s2.toolsProblem, 'the reason is kept');
   });
 
   test('level of detail: each tool keeps its strongest edge; counts stay the whole graph’s', async () => {

@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import Graph from 'graphology';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEmbedder, type Embedder } from '../../../src/engine/embedding/embedder';
@@ -300,6 +301,25 @@ describe('default build', () => {
       }
     });
 
+    test('layout of a hand-edited file: a self-loop and a repeated edge are ignored; no edges, no iterations', async () => {
+      const g = new Graph({ type: 'undirected', multi: true, allowSelfLoops: true });
+      for (const n of ['a', 'b', 'c', 'd']) g.addNode(n);
+      g.addEdge('a', 'b', { similarity: 0.95 });
+      g.addEdge('a', 'b', { similarity: 0.93 });
+      g.addEdge('c', 'c', { similarity: 1 });
+      const l = await computeLayout(g as unknown as ToolGraph);
+      assert.ok([...l.x, ...l.y].every(Number.isFinite));
+      assert.equal(l.community[0], l.community[1], 'a and b together');
+      assert.notEqual(l.community[2], l.community[0], 'c (only a self-loop) is a tool without an edge');
+      const bare = new Graph({ type: 'undirected' }) as unknown as ToolGraph;
+      bare.addNode('x');
+      bare.addNode('y');
+      const b = await computeLayout(bare);
+      assert.equal(b.iterations, 0);
+      assert.equal(b.communities, 2);
+      assert.ok([...b.x, ...b.y].every(Number.isFinite));
+    });
+
     test('layout: deterministic, cached beside the graph, recomputed when the graph file changes', async () => {
       const file = path.join(dir, 'mcp.graph.json');
       // The event loop keeps running while it lays out (the extension host stays responsive).
@@ -340,9 +360,15 @@ describe('default build', () => {
       assert.equal((await loadOrComputeLayout(file, graph.copy())).cached, false, 'a changed graph file is laid out again');
       // A view opened while the layout after "Build Tool Graph" runs waits for it: one computation.
       fs.appendFileSync(file, ' ');
-      const [one, two] = await Promise.all([loadOrComputeLayout(file, graph.copy()), loadOrComputeLayout(file, graph.copy())]);
-      assert.deepEqual([one.cached, two.cached], [false, true], 'the second caller did not lay it out again');
-      assert.equal(two.layout, one.layout, 'it got the same layout');
+      const told: string[] = [];
+      const [one, two] = await Promise.all([loadOrComputeLayout(file, graph.copy(), { onCompute: () => told.push('one') }), loadOrComputeLayout(file, graph.copy(), { onCompute: () => told.push('two') })]);
+      assert.equal(two.layout, one.layout, 'the second caller got the first one\'s layout (one computation)');
+      assert.deepEqual([one.cached, two.cached], [false, false], 'both were computed for this file version');
+      assert.deepEqual(told.sort(), ['one', 'two'], 'both are told it is being laid out');
+      // Waiting for a caller that reads the cache: nobody is told of a layout.
+      told.length = 0;
+      const [three, four] = await Promise.all([loadOrComputeLayout(file, graph.copy(), { onCompute: () => told.push('three') }), loadOrComputeLayout(file, graph.copy(), { onCompute: () => told.push('four') })]);
+      assert.deepEqual([three.cached, four.cached, told], [true, true, []]);
       assert.deepEqual(one.layout.x, first.layout.x);
       // After a build: laid out from the file and cached, so the view finds it.
       fs.appendFileSync(file, ' ');

@@ -21,7 +21,8 @@ import { ToolGraphData } from '../graphData';
 import { readGraphData } from '../graphFiles';
 import type { ToolGraph } from '../graphTypes';
 
-export const LAYOUT_VERSION = 1;
+/** 2: tools without an edge on a ring, ForceAtlas2 on the others (a version-1 cache is laid out again). */
+export const LAYOUT_VERSION = 2;
 
 export interface GraphLayout {
   /** Node order of the arrays: `graph.nodes()`. */
@@ -77,12 +78,14 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * Communities (Louvain on the tools that have an edge; each tool without one is a community of its
  * own), then positions: communities start on a sunflower spiral (big ones in the middle), each tool
- * near its community's centre, and ForceAtlas2 (Barnes-Hut above 2,000 tools) refines the tools that
- * have an edge for a bounded number of iterations, on matrices made from the edge columns (no
- * graphology graph). Tools without an edge, which ForceAtlas2 would only push apart (19,529 of
- * ToolBench's 46,271; as many again for every iteration's repulsion), go on a ring around the rest.
- * Deterministic for a given graph. Asynchronous: it yields to the event loop between steps and
- * iterations (on all of ToolBench the whole layout takes seconds; the extension host stays responsive).
+ * near its community's centre, and ForceAtlas2 (Barnes-Hut above 1,000 tools) refines the tools that
+ * have an edge for a bounded number of iterations, on matrices made from the edge columns (Louvain
+ * needs a graphology graph of the connected tools, with a weight per edge and nothing else;
+ * ForceAtlas2 none). Tools without an edge, which ForceAtlas2 would only push apart (19,529 of
+ * ToolBench's 46,271, in every iteration's repulsion), go on a ring around the rest. Self-loops and
+ * repeated edges of a hand-edited file are ignored. Deterministic for a given graph. Asynchronous: it
+ * yields to the event loop while it builds that graph, between steps and between iterations; the
+ * longest stretch without a yield is Louvain itself (0.3–0.6 s on all of ToolBench).
  */
 export async function computeLayout(graph: ToolGraph | ToolGraphData, opts: LayoutOptions = {}): Promise<GraphLayout> {
   const started = performance.now();
@@ -90,14 +93,23 @@ export async function computeLayout(graph: ToolGraph | ToolGraphData, opts: Layo
   const { n, source, target, similarity } = edgeColumns(graph);
   const m = source.length;
   const degree = new Int32Array(n);
+  // The edges the layout uses: no self-loop; the weight as ForceAtlas2 reads it (1 when not a number).
+  const use = new Uint8Array(m);
+  const weight = new Float32Array(m);
   for (let k = 0; k < m; k++) {
+    if (source[k] === target[k]) continue;
+    use[k] = 1;
+    weight[k] = Number.isFinite(similarity[k]) ? similarity[k]! : 1;
     degree[source[k]!]!++;
     degree[target[k]!]!++;
   }
   // Louvain on a graph of the connected tools only (keys: their numbers; weight: similarity).
   const linked = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
   for (let i = 0; i < n; i++) if (degree[i]! > 0) linked.addNode(i);
-  for (let k = 0; k < m; k++) linked.addEdge(source[k]!, target[k]!, { similarity: similarity[k]! });
+  for (let k = 0; k < m; k++) {
+    if (use[k]) linked.mergeEdge(source[k]!, target[k]!, { similarity: weight[k]! });
+    if ((k & 0xffff) === 0xffff) await breathe();
+  }
   await breathe();
   const mapping: Record<string, number> = linked.size > 0 ? louvain(linked, { getEdgeWeight: 'similarity', rng: () => rng.next() }) : {};
   await breathe();
@@ -141,21 +153,23 @@ export async function computeLayout(graph: ToolGraph | ToolGraphData, opts: Layo
     nodes[o + 8] = 1; // size
   });
   const edges = new Float32Array(m * PPE);
+  let e = 0;
   for (let k = 0; k < m; k++) {
+    if (!use[k]) continue;
     const s = slot[source[k]!]! * PPN;
     const t = slot[target[k]!]! * PPN;
-    const w = similarity[k]!;
+    const w = weight[k]!;
     nodes[s + 6] += w;
     nodes[t + 6] += w;
-    edges[k * PPE] = s;
-    edges[k * PPE + 1] = t;
-    edges[k * PPE + 2] = w;
+    edges[e++] = s;
+    edges[e++] = t;
+    edges[e++] = w;
   }
-  const iterations = opts.iterations ?? defaultIterations(at.length);
-  if (m > 0 && iterations > 0) {
-    const settings = { ...DEFAULT_FA2_SETTINGS, ...forceAtlas2.inferSettings(at.length), barnesHutOptimize: at.length > 1000, slowDown: 1 + Math.log(Math.max(1, n)) };
+  const iterations = e > 0 ? (opts.iterations ?? defaultIterations(at.length)) : 0;
+  if (iterations > 0) {
+    const settings = { ...DEFAULT_FA2_SETTINGS, ...forceAtlas2.inferSettings(at.length), barnesHutOptimize: at.length > 1000 };
     for (let it = 0; it < iterations; it++) {
-      iterate(settings, nodes, edges);
+      iterate(settings, nodes, edges.subarray(0, e));
       await breathe();
     }
   }
@@ -219,27 +233,40 @@ export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | 
   const stat = await fs.stat(graphFile);
   const key = `${stat.size}:${Math.round(stat.mtimeMs)}:${graph.order}:${graph.size}`;
   // One layout at a time per graph file and version: a view opened while the same layout is being
-  // computed (after "Build Tool Graph", see `layOutAfterBuild`) waits for it instead of starting another.
+  // computed (after "Build Tool Graph", see `layOutGraphFile`) waits for it instead of starting another.
   const id = `${path.resolve(graphFile)}\0${key}\0${JSON.stringify(opts)}`;
-  const running = computing.get(id);
+  const running = inFlight.get(id);
   if (running) {
-    onCompute?.();
-    return { layout: await running, cached: true };
+    // (told it is being computed only if it is, not while that caller reads the cache)
+    if (onCompute) {
+      if (running.computing) onCompute();
+      else running.listeners.push(onCompute);
+    }
+    return await running.job;
   }
-  const job = loadOrCompute(graphFile, key, graph, opts, onCompute);
-  computing.set(
-    id,
-    job.then((r) => r.layout),
-  );
+  const entry: InFlight = { job: Promise.resolve({ layout: null as unknown as GraphLayout, cached: true }), computing: false, listeners: onCompute ? [onCompute] : [] };
+  entry.job = loadOrCompute(graphFile, key, graph, opts, () => {
+    entry.computing = true;
+    for (const l of entry.listeners) l();
+  });
+  inFlight.set(id, entry);
   try {
-    return await job;
+    return await entry.job;
   } finally {
-    computing.delete(id);
+    inFlight.delete(id);
   }
 }
 
-/** Layouts being computed, by graph file, version and options. */
-const computing = new Map<string, Promise<GraphLayout>>();
+interface InFlight {
+  job: Promise<{ layout: GraphLayout; cached: boolean }>;
+  /** The job found no cached layout and is computing one. */
+  computing: boolean;
+  /** Whom to tell when it starts computing. */
+  listeners: Array<() => void>;
+}
+
+/** Layouts being loaded or computed, by graph file, version and options. */
+const inFlight = new Map<string, InFlight>();
 
 async function loadOrCompute(graphFile: string, key: string, graph: ToolGraph | ToolGraphData, opts: LayoutOptions, onCompute?: () => void): Promise<{ layout: GraphLayout; cached: boolean }> {
   const file = layoutFileFor(graphFile);
