@@ -6,7 +6,7 @@
 // reopening shows the changes; a reason filter shows exactly the matching dialogues; a run still
 // being written (lock held by a live process) is read-only, follows appended dialogues and becomes
 // editable when the lock goes; hostile markup stays inert text.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +19,7 @@ import type { DialogueRecord } from '../../src/engine/pipeline/types';
 import type { ReviewedRecord } from '../../src/engine/review';
 import { startLlmSimulator, type LlmSimulator } from '../support/llm-simulator/server';
 import { runCli } from '../support/cliRun';
-import { E2ESession, repoRoot } from './support';
+import { E2ESession, repoRoot, sessionSteps } from './support';
 import { HOSTILE_MARKUP, startMarkupInjectingProxy } from './support/markupInjectingProxy';
 import { mcpToolSetText } from './support/toolSetFixture';
 import { paletteCommand, waitUntil } from './support/toolflowSteps';
@@ -27,7 +27,8 @@ import { paletteCommand, waitUntil } from './support/toolflowSteps';
 let sim: LlmSimulator;
 let proxy: Awaited<ReturnType<typeof startMarkupInjectingProxy>>;
 let s: E2ESession;
-let failed = false;
+const steps = sessionSteps(() => s);
+const { step } = steps;
 let generated = '';
 const holders: ChildProcess[] = [];
 
@@ -63,7 +64,7 @@ before(async () => {
 
 after(async () => {
   for (const h of holders) h.kill('SIGKILL');
-  await s?.close(failed);
+  await s?.close(steps.failed);
   await proxy?.close();
   await sim?.close();
 });
@@ -112,18 +113,6 @@ async function closeActiveEditor(): Promise<void> {
 
 const isDirty = async () => (await s.workbench.page.locator('.tabs-container .tab.dirty').count()) > 0;
 
-function step<T>(name: string, fn: () => Promise<T>): () => Promise<T> {
-  return async () => {
-    try {
-      return await fn();
-    } catch (e) {
-      failed = true;
-      await s?.workbench.screenshot(`failed-${name}`).catch(() => undefined);
-      throw e;
-    }
-  };
-}
-
 /** A string parameter of a called tool to break (type) and fix; the record's first such call. */
 function pickCall(records: DialogueRecord[], exclude: string) {
   for (const r of records) {
@@ -141,7 +130,7 @@ function pickCall(records: DialogueRecord[], exclude: string) {
   throw new Error('no accepted dialogue with a string argument to edit');
 }
 
-test('the generated run opens in the review editor; reject by keyboard; schema-checked argument edit; undo; save; reopen; reason filter', step('review', async () => {
+step('the generated run opens in the review editor; reject by keyboard; schema-checked argument edit; undo; save; reopen; reason filter', async () => {
   const wb = s.workbench;
   const original = fs.readFileSync(runFile());
   const records = recordsOf(original);
@@ -265,9 +254,9 @@ test('the generated run opens in the review editor; reject by keyboard; schema-c
   assert.match((await again.locator('#count-text').textContent()) ?? '', /1 looked at/);
   await wb.screenshot('reopened');
   await closeActiveEditor();
-}));
+});
 
-test('a run still being written is read-only, follows appended dialogues, and is editable once the lock goes', step('live', async () => {
+step('a run still being written is read-only, follows appended dialogues, and is editable once the lock goes', async () => {
   const wb = s.workbench;
   const dir = path.join(s.workspaceDir, 'runs', 'run-live');
   const holder = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test', 'e2e', 'support', 'holdRunLock.ts'), dir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -301,9 +290,9 @@ test('a run still being written is read-only, follows appended dialogues, and is
   await wb.screenshot('editable-after-run');
   await paletteCommand(wb, 'File: Revert File');
   await waitUntil('revert', async () => !(await isDirty()), 15_000);
-}));
+});
 
-test('a run file over 50 MB opens in the review editor', step('big', async () => {
+step('a run file over 50 MB opens in the review editor', async () => {
   const wb = s.workbench;
   // a run over VS Code's 50 MB text-document limit (vscode#111849): the generated dialogues again and
   // again with new ids, written now (not at start, so the other tests do not pay for it)
@@ -334,4 +323,4 @@ test('a run file over 50 MB opens in the review editor', step('big', async () =>
   await selectRow(frame, lastId);
   await wb.screenshot('over-50-mb');
   await closeActiveEditor();
-}));
+});
