@@ -21,7 +21,9 @@
  * frames and long tasks (where the time went).
  * Then a walk of three steps over the first drawn edges (as "Sample from here" plays it: each step
  * is a full redraw, reducers over every node and edge and the walk's edges on their own program):
- * the slowest of its redraws, from the page's data-redraw-ms.
+ * the slowest of its redraws, from the page's data-redraw-ms. Then a drag of the canvas (frames per
+ * second while it moves) and the τ slider moved to 0.95 (the redraw, and the time until the engine's
+ * counts at that τ, asked of GraphSession in this process, are shown).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -99,6 +101,11 @@ async function main(): Promise<void> {
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => {
       window.__posted.push(m);
+      // Requests (counts at τ, a tool's details) answered by the engine's GraphSession in the bench's process.
+      if (m.kind === 'request') {
+        void window.__hostRequest(JSON.stringify(m)).then((result) => window.postMessage({ kind: 'response', inReplyTo: m.id, result: JSON.parse(result) }, '*'));
+        return;
+      }
       if (m.method !== 'graph/ready' || window.__ready !== undefined) return;
       window.__ready = performance.now();
       window.__due = Math.max(window.__ready, ${hostMs});
@@ -128,6 +135,11 @@ async function main(): Promise<void> {
   try {
     for (let run = 0; run < Number(values.runs ?? 3); run++) {
       const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await tab.exposeFunction('__hostRequest', async (raw: string) => {
+        const m = JSON.parse(raw) as { method: string; params: { threshold: number; name?: string } };
+        const result = m.method === 'graph/counts' ? session.counts(m.params.threshold) : m.method === 'graph/tool' ? await session.details(m.params.name!, m.params.threshold) : null;
+        return JSON.stringify(result);
+      });
       const errors: string[] = [];
       tab.on('pageerror', (e) => (errors.push(e.message), console.error('page error:', e.message)));
       tab.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));
@@ -189,6 +201,7 @@ async function main(): Promise<void> {
       await tab.waitForFunction("document.getElementById('graph-walk')?.dataset.done === 'true'", undefined, { timeout: 300_000 });
       const redraws = (await tab.evaluate('window.__redraws')) as number[];
       console.log(`walk redraw #${run + 1}    ${Math.max(...redraws)} ms slowest of ${redraws.length} redraws (${redraws.join(', ')} ms) for a walk of ${steps.length} steps`);
+      await interactions(tab, run);
       if (run === 0) {
         const shot = path.join(repoRoot, 'test-artifacts', 'bench', 'graph-view-toolbench.png');
         fs.mkdirSync(path.dirname(shot), { recursive: true });
@@ -202,6 +215,44 @@ async function main(): Promise<void> {
     server.close();
   }
   console.log(`load average      ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
+}
+
+/**
+ * What a user does next, on the drawn graph: drag the canvas (sigma hides edges and labels while it
+ * moves), move the τ slider (every drawn edge through the edge reducer; the engine's counts at that τ
+ * from the host).
+ */
+async function interactions(tab: import('playwright-core').Page, run: number): Promise<void> {
+  const box = (await tab.locator('#graph-canvas').boundingBox())!;
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  // Drag: 30 mouse moves over ~1.5 s; frames drawn meanwhile.
+  await tab.evaluate('window.__frames.length = 0');
+  const t0 = (await tab.evaluate('performance.now()')) as number;
+  await tab.mouse.move(cx, cy);
+  await tab.mouse.down();
+  for (let i = 1; i <= 30; i++) {
+    await tab.mouse.move(cx + i * 6, cy + i * 3);
+    await tab.waitForTimeout(50);
+  }
+  await tab.mouse.up();
+  const t1 = (await tab.evaluate('performance.now()')) as number;
+  await tab.waitForTimeout(1500);
+  const frames = ((await tab.evaluate('window.__frames')) as number[]).filter((t) => t >= t0 && t <= t1);
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]!).sort((a, b) => a - b);
+  // (a move is dispatched once the page is free: the time a move takes beyond its 50 ms pause is the redraw it waits for)
+  const drawn = gaps.filter((g) => g > 34);
+  const med = (a: number[]) => a[Math.floor(a.length / 2)] ?? NaN;
+  console.log(`drag #${run + 1}           ${drawn.length} redraws while dragging (edges and labels hidden), median ${Math.round(med(drawn))} ms (about ${(1000 / med(drawn)).toFixed(0)} frames per second; software WebGL), max ${Math.round(gaps[gaps.length - 1] ?? NaN)} ms; each of 30 moves waited ${Math.round((t1 - t0 - 30 * 50) / 30)} ms on average for the page`);
+  // τ slider to 0.95: the redraw, then the engine's counts at 0.95 shown.
+  const tau = await tab.evaluate(`(() => new Promise((resolve) => {
+    const status = document.getElementById('graph-status');
+    const input = document.getElementById('graph-threshold');
+    const t = performance.now();
+    new MutationObserver((_r, o) => { if (status.dataset.countsThreshold === '0.95') { o.disconnect(); resolve({ counts: Math.round(performance.now() - t), redraw: Number(status.dataset.redrawMs), edges: status.dataset.edges }); } }).observe(status, { attributes: true });
+    input.value = '0.95';
+    input.dispatchEvent(new Event('input'));
+  }))()`) as { counts: number; redraw: number; edges: string };
+  console.log(`τ slider #${run + 1}       to 0.95: redraw ${tau.redraw} ms; the engine's counts (${tau.edges} edges) shown ${tau.counts} ms after the move (incl. the page's 120 ms debounce)`);
 }
 
 main().catch((e: unknown) => {
