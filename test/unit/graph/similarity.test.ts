@@ -121,6 +121,8 @@ describe('findSimilarPairs', () => {
     try {
       const P = await prepareRows(wasmRowsView(lp!)!, proj, { pool });
       const R = await prepareRows(wasmRowsView(lr!)!, proj, { pool });
+      assert.throws(() => P.adopt(lr!, true), /a layout of 1500 rows x 40 for rows of 4300 rows x 40, transposed/);
+      assert.throws(() => P.adopt(lp!, false), /transposed for rows of 4300 rows x 40$/);
       P.adopt(lp!, true);
       R.adopt(lr!, false);
       const opts = { pool, minParallelWork: 0, blockRows: 16 };

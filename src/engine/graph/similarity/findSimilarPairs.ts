@@ -61,6 +61,11 @@ export class SearchRows {
   }
   /** Uses `layout`, whose x region already holds these rows' vectors (`wasmRowsView`), as their layout. */
   adopt(layout: WasmSide, transposed: boolean): void {
+    // (a layout of other rows, or of the other side, would search the wrong vectors without a word)
+    if (layout.rows !== this.rows || layout.dims !== this.dims || layout.zT >= 0 !== transposed) {
+      const shape = (rows: number, dims: number, t: boolean) => `${rows} rows x ${dims}${t ? ', transposed' : ''}`;
+      throw new Error(`SearchRows.adopt: a layout of ${shape(layout.rows, layout.dims, layout.zT >= 0)} for rows of ${shape(this.rows, this.dims, transposed)}`);
+    }
     fillWasmSide(layout, this.side, false);
     this.layouts[transposed ? 1 : 0] = layout;
   }
