@@ -31,10 +31,8 @@ const globals = ['aZ', 'aT8', 'aT16', 'aT32', 'aC', 'aX', 'bZT', 'bZ', 'bT8', 'b
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
 
-/** Stage 2 and per-lane finishing for one row of A (`r` = 'a' for row i, 'b' for row k). */
-const stage2 = (r, row, acc, mask, ti16, rhs, jMin) => `
-        (if (local.get ${mask})
-          (then
+/** Stage 2 for one row of A (`r` = 'a' for row i, 'b' for row k): coordinates 8..15, bound with tail16. */
+const stage2 = (r, acc, mask, ti16, rhs) => `
             (local.set ${acc}
 ${range(8).map(() => '              (f32x4.add').join('\n')}
                 (local.get ${acc})
@@ -44,13 +42,20 @@ ${range(8).map((d) => `                (f32x4.mul (local.get $${r}${d + 8}) (v12
                 (i32x4.bitmask
                   (f32x4.ge
                     (f32x4.add (local.get ${acc}) (f32x4.mul (local.get ${ti16}) (v128.load (i32.add (global.get $bT16) (i32.shl (local.get $j) (i32.const 2))))))
-                    (local.get ${rhs})))))
-${range(4)
-  .map(
-    (l) => `            (if (i32.and (i32.and (i32.shr_u (local.get ${mask}) (i32.const ${l})) (i32.const 1)) (i32.ge_s (i32.add (local.get $j) (i32.const ${l})) (local.get ${jMin})))
-              (then (local.set $cnt (call $finish (local.get ${row}) (i32.add (local.get $j) (i32.const ${l})) (f32x4.extract_lane ${l} (local.get ${acc})) (local.get $out) (local.get $cnt)))))`,
-  )
-  .join('\n')}))`;
+                    (local.get ${rhs})))))`;
+
+/** The lanes of one row of A left after stage 2, lowest first: one branch per surviving lane, not four per quad. */
+const lanes = (row, acc, mask, jMin) => `
+            (if (local.get ${mask})
+              (then
+                (v128.store (local.get $scr) (local.get ${acc}))
+                (loop $lanes
+                  (local.set $l (i32.ctz (local.get ${mask})))
+                  (local.set $jl (i32.add (local.get $j) (local.get $l)))
+                  (if (i32.ge_s (local.get $jl) (local.get ${jMin}))
+                    (then (local.set $cnt (call $finish (local.get ${row}) (local.get $jl) (f32.load (i32.add (local.get $scr) (i32.shl (local.get $l) (i32.const 2)))) (local.get $out) (local.get $cnt)))))
+                  (local.set ${mask} (i32.and (local.get ${mask}) (i32.sub (local.get ${mask}) (i32.const 1))))
+                  (br_if $lanes (local.get ${mask})))))`;
 
 export const KERNEL_WAT = `(module
   (import "env" "memory" (memory 1 65536 shared))
@@ -169,7 +174,7 @@ ${range(4)
     ${range(16).map((d) => `(local $a${d} v128) (local $b${d} v128)`).join(' ')}
     (local $k i32) (local $zi i32) (local $zk i32) (local $ti v128) (local $tk v128) (local $ti16 v128) (local $tk16 v128)
     (local $gi v128) (local $gk v128) (local $rhsI v128) (local $rhsK v128) (local $accI v128) (local $accK v128) (local $v v128) (local $cj v128) (local $tj v128)
-    (local $maskI i32) (local $maskK i32) (local $p i32) (local $j i32) (local $cnt i32)
+    (local $maskI i32) (local $maskK i32) (local $p i32) (local $j i32) (local $cnt i32) (local $l i32) (local $jl i32) (local $scr i32)
     (local.set $k (i32.add (local.get $i) (i32.const 1)))
     (local.set $zi (i32.add (global.get $aZ) (i32.shl (local.get $i) (i32.const 7))))
     (local.set $zk (i32.add (global.get $aZ) (i32.shl (local.get $k) (i32.const 7))))
@@ -180,6 +185,7 @@ ${range(16).map((d) => `    (local.set $a${d} (f32x4.splat (f32.load offset=${4 
     (local.set $tk16 (f32x4.splat (f32.load (i32.add (global.get $aT16) (i32.shl (local.get $k) (i32.const 2))))))
     (local.set $gi (f32x4.splat (f32.sub (global.get $tauB) (f32.load (i32.add (global.get $aC) (i32.shl (local.get $i) (i32.const 2)))))))
     (local.set $gk (f32x4.splat (f32.sub (global.get $tauB) (f32.load (i32.add (global.get $aC) (i32.shl (local.get $k) (i32.const 2)))))))
+    (local.set $scr (i32.add (local.get $out) (i32.mul (i32.sub (local.get $j1) (local.get $j0)) (i32.const 24))))
     (local.set $p (i32.add (global.get $bZT) (i32.shl (local.get $j0) (i32.const 6))))
     (local.set $j (local.get $j0))
     (block $done
@@ -197,8 +203,13 @@ ${range(7).map((d) => `        (local.set $v (v128.load offset=${16 * (d + 1)} (
         (local.set $rhsK (f32x4.sub (local.get $gk) (local.get $cj)))
         (local.set $maskI (i32x4.bitmask (f32x4.ge (f32x4.add (local.get $accI) (f32x4.mul (local.get $ti) (local.get $tj))) (local.get $rhsI))))
         (local.set $maskK (i32x4.bitmask (f32x4.ge (f32x4.add (local.get $accK) (f32x4.mul (local.get $tk) (local.get $tj))) (local.get $rhsK))))
-${stage2('a', '$i', '$accI', '$maskI', '$ti16', '$rhsI', '$jMin')}
-${stage2('b', '$k', '$accK', '$maskK', '$tk16', '$rhsK', '$jMinK')}
+        ;; stage 2 for both rows when either passed stage 1 (one branch per quad)
+        (if (i32.or (local.get $maskI) (local.get $maskK))
+          (then
+${stage2('a', '$accI', '$maskI', '$ti16', '$rhsI')}
+${stage2('b', '$accK', '$maskK', '$tk16', '$rhsK')}
+${lanes('$i', '$accI', '$maskI', '$jMin')}
+${lanes('$k', '$accK', '$maskK', '$jMinK')}))
         (local.set $p (i32.add (local.get $p) (i32.const 256)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $quads)))
