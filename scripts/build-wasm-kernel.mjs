@@ -44,8 +44,15 @@ ${range(8).map((d) => `                (f32x4.mul (local.get $${r}${d + 8}) (v12
                     (f32x4.add (local.get ${acc}) (f32x4.mul (local.get ${ti16}) (v128.load (i32.add (global.get $bT16) (i32.shl (local.get $j) (i32.const 2))))))
                     (local.get ${rhs})))))`;
 
-/** The lanes of one row of A left after stage 2, lowest first: one branch per surviving lane, not four per quad. */
-const lanes = (row, acc, mask, jMin) => `
+/** Horizontal sum of the f32x4 in local `v`, in $hsum's order. */
+const hsum = (v) => `(f32.add (f32.add (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v}))) (f32.add (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
+
+/**
+ * The lanes of one row of A left after stage 2, lowest first: one branch per surviving lane, not
+ * four per quad; each gets $finish's work inline (stage 3, then the float32 dot product), so no
+ * call spills the row's registers.
+ */
+const lanes = (row, zrow, acc, mask, jMin) => `
             (if (local.get ${mask})
               (then
                 (v128.store (local.get $scr) (local.get ${acc}))
@@ -53,7 +60,44 @@ const lanes = (row, acc, mask, jMin) => `
                   (local.set $l (i32.ctz (local.get ${mask})))
                   (local.set $jl (i32.add (local.get $j) (local.get $l)))
                   (if (i32.ge_s (local.get $jl) (local.get ${jMin}))
-                    (then (local.set $cnt (call $finish (local.get ${row}) (local.get $jl) (f32.load (i32.add (local.get $scr) (i32.shl (local.get $l) (i32.const 2)))) (local.get $out) (local.get $cnt)))))
+                    (then
+                      (local.set $fz (i32.add (global.get $bZ) (i32.shl (local.get $jl) (i32.const 7))))
+                      (local.set $facc
+                        (f32x4.add
+                          (f32x4.add
+                            (f32x4.mul (v128.load offset=64 (local.get ${zrow})) (v128.load offset=64 (local.get $fz)))
+                            (f32x4.mul (v128.load offset=80 (local.get ${zrow})) (v128.load offset=80 (local.get $fz))))
+                          (f32x4.add
+                            (f32x4.mul (v128.load offset=96 (local.get ${zrow})) (v128.load offset=96 (local.get $fz)))
+                            (f32x4.mul (v128.load offset=112 (local.get ${zrow})) (v128.load offset=112 (local.get $fz))))))
+                      (if (i32.eqz
+                            (f32.lt
+                              (f32.add (f32.add (f32.load (i32.add (local.get $scr) (i32.shl (local.get $l) (i32.const 2)))) ${hsum('$facc')})
+                                (f32.mul (f32.load (i32.add (global.get $aT32) (i32.shl (local.get ${row}) (i32.const 2))))
+                                         (f32.load (i32.add (global.get $bT32) (i32.shl (local.get $jl) (i32.const 2))))))
+                              (f32.sub (f32.sub (global.get $tauB) (f32.load (i32.add (global.get $aC) (i32.shl (local.get ${row}) (i32.const 2)))))
+                                (f32.load (i32.add (global.get $bC) (i32.shl (local.get $jl) (i32.const 2)))))))
+                        (then
+                          ;; exact (float32) dot product of the original vectors
+                          (local.set $xi (i32.add (global.get $aX) (i32.mul (local.get ${row}) (i32.shl (global.get $dimsP) (i32.const 2)))))
+                          (local.set $xj (i32.add (global.get $bX) (i32.mul (local.get $jl) (i32.shl (global.get $dimsP) (i32.const 2)))))
+                          (local.set $xend (i32.add (local.get $xi) (i32.shl (global.get $dimsP) (i32.const 2))))
+                          (local.set $facc (v128.const f32x4 0 0 0 0))
+                          (block $xdone
+                            (loop $xdims
+                              (br_if $xdone (i32.ge_u (local.get $xi) (local.get $xend)))
+                              (local.set $facc (f32x4.add (local.get $facc) (f32x4.mul (v128.load (local.get $xi)) (v128.load (local.get $xj)))))
+                              (local.set $xi (i32.add (local.get $xi) (i32.const 16)))
+                              (local.set $xj (i32.add (local.get $xj) (i32.const 16)))
+                              (br $xdims)))
+                          (local.set $fs ${hsum('$facc')})
+                          (if (f32.gt (local.get $fs) (global.get $tauLow))
+                            (then
+                              (local.set $fo (i32.add (local.get $out) (i32.mul (local.get $cnt) (i32.const 12))))
+                              (i32.store (local.get $fo) (local.get ${row}))
+                              (i32.store offset=4 (local.get $fo) (local.get $jl))
+                              (f32.store offset=8 (local.get $fo) (local.get $fs))
+                              (local.set $cnt (i32.add (local.get $cnt) (i32.const 1)))))))))
                   (local.set ${mask} (i32.and (local.get ${mask}) (i32.sub (local.get ${mask}) (i32.const 1))))
                   (br_if $lanes (local.get ${mask})))))`;
 
@@ -175,6 +219,7 @@ ${range(4)
     (local $k i32) (local $zi i32) (local $zk i32) (local $ti v128) (local $tk v128) (local $ti16 v128) (local $tk16 v128)
     (local $gi v128) (local $gk v128) (local $rhsI v128) (local $rhsK v128) (local $accI v128) (local $accK v128) (local $v v128) (local $cj v128) (local $tj v128)
     (local $maskI i32) (local $maskK i32) (local $p i32) (local $j i32) (local $cnt i32) (local $l i32) (local $jl i32) (local $scr i32)
+    (local $fz i32) (local $facc v128) (local $xi i32) (local $xj i32) (local $xend i32) (local $fs f32) (local $fo i32)
     (local.set $k (i32.add (local.get $i) (i32.const 1)))
     (local.set $zi (i32.add (global.get $aZ) (i32.shl (local.get $i) (i32.const 7))))
     (local.set $zk (i32.add (global.get $aZ) (i32.shl (local.get $k) (i32.const 7))))
@@ -208,8 +253,8 @@ ${range(7).map((d) => `        (local.set $v (v128.load offset=${16 * (d + 1)} (
           (then
 ${stage2('a', '$accI', '$maskI', '$ti16', '$rhsI')}
 ${stage2('b', '$accK', '$maskK', '$tk16', '$rhsK')}
-${lanes('$i', '$accI', '$maskI', '$jMin')}
-${lanes('$k', '$accK', '$maskK', '$jMinK')}))
+${lanes('$i', '$zi', '$accI', '$maskI', '$jMin')}
+${lanes('$k', '$zk', '$accK', '$maskK', '$jMinK')}))
         (local.set $p (i32.add (local.get $p) (i32.const 256)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $quads)))
