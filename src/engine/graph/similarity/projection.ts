@@ -132,7 +132,38 @@ export function projectRowRange(x: Float32Array, proj: Projection, out: ScanSide
     }
     c[i] = mx - meanSq / 2;
     let prefixSq = 0;
-    for (let r = 0; r < K; r++) {
+    let r = 0;
+    // Four axes at a time (four independent sums share each y[d]; each sum in the same order as
+    // one at a time, so the same values). r stays a multiple of 4 here, so 7, 15 and 31 end a group.
+    for (; r + 4 <= k; r += 4) {
+      const o0 = r * dims;
+      const o1 = o0 + dims;
+      const o2 = o1 + dims;
+      const o3 = o2 + dims;
+      let acc0 = 0;
+      let acc1 = 0;
+      let acc2 = 0;
+      let acc3 = 0;
+      for (let d = 0; d < dims; d++) {
+        const yd = y[d]!;
+        acc0 += basis[o0 + d]! * yd;
+        acc1 += basis[o1 + d]! * yd;
+        acc2 += basis[o2 + d]! * yd;
+        acc3 += basis[o3 + d]! * yd;
+      }
+      z[i * K + r] = acc0;
+      z[i * K + r + 1] = acc1;
+      z[i * K + r + 2] = acc2;
+      z[i * K + r + 3] = acc3;
+      prefixSq += acc0 * acc0;
+      prefixSq += acc1 * acc1;
+      prefixSq += acc2 * acc2;
+      prefixSq += acc3 * acc3;
+      if (r === 4) tail8[i] = tail(ySq - prefixSq);
+      if (r === 12) tail16[i] = tail(ySq - prefixSq);
+      if (r === 28) tail32[i] = tail(ySq - prefixSq);
+    }
+    for (; r < K; r++) {
       if (r < k) {
         let acc = 0;
         for (let d = 0; d < dims; d++) acc += basis[r * dims + d]! * y[d]!;
