@@ -44,8 +44,56 @@ ${range(8).map((d) => `                (f32x4.mul (local.get $${r}${d + 8}) (v12
                     (f32x4.add (local.get ${acc}) (f32x4.mul (local.get ${ti16}) (v128.load (i32.add (global.get $bT16) (i32.shl (local.get $j) (i32.const 2))))))
                     (local.get ${rhs})))))`;
 
-/** Horizontal sum of the f32x4 in local `v`, in $hsum's order. */
+/** Horizontal sum of the f32x4 in local `v`: lanes (0 + 1) + (2 + 3). */
 const hsum = (v) => `(f32.add (f32.add (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v}))) (f32.add (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
+
+/**
+ * Stage 3 (coordinates 16..31, bound with tail32) for the pair (`row` of A, `j` of B) that passed
+ * stage 2 with partial sum `dot16`, then the float32 dot product of the original vectors; a pair
+ * above tauLow is written at `$out` + 12 * `$cnt`. `zrow`: row's z address. Uses the locals $fz,
+ * $facc, $xi, $xj, $xend, $fs, $fo. Inline in scanRow2's lane loop, and the body of $finish.
+ */
+const finishPair = (row, zrow, j, dot16) => `
+(local.set $fz (i32.add (global.get $bZ) (i32.shl (local.get ${j}) (i32.const 7))))
+(local.set $facc
+  (f32x4.add
+    (f32x4.add
+      (f32x4.mul (v128.load offset=64 (local.get ${zrow})) (v128.load offset=64 (local.get $fz)))
+      (f32x4.mul (v128.load offset=80 (local.get ${zrow})) (v128.load offset=80 (local.get $fz))))
+    (f32x4.add
+      (f32x4.mul (v128.load offset=96 (local.get ${zrow})) (v128.load offset=96 (local.get $fz)))
+      (f32x4.mul (v128.load offset=112 (local.get ${zrow})) (v128.load offset=112 (local.get $fz))))))
+(if (i32.eqz
+      (f32.lt
+        (f32.add (f32.add ${dot16} ${hsum('$facc')})
+          (f32.mul (f32.load (i32.add (global.get $aT32) (i32.shl (local.get ${row}) (i32.const 2))))
+                   (f32.load (i32.add (global.get $bT32) (i32.shl (local.get ${j}) (i32.const 2))))))
+        (f32.sub (f32.sub (global.get $tauB) (f32.load (i32.add (global.get $aC) (i32.shl (local.get ${row}) (i32.const 2)))))
+          (f32.load (i32.add (global.get $bC) (i32.shl (local.get ${j}) (i32.const 2)))))))
+  (then
+    ;; exact (float32) dot product of the original vectors
+    (local.set $xi (i32.add (global.get $aX) (i32.mul (local.get ${row}) (i32.shl (global.get $dimsP) (i32.const 2)))))
+    (local.set $xj (i32.add (global.get $bX) (i32.mul (local.get ${j}) (i32.shl (global.get $dimsP) (i32.const 2)))))
+    (local.set $xend (i32.add (local.get $xi) (i32.shl (global.get $dimsP) (i32.const 2))))
+    (local.set $facc (v128.const f32x4 0 0 0 0))
+    (block $xdone
+      (loop $xdims
+        (br_if $xdone (i32.ge_u (local.get $xi) (local.get $xend)))
+        (local.set $facc (f32x4.add (local.get $facc) (f32x4.mul (v128.load (local.get $xi)) (v128.load (local.get $xj)))))
+        (local.set $xi (i32.add (local.get $xi) (i32.const 16)))
+        (local.set $xj (i32.add (local.get $xj) (i32.const 16)))
+        (br $xdims)))
+    (local.set $fs ${hsum('$facc')})
+    (if (f32.gt (local.get $fs) (global.get $tauLow))
+      (then
+        (local.set $fo (i32.add (local.get $out) (i32.mul (local.get $cnt) (i32.const 12))))
+        (i32.store (local.get $fo) (local.get ${row}))
+        (i32.store offset=4 (local.get $fo) (local.get ${j}))
+        (f32.store offset=8 (local.get $fo) (local.get $fs))
+        (local.set $cnt (i32.add (local.get $cnt) (i32.const 1)))))))`;
+
+/** Indents every line of a WAT fragment by `n` spaces. */
+const indent = (n, text) => text.replace(/\n/g, `\n${' '.repeat(n)}`);
 
 /**
  * The lanes of one row of A left after stage 2, lowest first: one branch per surviving lane, not
@@ -61,43 +109,7 @@ const lanes = (row, zrow, acc, mask, jMin) => `
                   (local.set $jl (i32.add (local.get $j) (local.get $l)))
                   (if (i32.ge_s (local.get $jl) (local.get ${jMin}))
                     (then
-                      (local.set $fz (i32.add (global.get $bZ) (i32.shl (local.get $jl) (i32.const 7))))
-                      (local.set $facc
-                        (f32x4.add
-                          (f32x4.add
-                            (f32x4.mul (v128.load offset=64 (local.get ${zrow})) (v128.load offset=64 (local.get $fz)))
-                            (f32x4.mul (v128.load offset=80 (local.get ${zrow})) (v128.load offset=80 (local.get $fz))))
-                          (f32x4.add
-                            (f32x4.mul (v128.load offset=96 (local.get ${zrow})) (v128.load offset=96 (local.get $fz)))
-                            (f32x4.mul (v128.load offset=112 (local.get ${zrow})) (v128.load offset=112 (local.get $fz))))))
-                      (if (i32.eqz
-                            (f32.lt
-                              (f32.add (f32.add (f32.load (i32.add (local.get $scr) (i32.shl (local.get $l) (i32.const 2)))) ${hsum('$facc')})
-                                (f32.mul (f32.load (i32.add (global.get $aT32) (i32.shl (local.get ${row}) (i32.const 2))))
-                                         (f32.load (i32.add (global.get $bT32) (i32.shl (local.get $jl) (i32.const 2))))))
-                              (f32.sub (f32.sub (global.get $tauB) (f32.load (i32.add (global.get $aC) (i32.shl (local.get ${row}) (i32.const 2)))))
-                                (f32.load (i32.add (global.get $bC) (i32.shl (local.get $jl) (i32.const 2)))))))
-                        (then
-                          ;; exact (float32) dot product of the original vectors
-                          (local.set $xi (i32.add (global.get $aX) (i32.mul (local.get ${row}) (i32.shl (global.get $dimsP) (i32.const 2)))))
-                          (local.set $xj (i32.add (global.get $bX) (i32.mul (local.get $jl) (i32.shl (global.get $dimsP) (i32.const 2)))))
-                          (local.set $xend (i32.add (local.get $xi) (i32.shl (global.get $dimsP) (i32.const 2))))
-                          (local.set $facc (v128.const f32x4 0 0 0 0))
-                          (block $xdone
-                            (loop $xdims
-                              (br_if $xdone (i32.ge_u (local.get $xi) (local.get $xend)))
-                              (local.set $facc (f32x4.add (local.get $facc) (f32x4.mul (v128.load (local.get $xi)) (v128.load (local.get $xj)))))
-                              (local.set $xi (i32.add (local.get $xi) (i32.const 16)))
-                              (local.set $xj (i32.add (local.get $xj) (i32.const 16)))
-                              (br $xdims)))
-                          (local.set $fs ${hsum('$facc')})
-                          (if (f32.gt (local.get $fs) (global.get $tauLow))
-                            (then
-                              (local.set $fo (i32.add (local.get $out) (i32.mul (local.get $cnt) (i32.const 12))))
-                              (i32.store (local.get $fo) (local.get ${row}))
-                              (i32.store offset=4 (local.get $fo) (local.get $jl))
-                              (f32.store offset=8 (local.get $fo) (local.get $fs))
-                              (local.set $cnt (i32.add (local.get $cnt) (i32.const 1)))))))))
+                      ${indent(22, finishPair(row, zrow, '$jl', '(f32.load (i32.add (local.get $scr) (i32.shl (local.get $l) (i32.const 2))))'))}))
                   (local.set ${mask} (i32.and (local.get ${mask}) (i32.sub (local.get ${mask}) (i32.const 1))))
                   (br_if $lanes (local.get ${mask})))))`;
 
@@ -112,53 +124,11 @@ ${globals.map((g) => `    (global.set $${g} (local.get $p_${g}))`).join('\n')}
     (global.set $tauB (local.get $p_tauB))
     (global.set $tauLow (local.get $p_tauLow)))
 
-  ;; Horizontal sum of a f32x4.
-  (func $hsum (param $v v128) (result f32)
-    (f32.add
-      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
-      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
-
-  ;; Stage 3 (coordinates 16..31) and the dot product for one pair that passed stage 2.
+  ;; Stage 3 (coordinates 16..31) and the dot product for one pair that passed stage 2 (scanRow;
+  ;; scanRow2 has the same work inline).
   (func $finish (param $i i32) (param $j i32) (param $dot16 f32) (param $out i32) (param $cnt i32) (result i32)
-    (local $zi i32) (local $zj i32) (local $acc v128) (local $g f32) (local $xi i32) (local $xj i32) (local $end i32) (local $s f32)
-    (local.set $zi (i32.add (global.get $aZ) (i32.shl (local.get $i) (i32.const 7))))
-    (local.set $zj (i32.add (global.get $bZ) (i32.shl (local.get $j) (i32.const 7))))
-    (local.set $acc
-      (f32x4.add
-        (f32x4.add
-          (f32x4.mul (v128.load offset=64 (local.get $zi)) (v128.load offset=64 (local.get $zj)))
-          (f32x4.mul (v128.load offset=80 (local.get $zi)) (v128.load offset=80 (local.get $zj))))
-        (f32x4.add
-          (f32x4.mul (v128.load offset=96 (local.get $zi)) (v128.load offset=96 (local.get $zj)))
-          (f32x4.mul (v128.load offset=112 (local.get $zi)) (v128.load offset=112 (local.get $zj))))))
-    (local.set $g
-      (f32.sub (f32.sub (global.get $tauB) (f32.load (i32.add (global.get $aC) (i32.shl (local.get $i) (i32.const 2)))))
-        (f32.load (i32.add (global.get $bC) (i32.shl (local.get $j) (i32.const 2))))))
-    (if (f32.lt
-          (f32.add (f32.add (local.get $dot16) (call $hsum (local.get $acc)))
-            (f32.mul (f32.load (i32.add (global.get $aT32) (i32.shl (local.get $i) (i32.const 2))))
-                     (f32.load (i32.add (global.get $bT32) (i32.shl (local.get $j) (i32.const 2))))))
-          (local.get $g))
-      (then (return (local.get $cnt))))
-    ;; Exact (float32) dot product of the original vectors.
-    (local.set $xi (i32.add (global.get $aX) (i32.mul (local.get $i) (i32.shl (global.get $dimsP) (i32.const 2)))))
-    (local.set $xj (i32.add (global.get $bX) (i32.mul (local.get $j) (i32.shl (global.get $dimsP) (i32.const 2)))))
-    (local.set $end (i32.add (local.get $xi) (i32.shl (global.get $dimsP) (i32.const 2))))
-    (local.set $acc (v128.const f32x4 0 0 0 0))
-    (block $done
-      (loop $dims
-        (br_if $done (i32.ge_u (local.get $xi) (local.get $end)))
-        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $xi)) (v128.load (local.get $xj)))))
-        (local.set $xi (i32.add (local.get $xi) (i32.const 16)))
-        (local.set $xj (i32.add (local.get $xj) (i32.const 16)))
-        (br $dims)))
-    (local.set $s (call $hsum (local.get $acc)))
-    (if (f32.gt (local.get $s) (global.get $tauLow))
-      (then
-        (i32.store (i32.add (local.get $out) (i32.mul (local.get $cnt) (i32.const 12))) (local.get $i))
-        (i32.store offset=4 (i32.add (local.get $out) (i32.mul (local.get $cnt) (i32.const 12))) (local.get $j))
-        (f32.store offset=8 (i32.add (local.get $out) (i32.mul (local.get $cnt) (i32.const 12))) (local.get $s))
-        (local.set $cnt (i32.add (local.get $cnt) (i32.const 1)))))
+    (local $zi i32) (local $fz i32) (local $facc v128) (local $xi i32) (local $xj i32) (local $xend i32) (local $fs f32) (local $fo i32)
+    (local.set $zi (i32.add (global.get $aZ) (i32.shl (local.get $i) (i32.const 7))))${indent(4, finishPair('$i', '$zi', '$j', '(local.get $dot16)'))}
     (local.get $cnt))
 
   ;; Row i of A against rows [j0, j1) of B (j0, j1 multiples of 4); pairs with j < jMin are skipped.
@@ -191,17 +161,7 @@ ${range(7)
               (local.get $rhs))))
         (if (local.get $mask)
           (then
-            ;; stage 2: coordinates 8..15 for the four rows, bound with tail16
-            (local.set $acc
-${range(8).map(() => '              (f32x4.add').join('\n')}
-                (local.get $acc)
-${range(8).map((d) => `                (f32x4.mul (local.get $a${d + 8}) (v128.load offset=${128 + 16 * d} (local.get $p))))`).join('\n')})
-            (local.set $mask
-              (i32.and (local.get $mask)
-                (i32x4.bitmask
-                  (f32x4.ge
-                    (f32x4.add (local.get $acc) (f32x4.mul (local.get $ti16) (v128.load (i32.add (global.get $bT16) (i32.shl (local.get $j) (i32.const 2))))))
-                    (local.get $rhs)))))
+            ;; stage 2: coordinates 8..15 for the four rows, bound with tail16${stage2('a', '$acc', '$mask', '$ti16', '$rhs')}
 ${range(4)
   .map(
     (l) => `            (if (i32.and (i32.and (i32.shr_u (local.get $mask) (i32.const ${l})) (i32.const 1)) (i32.ge_s (i32.add (local.get $j) (i32.const ${l})) (local.get $jMin)))

@@ -58,6 +58,10 @@ describe('findSimilarPairs', () => {
       assert.deepEqual(asSet(jsWorkers.pairs), expected);
       // Same order too: results are merged by block, whatever thread finished first.
       assert.deepEqual(workers.pairs, inThread.pairs);
+      // Blocks of an odd number of rows: the SIMD kernel scans rows two at a time (scanRow2, its finishing
+      // step inline) and each block's last row alone (scanRow, through $finish).
+      const oddBlocks = await findSimilarPairs(x, undefined, dims, tau, { threads: 1, blockRows: 5 });
+      assert.deepEqual(asSet(oddBlocks.pairs), expected, 'blocks of 5 rows');
       for (let k = 0; k < inThread.sims.length; k++) assert.ok(inThread.sims[k]! >= tau - 1e-6);
     });
   }
@@ -72,6 +76,8 @@ describe('findSimilarPairs', () => {
     for (const kernel of ['wasm', 'js'] as const) {
       const r = await findSimilarPairs(a, b, dims, 0.55, { threads: 2, minParallelWork: 0, kernel });
       assert.deepEqual(asSet(r.pairs), expected, kernel);
+      const odd = await findSimilarPairs(a, b, dims, 0.55, { threads: 1, blockRows: 3, kernel });
+      assert.deepEqual(asSet(odd.pairs), expected, `${kernel}, blocks of 3 rows (each block's last row scanned alone)`);
     }
   });
 
