@@ -56,7 +56,6 @@ export class GraphSession {
       try {
         for (const t of (await readToolSet(this.toolsFile)).tools) tools.set(t.name, t);
       } catch (e) {
-        tools.clear();
         this.toolsProblem = e instanceof Error ? e.message : String(e);
       }
       return tools;

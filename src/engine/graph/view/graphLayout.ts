@@ -5,9 +5,7 @@
  * of ToolBench rewrites 46k positions per step; a precomputed layout draws at once).
  *
  * Communities: Louvain (graphology-communities-louvain, weight = similarity, seeded), numbered by
- * size (0 = largest). Layout: communities start on a phyllotaxis spiral (big ones in the middle),
- * each tool near its community's centre, then ForceAtlas2 (Barnes-Hut) refines for a bounded
- * number of iterations. Deterministic for a given graph.
+ * size (0 = largest). Layout: see `computeLayout`. Deterministic for a given graph.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -56,22 +54,6 @@ function defaultIterations(order: number): number {
 const PPN = 10;
 const PPE = 3;
 
-/** The graph as the layout reads it: node count and edge columns (node numbers in `nodes()` order). */
-function edgeColumns(graph: ToolGraph | ToolGraphData): { n: number; source: ArrayLike<number>; target: ArrayLike<number>; similarity: ArrayLike<number> } {
-  if (graph instanceof ToolGraphData) return { n: graph.order, ...graph.edges };
-  const index = new Map<string, number>();
-  graph.forEachNode((node) => index.set(node, index.size));
-  const source: number[] = [];
-  const target: number[] = [];
-  const similarity: number[] = [];
-  graph.forEachEdge((_e, a, s, t) => {
-    source.push(index.get(s)!);
-    target.push(index.get(t)!);
-    similarity.push(a.similarity);
-  });
-  return { n: index.size, source, target, similarity };
-}
-
 /** Lets the event loop run (the extension host's other work, a cancelled view) during a long layout. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -90,16 +72,16 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function computeLayout(graph: ToolGraph | ToolGraphData, opts: LayoutOptions = {}): Promise<GraphLayout> {
   const started = performance.now();
   const rng = createRandom(opts.seed ?? 1);
-  const { n, source, target, similarity } = edgeColumns(graph);
+  // The file's columns (a graphology graph is read into them; node numbers in `nodes()` order).
+  const data = graph instanceof ToolGraphData ? graph : ToolGraphData.fromGraphology(graph);
+  const n = data.order;
+  const { source, target, similarity } = data.edges;
   const m = source.length;
+  // Self-loops (a hand-edited file) take no part: they neither link two tools nor move one.
+  const use = (k: number) => source[k] !== target[k];
   const degree = new Int32Array(n);
-  // The edges the layout uses: no self-loop; the weight as ForceAtlas2 reads it (1 when not a number).
-  const use = new Uint8Array(m);
-  const weight = new Float32Array(m);
   for (let k = 0; k < m; k++) {
-    if (source[k] === target[k]) continue;
-    use[k] = 1;
-    weight[k] = Number.isFinite(similarity[k]) ? similarity[k]! : 1;
+    if (!use(k)) continue;
     degree[source[k]!]!++;
     degree[target[k]!]!++;
   }
@@ -107,7 +89,7 @@ export async function computeLayout(graph: ToolGraph | ToolGraphData, opts: Layo
   const linked = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
   for (let i = 0; i < n; i++) if (degree[i]! > 0) linked.addNode(i);
   for (let k = 0; k < m; k++) {
-    if (use[k]) linked.mergeEdge(source[k]!, target[k]!, { similarity: weight[k]! });
+    if (use(k)) linked.mergeEdge(source[k]!, target[k]!, { similarity: similarity[k]! });
     if ((k & 0xffff) === 0xffff) await breathe();
   }
   await breathe();
@@ -155,10 +137,10 @@ export async function computeLayout(graph: ToolGraph | ToolGraphData, opts: Layo
   const edges = new Float32Array(m * PPE);
   let e = 0;
   for (let k = 0; k < m; k++) {
-    if (!use[k]) continue;
+    if (!use(k)) continue;
     const s = slot[source[k]!]! * PPN;
     const t = slot[target[k]!]! * PPN;
-    const w = weight[k]!;
+    const w = similarity[k]!;
     nodes[s + 6] += w;
     nodes[t + 6] += w;
     edges[e++] = s;
@@ -227,7 +209,6 @@ function fromB64<T extends Float32Array | Int32Array>(s: string, make: (b: Array
 
 /**
  * The cached layout when it matches this graph file, else computes and caches it (best effort).
- * Given the file's columns, a graphology graph is built only when the layout must be computed.
  */
 export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | ToolGraphData, { onCompute, ...opts }: LoadLayoutOptions = {}): Promise<{ layout: GraphLayout; cached: boolean }> {
   const stat = await fs.stat(graphFile);
@@ -244,14 +225,15 @@ export async function loadOrComputeLayout(graphFile: string, graph: ToolGraph | 
     }
     return await running.job;
   }
-  const entry: InFlight = { job: Promise.resolve({ layout: null as unknown as GraphLayout, cached: true }), computing: false, listeners: onCompute ? [onCompute] : [] };
-  entry.job = loadOrCompute(graphFile, key, graph, opts, () => {
+  // (the callback runs after the job's first await, when `entry` exists)
+  const job = loadOrCompute(graphFile, key, graph, opts, () => {
     entry.computing = true;
     for (const l of entry.listeners) l();
   });
+  const entry: InFlight = { job, computing: false, listeners: onCompute ? [onCompute] : [] };
   inFlight.set(id, entry);
   try {
-    return await entry.job;
+    return await job;
   } finally {
     inFlight.delete(id);
   }
