@@ -9,7 +9,7 @@ import path from 'node:path';
 import { startLlmSimulator, type LlmSimulator } from '../support/llm-simulator/server';
 import { readGraphData } from '../../src/engine/graph/graphFiles';
 import { E2ESession, sharedToolsDir, sessionSteps } from './support';
-import { generateFromPalette, liveFrame, paletteCommand, readLiveDom, readRecords, waitUntil } from './support/toolflowSteps';
+import { generateFromPalette, liveFrame, openLiveDialogue, paletteCommand, readLiveDom, readRecords, waitUntil } from './support/toolflowSteps';
 
 let sim: LlmSimulator;
 let s: E2ESession;
@@ -171,11 +171,7 @@ step('Generate Dataset… from the palette: the live transcript fills in, the ru
 
   // selecting another dialogue shows its transcript
   const other = records.find((r) => !final.selected?.endsWith(`/${r.id}`))!;
-  await frame.locator(`#dialogue-list li.item[data-key$="/${other.id}"]`).click();
-  await waitUntil('the other dialogue to show', async () => {
-    const dom = await readLiveDom(frame);
-    return dom.selected?.endsWith(`/${other.id}`) && dom.turns.length === other.messages.length ? dom : undefined;
-  });
+  await openLiveDialogue(frame, other, 'the other dialogue to show');
 
   // the Runs tree: the run with its counts, then its dialogues
   await wb.openViewContainer('ToolFlow');
@@ -196,19 +192,17 @@ step('Generate Dataset… from the palette: the live transcript fills in, the ru
   await wb.screenshot('runs-tree');
 
   // filter: only accepted, then only rejected
-  await paletteCommand(wb, 'ToolFlow: Filter Dialogues…');
-  await wb.pickQuickItem('Accepted');
-  await waitUntil('the accepted filter', async () => {
-    const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
-    return items.length === accepted && items.every((i) => i.description.startsWith('accepted')) ? true : undefined;
-  });
+  const filterTo = async (status: 'accepted' | 'rejected', count: number) => {
+    await paletteCommand(wb, 'ToolFlow: Filter Dialogues…');
+    await wb.pickQuickItem(status === 'accepted' ? 'Accepted' : 'Rejected');
+    await waitUntil(`the ${status} filter`, async () => {
+      const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
+      return items.length === count && items.every((i) => i.description.startsWith(status)) ? true : undefined;
+    });
+  };
+  await filterTo('accepted', accepted);
   await wb.screenshot('runs-tree-filtered');
-  await paletteCommand(wb, 'ToolFlow: Filter Dialogues…');
-  await wb.pickQuickItem('Rejected');
-  await waitUntil('the rejected filter', async () => {
-    const items = (await wb.treeItems('Runs')).filter((i) => i.level === 2);
-    return items.length === rejected && items.every((i) => i.description.startsWith('rejected')) ? true : undefined;
-  });
+  await filterTo('rejected', rejected);
   // search by a tool name: only the dialogues that were offered that tool
   const tool = records[0]!.tools[0]!.function.name;
   const withTool = records.filter((r) => r.tools.some((x) => x.function.name.toLowerCase().includes(tool.toLowerCase()))).map((r) => r.id).sort();

@@ -14,7 +14,7 @@ import { withSession } from './support';
 import { HOSTILE_MARKUP, startMarkupInjectingProxy } from './support/markupInjectingProxy';
 import { mcpToolSetText } from './support/toolSetFixture';
 import { startSessionWithWorkspaceTrust } from './support/untrustedSession';
-import { generateFromPalette, liveFrame, paletteCommand, readLiveDom, readRecords, waitUntil } from './support/toolflowSteps';
+import { generateFromPalette, liveFrame, openLiveDialogue, paletteCommand, readLiveDom, readRecords, waitUntil } from './support/toolflowSteps';
 
 /** Every file below `dir` whose content contains `needle`. */
 function filesContaining(dir: string, needle: string): string[] {
@@ -94,11 +94,7 @@ test('the API key stays in secret storage; hostile model output renders as text;
         // the live view shows it as text: no element created from it, no script run, no dialog
         const frame = await liveFrame(wb);
         for (const r of records) {
-          await frame.locator(`#dialogue-list li.item[data-key$="/${r.id}"]`).click();
-          await waitUntil(`${r.id} in the live view`, async () => {
-            const dom = await readLiveDom(frame);
-            return dom.selected?.endsWith(`/${r.id}`) && dom.turns.length === r.messages.length ? true : undefined;
-          });
+          await openLiveDialogue(frame, r, `${r.id} in the live view`);
           const probe = (await frame.evaluate(`(() => ({
             imgs: document.querySelectorAll('img').length,
             bold: document.querySelectorAll('#tf-xss-bold, b').length,
@@ -142,11 +138,7 @@ test('the API key stays in secret storage; hostile model output renders as text;
         await wb.screenshot('live-view-after-reload');
         // the restored list stays usable: another dialogue is read back from its run folder
         const other = records.find((r) => !before.selected?.endsWith(`/${r.id}`))!;
-        await revived.locator(`#dialogue-list li.item[data-key$="/${other.id}"]`).click();
-        await waitUntil('a dialogue of the restored list to open from disk', async () => {
-          const dom = await readLiveDom(revived);
-          return dom.selected?.endsWith(`/${other.id}`) && dom.turns.length === other.messages.length ? true : undefined;
-        });
+        await openLiveDialogue(revived, other, 'a dialogue of the restored list to open from disk');
 
         // the key is nowhere on disk but in secret storage: not in settings, logs, the workspace or the run
         await wb.page.waitForTimeout(1500); // let the log channels flush

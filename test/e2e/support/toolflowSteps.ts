@@ -97,6 +97,15 @@ export async function readLiveDom(frame: Frame): Promise<LiveDom> {
   return (await frame.evaluate(READ_LIVE_DOM)) as LiveDom;
 }
 
+/** Clicks a dialogue in the live view's list and waits until its whole transcript shows (every message of the record). */
+export async function openLiveDialogue(frame: Frame, record: Pick<DialogueRecord, 'id' | 'messages'>, what = `dialogue ${record.id} to show`): Promise<LiveDom> {
+  await frame.locator(`#dialogue-list li.item[data-key$="/${record.id}"]`).click();
+  return waitUntil(what, async () => {
+    const dom = await readLiveDom(frame);
+    return dom.selected?.endsWith(`/${record.id}`) && dom.turns.length === record.messages.length ? dom : undefined;
+  });
+}
+
 /** Polls `fn` until it returns a value that is not undefined/false. */
 export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 300): Promise<T> {
   const deadline = Date.now() + timeoutMs;
