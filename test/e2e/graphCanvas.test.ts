@@ -400,6 +400,9 @@ describe('tool graph view: canvas click, sample from here, rebuild below τ', { 
     const onDisk = await loadGraph(path.join(s.workspaceDir, GRAPH_REL));
     assert.equal(onDisk.size, rebuilt.edges, 'the graph file beside the tool set was rebuilt');
     assert.equal(onDisk.getAttribute('model'), OFFLINE_MODEL, 'with the model the graph was built with');
+    // "Build Tool Graph" laid the new graph out for the view in the background and cached it beside the graph.
+    await waitUntil('the background layout after the build', () => /Tool graph layout of mcp\.graph\.json: \d+ communities, cached beside it/.test(s.toolflowLog()));
+    assert.ok(fs.existsSync(path.join(s.workspaceDir, GRAPH_REL.replace(/\.json$/, '.layout.json'))), 'the layout cached beside the graph');
     // The tool still selected now explains its edges of the rebuilt graph.
     const expected = explainTool(onDisk, clicked, rebuildTau)!.edges.slice(0, 300);
     await waitUntil('the clicked tool’s edges at the new τ', async () => Number(await frame.locator('#graph-selected-edges').getAttribute('data-count')) === explainTool(onDisk, clicked, rebuildTau)!.edges.length);
